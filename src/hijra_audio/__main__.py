@@ -1,0 +1,3 @@
+from hijra_audio.cli import main
+
+main()

@@ -1,0 +1,134 @@
+"""The show's settings (`podcast.toml`) as frozen dataclasses, with defaults.
+
+Each table of the file maps onto one dataclass; unknown keys and wrong types are refused with
+the file, the key and what is expected, so a typo never silently falls back to a default.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+import typing
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from hijra_audio.errors import ConfigError
+
+BUNDLED_CONFIG = "podcast.toml"
+
+
+@dataclass(frozen=True)
+class AudioConfig:
+    sample_rate: int = 44100
+    sentence_pause_ms: int = 450
+    section_pause_ms: int = 1200
+    bitrate_kbps: int = 64
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    name: str = "espeak"
+    voice: str = ""
+    rate: int = 0
+    pitch: int = 0
+
+
+@dataclass(frozen=True)
+class ShowConfig:
+    title: str = "بودكاست"
+    author: str = ""
+    description: str = ""
+    language: str = "ar"
+    base_url: str = "http://127.0.0.1:8000/"
+    link: str = ""
+    image: str = ""
+    narration: tuple[str, ...] = ()
+    episode_minutes: float = 10.0
+    words_per_minute: float = 120.0
+    max_segment_chars: int = 160
+    audio: AudioConfig = field(default_factory=AudioConfig)
+    engine: EngineConfig = field(default_factory=EngineConfig)
+    # Where the file was read from; relative paths in it (narration, image) resolve against this.
+    root: str = ""
+
+    @property
+    def site_link(self) -> str:
+        return self.link or self.base_url
+
+    def narration_paths(self) -> list[Path]:
+        return [Path(self.root) / name for name in self.narration]
+
+    def with_overrides(self, **changes) -> "ShowConfig":
+        """A copy with the given fields replaced; `engine_name=` replaces the engine's name."""
+        engine_name = changes.pop("engine_name", None)
+        cfg = dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+        if engine_name:
+            cfg = dataclasses.replace(cfg, engine=dataclasses.replace(cfg.engine, name=engine_name))
+        if changes.get("base_url"):
+            cfg = dataclasses.replace(cfg, base_url=_check_url(cfg.base_url, "--base-url"))
+        return cfg
+
+
+def bundled_config_path() -> Path:
+    return Path(str(resources.files("hijra_audio") / "data" / BUNDLED_CONFIG))
+
+
+def load_config(path: Path | None = None) -> ShowConfig:
+    """Read `path` (the bundled show's file when None) into a ShowConfig."""
+    path = Path(path) if path is not None else bundled_config_path()
+    if not path.is_file():
+        raise ConfigError(f"{path}: no such config file. Write one with the fields in the README, "
+                          f"or leave out -c to build the bundled show.")
+    try:
+        table = tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text. Save it as UTF-8.") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc}). Fix the line it names.") from None
+    cfg = _build(ShowConfig, table, str(path), skip={"root"})
+    cfg = dataclasses.replace(cfg, root=str(path.parent.resolve()),
+                              base_url=_check_url(cfg.base_url, f"{path}: base_url"))
+    if cfg.episode_minutes <= 0:
+        raise ConfigError(f"{path}: episode_minutes must be above 0 (it is {cfg.episode_minutes}).")
+    if cfg.max_segment_chars < 40:
+        raise ConfigError(f"{path}: max_segment_chars must be at least 40.")
+    return cfg
+
+
+def _check_url(url: str, where: str) -> str:
+    if not url.startswith(("http://", "https://")):
+        raise ConfigError(f"{where}: {url!r} is not an http(s) URL. "
+                          f"Give the address the podcast will be served from, like https://example.org/podcast/.")
+    return url if url.endswith("/") else url + "/"
+
+
+def _build(cls, table: dict, where: str, skip: frozenset | set = frozenset()):
+    hints = typing.get_type_hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls) if f.name not in skip}
+    unknown = sorted(set(table) - set(fields))
+    if unknown:
+        raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)}. "
+                          f"Known keys here: {', '.join(fields)}.")
+    values = {}
+    for name, value in table.items():
+        hint = hints[name]
+        if dataclasses.is_dataclass(hint):
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where}: [{name}] must be a table.")
+            values[name] = _build(hint, value, f"{where} [{name}]")
+        else:
+            values[name] = _coerce(value, hint, f"{where}: {name}")
+    return cls(**values)
+
+
+def _coerce(value, hint, where: str):
+    if hint is float and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    if hint in (int, str, bool) and type(value) is hint:
+        return value
+    if typing.get_origin(hint) is tuple and isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    expected = {float: "a number", int: "a whole number", str: "a string", bool: "true or false"}.get(
+        hint, "a list of strings")
+    raise ConfigError(f"{where} must be {expected}, not {value!r}.")

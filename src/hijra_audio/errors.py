@@ -1,0 +1,28 @@
+"""The exceptions the library raises; `cli.py` turns them into one-line messages and exit code 1.
+
+Every message names what failed, where (file, line, episode, segment) and how to fix it.
+"""
+
+
+class HijraAudioError(Exception):
+    """Base class of every error the library raises on purpose."""
+
+
+class InputError(HijraAudioError):
+    """A narration file that cannot be used (missing, empty, not UTF-8, no Arabic)."""
+
+
+class ConfigError(HijraAudioError):
+    """A podcast.toml that cannot be used."""
+
+
+class EngineUnavailable(HijraAudioError):
+    """An engine that cannot run here; the message names what to install or configure."""
+
+
+class EngineError(HijraAudioError):
+    """An engine that failed on a given segment."""
+
+
+class OutputLocked(HijraAudioError):
+    """Another build holds the output folder."""

@@ -1,0 +1,39 @@
+"""A fake engine for fast pipeline tests: silence whose length is set by the text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hijra_audio.engines.base import Clip
+
+RATE = 22050
+SECONDS_PER_CHAR = 0.02
+
+
+def fake_duration(text: str) -> float:
+    return len(text) * SECONDS_PER_CHAR
+
+
+@dataclass(frozen=True)
+class FakeEngine:
+    log: str
+    name: str = "fake"
+
+    def identity(self) -> dict[str, str]:
+        return {"engine": self.name, "version": "1"}
+
+    def check(self) -> None:
+        pass
+
+    def prepare(self, text: str) -> str:
+        return text
+
+    def synthesize(self, text: str) -> Clip:
+        with open(self.log, "a", encoding="utf-8") as handle:
+            handle.write(text.replace("\n", " ") + "\n")
+        frames = int(round(fake_duration(text) * RATE))
+        # A quiet tone, not pure silence, so that audio checks can tell clips from pauses.
+        import numpy as np
+
+        tone = (np.sin(np.arange(frames) * 2 * np.pi * 220 / RATE) * 3000).astype("<i2")
+        return Clip(tone.tobytes(), RATE)

@@ -1,0 +1,33 @@
+from hijra_audio.cache import ClipCache, atomic_write, clip_key
+from hijra_audio.engines.base import Clip
+
+
+def test_key_depends_on_identity_and_text():
+    ident = {"engine": "espeak", "voice": "ar"}
+    assert clip_key(ident, "نص") == clip_key(dict(ident), "نص")
+    assert clip_key(ident, "نص") != clip_key(ident, "نص آخر")
+    assert clip_key(ident, "نص") != clip_key({**ident, "voice": "ar+m3"}, "نص")
+
+
+def test_roundtrip_and_corrupt_entry_is_dropped(tmp_path):
+    cache = ClipCache(tmp_path)
+    clip = Clip(b"\x01\x00\x02\x00" * 100, 22050)
+    cache.put("ab" * 32, clip)
+    assert cache.get("ab" * 32) == clip
+    path = cache.path("ab" * 32)
+    data = bytearray(path.read_bytes())
+    data[-1] ^= 0xFF
+    path.write_bytes(bytes(data))
+    assert cache.get("ab" * 32) is None
+    assert not path.exists()
+    path.parent.mkdir(exist_ok=True)
+    path.write_bytes(b"HJ")           # truncated
+    assert cache.get("ab" * 32) is None
+
+
+def test_atomic_write_leaves_no_temporary_file(tmp_path):
+    target = tmp_path / "sub" / "f.bin"
+    atomic_write(target, b"one")
+    atomic_write(target, b"two")
+    assert target.read_bytes() == b"two"
+    assert [p.name for p in target.parent.iterdir()] == ["f.bin"]

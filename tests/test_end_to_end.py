@@ -1,0 +1,74 @@
+"""The bundled lecture through the real offline engine, checked as a listener's apps would."""
+
+from pathlib import Path
+
+import feedparser
+import podcastparser
+import pytest
+
+from hijra_audio.cache import ClipCache, clip_key
+from hijra_audio.config import load_config
+from hijra_audio.engines import create_engine
+from hijra_audio.pipeline import CACHE_DIR, BuildRequest, build, plan
+from tests.measure import decode
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("bundled") / "output"
+    report = build(BuildRequest(output=out, jobs=2))
+    return out, report
+
+
+def test_every_mp3_is_44k_mono_and_as_long_as_its_clips_and_pauses(built):
+    out, report = built
+    config = load_config()
+    episodes = plan(config)
+    identity = create_engine(config.engine).identity()
+    cache = ClipCache(out / CACHE_DIR)
+    assert len(report.episodes) == len(episodes) and 2 <= len(episodes) <= 4
+    for episode, result in zip(episodes, report.episodes):
+        samples, rate, channels = decode(result.file)
+        assert (rate, channels) == (44100, 1)
+        clips = [cache.get(clip_key(identity, s.text)) for s in episode.segments]
+        expected = sum(round(c.frames * 44100 / c.sample_rate) for c in clips) / 44100
+        expected += config.audio.sentence_pause_ms / 1000 * (len(clips) - 1)
+        assert samples.size / rate == pytest.approx(expected, abs=0.05)
+        # speech, not silence: most 100 ms windows carry energy
+        assert abs(samples).mean() > 300
+
+
+def test_feed_parses_in_real_podcast_parsers(built):
+    out, report = built
+    feed_path = out / "feed.xml"
+    with feed_path.open("rb") as handle:
+        parsed = podcastparser.parse("http://127.0.0.1:8000/feed.xml", handle)
+    files = sorted(out.glob("*.mp3"))
+    assert len(parsed["episodes"]) == len(files) == len(report.episodes)
+    config = load_config()
+    by_url = {}
+    for episode in parsed["episodes"]:
+        (enclosure,) = episode["enclosures"]
+        by_url[enclosure["url"]] = (enclosure, episode)
+        assert enclosure["mime_type"] == "audio/mpeg"
+    for path in files:
+        enclosure, episode = by_url[config.base_url + path.name]
+        assert enclosure["file_size"] == path.stat().st_size
+        samples, rate, channels = decode(path)
+        assert episode["total_time"] == round(samples.size / channels / rate)
+    assert len({e["guid"] for e in parsed["episodes"]}) == len(files)
+
+    fp = feedparser.parse(str(feed_path))
+    assert not fp.bozo, fp.get("bozo_exception")
+    assert fp.feed.language == "ar" and fp.feed.title == config.title
+    assert len(fp.entries) == len(files)
+    for entry in fp.entries:
+        path = out / Path(entry.enclosures[0].href).name
+        assert int(entry.enclosures[0].length) == path.stat().st_size
+        assert entry.itunes_duration.isdigit()
+
+
+def test_the_report_counts_what_was_spoken(built):
+    _out, report = built
+    assert report.clips_synthesized == sum(len(e.segments) for e in plan(load_config()))
+    assert report.duration > 60

@@ -1,0 +1,71 @@
+import numpy as np
+import pytest
+
+from hijra_audio.config import EngineConfig
+from hijra_audio.engines import ENGINES, create_engine
+from hijra_audio.engines import arabic
+from hijra_audio.errors import EngineUnavailable
+
+SENTENCE = "ثم اذن لاصحابه بالهجرة الى المدينة فهاجروا افرادا وجماعات"
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return create_engine(EngineConfig(name="espeak"))
+
+
+def test_a_known_sentence_gives_speech_of_plausible_length(engine):
+    clip = engine.synthesize(SENTENCE)
+    assert clip.sample_rate == 22050
+    # nine words of Arabic: a few seconds, not a fraction of one nor a minute
+    assert 2.0 < clip.duration < 10.0
+    samples = clip.array().astype(np.float64)
+    rms = np.sqrt(np.mean(samples ** 2))
+    assert rms > 500, "the clip is (nearly) silent"
+
+
+def test_undiacritized_input_reaches_espeak_diacritized(engine):
+    spoken = engine.prepare(SENTENCE)
+    assert not arabic.has_diacritics(SENTENCE)
+    assert arabic.has_diacritics(spoken)
+    # the same letters, with marks added
+    assert "".join(c for c in spoken if not ("\u064b" <= c <= "\u0652")).replace(" ", "").startswith("ثم")
+
+
+def test_diacritized_text_sounds_longer_than_consonant_runs(engine):
+    from hijra_audio.engines.espeak import _Native
+
+    native = _Native.get()
+    raw = len(native.speak("فهاجروا", "ar", 0, 0))
+    diacritized = len(native.speak(engine.prepare("فهاجروا"), "ar", 0, 0))
+    assert diacritized > 0 and raw > 0
+
+
+@pytest.mark.parametrize("word, pausal", [
+    ("الْمَدِينَةِ", "الْمَدِينَهْ"),
+    ("قُرَيْشٍ", "قُرَيْش"),
+    ("أَفْرَادًا", "أَفْرَادَا"),
+    ("الْمَاكِرِينَ", "الْمَاكِرِين"),
+    ("الْحَقُّ", "الْحَقّ"),
+    ("مَكَّةَ", "مَكَّهْ"),
+    ("فِي", "فِي"),
+])
+def test_pausal_word(word, pausal):
+    assert arabic.pausal_word(word) == pausal
+
+
+def test_pausal_forms_at_pauses_only_and_silent_alef():
+    text = "خَرَجُوا مِنْ مَكَّةَ، وَذَهَبُوا إِلَى الْمَدِينَةِ"
+    assert arabic.pausal_forms(text) == "خَرَجُو مِنْ مَكَّهْ، وَذَهَبُو إِلَى الْمَدِينَهْ"
+
+
+def test_unknown_engine_is_refused_with_the_known_names():
+    with pytest.raises(EngineUnavailable, match="known engines: espeak"):
+        create_engine(EngineConfig(name="nope"))
+    assert "espeak" in ENGINES
+
+
+def test_identity_names_versions(engine):
+    ident = engine.identity()
+    assert ident["engine"] == "espeak" and ident["voice"] == "ar"
+    assert ident["espeak-ng"] and ident["diacritizer"]

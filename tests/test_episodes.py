@@ -1,0 +1,54 @@
+from hijra_audio.episodes import parse_sections, plan_episodes
+from hijra_audio.text import clean
+
+
+def test_headings_open_sections():
+    sections = parse_sections("مقدمة قصيرة\n## الباب الاول\nنص الاول\nتتمة\n## الباب الثاني\nنص الثاني")
+    assert [(s.heading, s.text) for s in sections] == [
+        (None, "مقدمة قصيرة"), ("الباب الاول", "نص الاول تتمة"), ("الباب الثاني", "نص الثاني")]
+
+
+def _plan(text, minutes=1.0, wpm=100.0):
+    return plan_episodes(parse_sections(text), episode_minutes=minutes, words_per_minute=wpm,
+                         max_segment_chars=120)
+
+
+def test_bundled_lecture_makes_two_to_four_episodes(lecture):
+    from hijra_audio.config import load_config
+
+    config = load_config()
+    text = clean(lecture.read_text(encoding="utf-8"))
+    episodes = plan_episodes(parse_sections(text), episode_minutes=config.episode_minutes,
+                             words_per_minute=config.words_per_minute,
+                             max_segment_chars=config.max_segment_chars)
+    assert 2 <= len(episodes) <= 4
+    # every word is spoken once, in order
+    assert " ".join(s.text for e in episodes for s in e.segments).split() == text.split()
+    assert [e.title.split(":")[0] for e in episodes] == [f"الحلقة {i}" for i in range(1, len(episodes) + 1)]
+    assert len({e.key for e in episodes}) == len(episodes)
+
+
+def test_sections_are_grouped_near_the_target_and_titled_by_heading():
+    body = " ".join(["كلمة"] * 40)
+    text = "\n".join(f"## باب {i}\n{body}" for i in range(1, 7))
+    episodes = _plan(text, minutes=1.0, wpm=100.0)   # 100 words an episode: 2 or 3 sections each
+    assert 2 <= len(episodes) <= 3
+    assert episodes[0].title == "باب 1"
+    assert all(e.words <= 150 for e in episodes)
+    assert episodes[0].segments[0].is_heading and episodes[0].segments[0].starts_section
+    headed = [s for e in episodes for s in e.segments if s.is_heading]
+    assert [s.text for s in headed] == [f"باب {i}" for i in range(1, 7)]
+
+
+def test_a_long_section_is_split_between_episodes():
+    text = "## الباب الطويل\n" + " ".join(["كلمة"] * 500)
+    episodes = _plan(text, minutes=1.0, wpm=100.0)
+    assert len(episodes) >= 4
+    assert episodes[0].title == "الباب الطويل"
+    assert episodes[1].title == "الباب الطويل (2)"
+
+
+def test_keys_are_stable_when_text_changes():
+    first = _plan("## باب الهجرة\nنص اول\n## باب الغار\nنص ثان", minutes=0.01)
+    second = _plan("## باب الهجرة\nنص مختلف تماما\n## باب الغار\nنص ثان", minutes=0.01)
+    assert [e.key for e in first] == [e.key for e in second]

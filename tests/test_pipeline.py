@@ -1,0 +1,91 @@
+"""The pipeline with a fast fake engine: planning, timing, keeping, reporting."""
+
+import json
+
+import feedparser
+import pytest
+
+from hijra_audio.pipeline import BuildRequest, build
+from tests.fakes import fake_duration
+from tests.measure import mp3_duration
+
+
+def _build(tmp_path, fake_engine, inputs=(), **kw):
+    request = BuildRequest(inputs=tuple(inputs), output=tmp_path / "out", jobs=1,
+                           engine_factory=fake_engine, **kw)
+    return build(request)
+
+
+def test_episode_duration_is_the_sum_of_clips_and_pauses(tmp_path, fake_engine):
+    report = _build(tmp_path, fake_engine)
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert len(report.episodes) == len(manifest["episodes"])
+    from hijra_audio.config import load_config
+
+    config = load_config()
+    from hijra_audio.pipeline import plan
+
+    episodes = plan(config)
+    for episode, result in zip(episodes, report.episodes):
+        expected = sum(fake_duration(s.text) for s in episode.segments)
+        expected += config.audio.sentence_pause_ms / 1000 * (len(episode.segments) - 1)
+        assert result.duration == pytest.approx(expected, abs=0.01)
+        assert mp3_duration(result.file) == pytest.approx(expected, abs=0.05)
+
+
+def test_second_build_speaks_nothing_and_rewrites_nothing(tmp_path, fake_engine, tree_snapshot):
+    first = _build(tmp_path, fake_engine)
+    calls = len(fake_engine.calls())
+    assert calls == first.clips_synthesized > 0
+    before = tree_snapshot(tmp_path / "out")
+    second = _build(tmp_path, fake_engine)
+    assert len(fake_engine.calls()) == calls
+    assert [e.action for e in second.episodes] == ["kept"] * len(first.episodes)
+    assert tree_snapshot(tmp_path / "out") == before
+
+
+def test_editing_one_sentence_speaks_one_segment_and_rebuilds_one_episode(tmp_path, fake_engine, lecture):
+    text = lecture.read_text(encoding="utf-8")
+    narration = tmp_path / "lecture.txt"
+    narration.write_text(text, encoding="utf-8")
+    first = _build(tmp_path, fake_engine, [narration])
+    feed_before = feedparser.parse(str(tmp_path / "out" / "feed.xml"))
+    calls = len(fake_engine.calls())
+    narration.write_text(text.replace("هيأ الرواحل والزاد", "جهز الرواحل والزاد كله"), encoding="utf-8")
+    second = _build(tmp_path, fake_engine, [narration])
+    assert len(fake_engine.calls()) == calls + 1
+    assert [e.action for e in second.episodes].count("built") == 1
+    feed_after = feedparser.parse(str(tmp_path / "out" / "feed.xml"))
+    before = {e.id: (e.published, e.enclosures[0].length) for e in feed_before.entries}
+    after = {e.id: (e.published, e.enclosures[0].length) for e in feed_after.entries}
+    assert before.keys() == after.keys()
+    changed = [k for k in before if before[k] != after[k]]
+    assert len(changed) == 1 and before[changed[0]][0] == after[changed[0]][0]  # pubDate kept
+
+
+def test_a_folder_of_files_is_one_show_each_file_a_section(tmp_path, fake_engine):
+    folder = tmp_path / "series"
+    folder.mkdir()
+    (folder / "02-second.txt").write_text("## الغار\nاختفيا في الغار ثلاث ليال", encoding="utf-8")
+    (folder / "01-first.txt").write_text("خرج النبي من مكة ليلا مع صاحبه", encoding="utf-8")
+    (folder / "notes.md").write_text("ignored", encoding="utf-8")
+    from hijra_audio.config import load_config
+    from hijra_audio.pipeline import plan
+
+    episodes = plan(load_config(), (folder,))
+    segments = [s for e in episodes for s in e.segments]
+    assert segments[0].text.startswith("خرج النبي")
+    assert [s.section for s in segments] == [0, 1, 1]
+
+
+def test_removed_episodes_leave_the_folder_and_feed(tmp_path, fake_engine, lecture):
+    narration = tmp_path / "lecture.txt"
+    narration.write_text(lecture.read_text(encoding="utf-8"), encoding="utf-8")
+    first = _build(tmp_path, fake_engine, [narration])
+    assert len(first.episodes) >= 2
+    narration.write_text("خرج النبي صلى الله عليه وسلم من مكة", encoding="utf-8")
+    second = _build(tmp_path, fake_engine, [narration])
+    assert len(second.episodes) == 1
+    mp3s = sorted(p.name for p in (tmp_path / "out").glob("*.mp3"))
+    assert mp3s == ["episode-001.mp3"]
+    assert len(feedparser.parse(str(tmp_path / "out" / "feed.xml")).entries) == 1
