@@ -30,7 +30,7 @@ def test_every_mp3_is_44k_mono_and_as_long_as_its_clips_and_pauses(built):
     for episode, result in zip(episodes, report.episodes):
         samples, rate, channels = decode(result.file)
         assert (rate, channels) == (44100, 1)
-        clips = [cache.get(clip_key(identity, s.text)) for s in episode.segments]
+        clips = [cache.get(clip_key(identity, s.spoken)) for s in episode.segments]
         expected = sum(round(c.frames * 44100 / c.sample_rate) for c in clips) / 44100
         expected += config.audio.sentence_pause_ms / 1000 * (len(clips) - 1)
         assert samples.size / rate == pytest.approx(expected, abs=0.05)

@@ -26,10 +26,15 @@ class Section:
 
 @dataclass(frozen=True)
 class Segment:
-    text: str
+    text: str               # display form: what the listener reads in transcripts and the feed
     section: int            # index of its section within the show
     starts_section: bool    # first segment of its section in this episode: a section pause before it
     is_heading: bool = False
+    speech: str = ""        # speech form handed to the engine; empty: the same as `text`
+
+    @property
+    def spoken(self) -> str:
+        return self.speech or self.text
 
     @property
     def words(self) -> int:

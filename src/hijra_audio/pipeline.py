@@ -119,7 +119,7 @@ def _build_locked(config, episodes, identity, factory, output: Path, jobs: int, 
 
     with SynthesisPool(factory, jobs) as pool:
         for episode in episodes:
-            keys = [clip_key(identity, s.text) for s in episode.segments]
+            keys = [clip_key(identity, s.spoken) for s in episode.segments]
             pauses = _pauses(config, episode)
             tags = _tags(config, episode, len(episodes))
             inputs = _hash({"keys": keys, "pauses": pauses, "audio": asdict(config.audio), "tags": tags})
@@ -148,7 +148,7 @@ def _build_locked(config, episodes, identity, factory, output: Path, jobs: int, 
             cached += len(clips)
             done_segments += len(clips)
             progress("segments", done_segments, total_segments)
-            texts = [episode.segments[i].text for i in missing]
+            texts = [episode.segments[i].spoken for i in missing]
             for j, clip in pool.synthesize(texts):
                 i = missing[j]
                 cache.put(keys[i], clip)   # kept at once: a build that dies resumes from here
