@@ -17,6 +17,7 @@ def fake_duration(text: str) -> float:
 @dataclass(frozen=True)
 class FakeEngine:
     log: str
+    delay: float = 0.0     # seconds per call, so that a test can stop a build part-way
     name: str = "fake"
 
     def identity(self) -> dict[str, str]:
@@ -29,6 +30,10 @@ class FakeEngine:
         return text
 
     def synthesize(self, text: str) -> Clip:
+        if self.delay:
+            import time
+
+            time.sleep(self.delay)
         with open(self.log, "a", encoding="utf-8") as handle:
             handle.write(text.replace("\n", " ") + "\n")
         frames = int(round(fake_duration(text) * RATE))

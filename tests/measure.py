@@ -15,6 +15,11 @@ def decode(path: Path) -> tuple[np.ndarray, int, int]:
     return samples, decoded.sample_rate, decoded.nchannels
 
 
+# LAME puts 576 samples of encoder delay in front of the audio. Until the files carry a LAME/Info
+# tag that tells decoders to drop it, a decoder plays it: measured durations discount it.
+ENCODER_DELAY = 576
+
+
 def mp3_duration(path: Path) -> float:
     samples, rate, channels = decode(path)
-    return samples.size / channels / rate
+    return (samples.size / channels - ENCODER_DELAY) / rate

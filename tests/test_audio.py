@@ -34,8 +34,8 @@ def test_join_is_linear_not_quadratic():
 
 def test_encode_and_tag_decode_back():
     joined = audio.join([_tone(2.0, 22050)], [0], 44100)
-    mp3 = audio.tag_mp3(audio.encode_mp3(joined.audio, 64), title="عنوان", album="الهجرة",
-                        artist="م", track=2, total=3)
+    tags = audio.EpisodeTags(title="عنوان", album="الهجرة", artist="م", track=2, total=3)
+    mp3 = audio.tag_mp3(audio.encode_mp3(joined.audio, 64), tags)
     decoded = miniaudio.decode(mp3, nchannels=1, output_format=miniaudio.SampleFormat.SIGNED16)
     assert decoded.sample_rate == 44100 and decoded.nchannels == 1
     assert decoded.num_frames / 44100 == pytest.approx(2.0, abs=0.05)

@@ -18,6 +18,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", RuntimeWarning)
     from pydub import AudioSegment
 
+from hijra_audio.config import AudioConfig
 from hijra_audio.engines.base import Clip
 
 SAMPLE_WIDTH = 2  # 16-bit
@@ -83,16 +84,42 @@ def encode_mp3(audio: AudioSegment, bitrate_kbps: int) -> bytes:
     return bytes(encoder.encode(audio.raw_data) + encoder.flush())
 
 
-def tag_mp3(mp3: bytes, *, title: str, album: str, artist: str, track: int, total: int) -> bytes:
+@dataclass(frozen=True)
+class EpisodeTags:
+    """What the ID3 tag of an episode says."""
+
+    title: str
+    album: str
+    artist: str
+    track: int
+    total: int
+
+
+@dataclass(frozen=True)
+class RenderedEpisode:
+    mp3: bytes
+    duration: float
+    placements: tuple[Placed, ...]
+
+
+def render_episode(clips: list[Clip], pauses_before_ms: list[int], settings: AudioConfig,
+                   tags: EpisodeTags) -> RenderedEpisode:
+    """One episode from its clips: joined, encoded, tagged. Runs in a worker process."""
+    joined = join(clips, pauses_before_ms, settings.sample_rate)
+    mp3 = tag_mp3(encode_mp3(joined.audio, settings.bitrate_kbps), tags)
+    return RenderedEpisode(mp3, joined.duration, joined.placements)
+
+
+def tag_mp3(mp3: bytes, tags: EpisodeTags) -> bytes:
     """The MP3 with an ID3v2 tag in front: title, album (the show), artist, track number."""
     from mutagen.id3 import ID3, TALB, TIT2, TPE1, TRCK
 
-    tags = ID3()
-    tags.add(TIT2(encoding=3, text=title))
-    tags.add(TALB(encoding=3, text=album))
-    if artist:
-        tags.add(TPE1(encoding=3, text=artist))
-    tags.add(TRCK(encoding=3, text=f"{track}/{total}"))
+    id3 = ID3()
+    id3.add(TIT2(encoding=3, text=tags.title))
+    id3.add(TALB(encoding=3, text=tags.album))
+    if tags.artist:
+        id3.add(TPE1(encoding=3, text=tags.artist))
+    id3.add(TRCK(encoding=3, text=f"{tags.track}/{tags.total}"))
     buffer = io.BytesIO(mp3)
-    tags.save(buffer)
+    id3.save(buffer)
     return buffer.getvalue()

@@ -83,6 +83,22 @@ class ClipCache:
     def keys(self) -> set[str]:
         return {p.stem for p in self.root.glob("*/*.clip")}
 
+    def size(self, keys: set[str] | None = None) -> int:
+        """Bytes on disk of the given entries (all when None)."""
+        paths = self.root.glob("*/*.clip") if keys is None else (self.path(k) for k in keys)
+        return sum(p.stat().st_size for p in paths if p.is_file())
+
+    def prune(self, keep: set[str]) -> tuple[int, int]:
+        """Remove every entry not in `keep` (and stray temporary files); returns (count, bytes)."""
+        count = freed = 0
+        for path in list(self.root.glob("*/*")):
+            if path.suffix == ".clip" and path.stem in keep:
+                continue
+            freed += path.stat().st_size
+            path.unlink(missing_ok=True)
+            count += path.suffix == ".clip"
+        return count, freed
+
 
 def _decode(data: bytes) -> Clip | None:
     if len(data) < _HEADER.size:

@@ -73,19 +73,32 @@ def main() -> None:
 @click.option("--engine", type=click.Choice(sorted(ENGINES)), help="Text-to-speech engine (default: from the config, else espeak).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default=True,
               help="Worker processes for synthesis.")
+@click.option("--dry-run", is_flag=True, help="Print what would be built or kept, and why; write nothing.")
+@click.option("--force", is_flag=True, help="Rebuild every episode (clips still come from the cache).")
+@click.option("--only", metavar="EPISODE", help="Build only this episode: its number or file name (episode-002).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars, only the results.")
-def build(files, output, config_path, base_url, engine, jobs, quiet):
+def build(files, output, config_path, base_url, engine, jobs, dry_run, force, only, quiet):
     """Build the podcast from narration FILES (UTF-8 text, or folders of .txt files).
 
     With no FILES, builds the narration the config names; with no config either, the bundled
     lecture. Lines starting with `## ` are headings: each opens a section. Only what changed since
     the last build into the same folder is redone.
     """
-    from hijra_audio.pipeline import BuildRequest, build as run_build
+    from hijra_audio.pipeline import BuildRequest, build as run_build, decide
 
     bars = _Bars(enabled=not quiet and sys.stderr.isatty())
     request = BuildRequest(inputs=tuple(files), output=output, config_path=config_path,
-                           base_url=base_url, engine=engine, jobs=jobs)
+                           base_url=base_url, engine=engine, jobs=jobs, force=force, only=only)
+    if dry_run:
+        try:
+            _config, decisions, _factory = decide(request)
+        except HijraAudioError as exc:
+            raise _fail(exc) from None
+        for d in decisions:
+            click.echo(f"{d.action:5}  {d.file}  {d.reason:16}  {d.episode.title}")
+        building = sum(d.action == "build" for d in decisions)
+        click.echo(f"{building} of {len(decisions)} episodes to build (dry run: nothing written)")
+        return
     try:
         report = run_build(request, progress=bars)
     except HijraAudioError as exc:
@@ -93,9 +106,44 @@ def build(files, output, config_path, base_url, engine, jobs, quiet):
     finally:
         bars.close()
     for episode in report.episodes:
-        click.echo(f"{episode.action:5}  {episode.file}  {_duration(episode.duration)}  {episode.title}")
+        why = f"  ({episode.reason})" if episode.action == "built" else ""
+        click.echo(f"{episode.action:5}  {episode.file}  {_duration(episode.duration)}  {episode.title}{why}")
     for name in report.removed:
         click.echo(f"removed  {output / name}")
     click.echo(f"{len(report.episodes)} episodes, {_duration(report.duration)} in all "
                f"({report.clips_synthesized} segments spoken, {report.clips_cached} from cache)")
     click.echo(f"feed: {report.feed}")
+
+
+@main.group()
+def cache() -> None:
+    """Inspect or prune the clip cache of an output folder (OUTPUT/.cache/clips)."""
+
+
+_output_option = click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
+                              default=Path("output"), show_default=True, help="The build's output folder.")
+
+
+@cache.command()
+@_output_option
+def info(output):
+    """How many clips the cache holds, their size, and how many the current episodes use."""
+    from hijra_audio.pipeline import cache_info
+
+    report = cache_info(output)
+    click.echo(f"{report.folder}: {report.entries} clips, {report.bytes / 1e6:.1f} MB; "
+               f"{report.used} used by the episodes of the last build, {report.entries - report.used} unused")
+
+
+@cache.command()
+@_output_option
+def prune(output):
+    """Delete the clips no episode of the last build uses."""
+    from hijra_audio.pipeline import cache_prune
+
+    try:
+        report = cache_prune(output)
+    except HijraAudioError as exc:
+        raise _fail(exc) from None
+    click.echo(f"removed {report.removed} clips ({report.freed / 1e6:.1f} MB); "
+               f"{report.entries} left, {report.bytes / 1e6:.1f} MB")

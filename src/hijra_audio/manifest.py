@@ -1,5 +1,5 @@
 """The build manifest (`manifest.json` in the output folder): for each episode, the inputs that
-made it (a hash of segment keys, pauses and audio and tag settings), its file, size and duration,
+made it (hashes of its text, engine and settings, and its clip keys), its file, size and duration,
 its guid and the date it was first published. A rebuild compares against it to decide what to
 redo, and the feed keeps each episode's first pubDate from it.
 """
@@ -13,7 +13,7 @@ from pathlib import Path
 from hijra_audio.cache import atomic_write
 
 MANIFEST_NAME = "manifest.json"
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -22,11 +22,12 @@ class EpisodeEntry:
     number: int
     title: str
     file: str
-    inputs: str
     bytes: int
     duration: float
     guid: str
     pub_date: str  # RFC 3339, UTC; set when first published, then kept
+    hashes: dict   # "text", "engine", "settings": what made the episode, to tell why it changes
+    clips: list    # the clip keys it is made of (what `cache prune` keeps)
 
 
 class Manifest:

@@ -1,7 +1,8 @@
 """Wires the steps in order and returns a report; never prints.
 
-read + check inputs -> clean -> sections -> episodes and segments -> engine (cache first) ->
-join -> MP3 with tags -> manifest -> feed (last, pointing only at complete files).
+read + check inputs -> clean -> sections -> episodes and segments -> decide, per episode, build or
+keep (and why) -> speak the missing clips and render episodes in worker processes -> manifest ->
+remove episodes that no longer exist -> feed (last, pointing only at complete files).
 Nothing in the output folder is touched until every input has been read and checked.
 """
 
@@ -12,25 +13,29 @@ import functools
 import hashlib
 import json
 import os
+import time
 from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from hijra_audio import audio, sources, text
+from hijra_audio import sources, text
+from hijra_audio.audio import EpisodeTags
 from hijra_audio.cache import ClipCache, atomic_write, clip_key
 from hijra_audio.config import ShowConfig, load_config
 from hijra_audio.engines import create_engine
-from hijra_audio.engines.base import Clip, Engine
-from hijra_audio.engines.pool import SynthesisPool
+from hijra_audio.engines.base import Engine
 from hijra_audio.episodes import Episode, parse_sections, plan_episodes
 from hijra_audio.errors import HijraAudioError, InputError, OutputLocked
 from hijra_audio.feed import FEED_NAME, FeedItem, episode_guid, render_feed
 from hijra_audio.manifest import EpisodeEntry, Manifest
+from hijra_audio.workers import RenderJob, RenderResult, WorkerPool
 
 LOCK_NAME = ".lock"
 CACHE_DIR = ".cache/clips"
+MANIFEST_SAVE_SECONDS = 2.0
 
 # progress(stage, done, total): called as work advances; stage is "segments" or "episodes".
 Progress = Callable[[str, int, int], None]
@@ -44,7 +49,23 @@ class BuildRequest:
     base_url: str | None = None
     engine: str | None = None
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
+    force: bool = False                    # rebuild every episode (clips still come from the cache)
+    only: str | None = None                # build just this episode: its number, file stem or key
     engine_factory: Callable[[], Engine] | None = None   # tests inject a fake engine here
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What a build does with one episode, and why."""
+
+    episode: Episode
+    action: str            # "build" or "keep"
+    reason: str            # new, text changed, engine changed, settings changed, file missing, forced, unchanged
+    file: str
+    keys: tuple[str, ...]
+    pauses: tuple[int, ...]
+    tags: EpisodeTags
+    hashes: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -55,6 +76,7 @@ class EpisodeResult:
     duration: float
     bytes: int
     action: str  # "built" or "kept"
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -92,95 +114,253 @@ def plan(config: ShowConfig, inputs: tuple[Path, ...] = ()) -> list[Episode]:
                          max_segment_chars=config.max_segment_chars)
 
 
-def build(request: BuildRequest, progress: Progress | None = None) -> BuildReport:
-    progress = progress or (lambda stage, done, total: None)
+def decide(request: BuildRequest) -> tuple[ShowConfig, list[Decision], Callable[[], Engine]]:
+    """Plan the show and decide, for each episode, build or keep and why. Touches nothing."""
     config = load_show(request)
     episodes = plan(config, request.inputs)
     factory = request.engine_factory or functools.partial(create_engine, config.engine)
     engine = factory()
     engine.check()
     identity = engine.identity()
+    engine_hash = _hash(identity)
+    manifest = Manifest.load(Path(request.output))
+    only = _select(episodes, request.only) if request.only else None
+    decisions = []
+    for episode in episodes:
+        pauses = tuple(_pauses(config, episode))
+        tags = EpisodeTags(title=episode.title, album=config.title, artist=config.author,
+                           track=episode.number, total=len(episodes))
+        hashes = {
+            "text": _hash([[s.spoken, s.text, s.starts_section, s.is_heading] for s in episode.segments]),
+            "engine": engine_hash,
+            "settings": _hash({"pauses": pauses, "audio": asdict(config.audio), "tags": asdict(tags)}),
+        }
+        file = f"{episode.slug}.mp3"
+        previous = manifest.episodes.get(episode.key)
+        reason = _reason(previous, hashes, file, Path(request.output), request.force)
+        if only is not None and episode.key != only.key:
+            # not asked for: stays as it was, or stays out of the feed when it has no file
+            action = "keep" if previous and reason != "file missing" and reason != "new" else "skip"
+        else:
+            action = "keep" if reason == "unchanged" else "build"
+        keys = tuple(clip_key(identity, s.spoken) for s in episode.segments)
+        decisions.append(Decision(episode, action, reason, file, keys, pauses, tags, hashes))
+    return config, decisions, factory
 
+
+def _reason(previous: EpisodeEntry | None, hashes: dict, file: str, output: Path, force: bool) -> str:
+    if previous is None:
+        return "new"
+    target = output / file
+    if previous.file != file or not target.is_file() or target.stat().st_size != previous.bytes:
+        return "file missing"
+    for part in ("text", "engine", "settings"):
+        if previous.hashes.get(part) != hashes[part]:
+            return f"{part} changed"
+    return "forced" if force else "unchanged"
+
+
+def _select(episodes: list[Episode], wanted: str) -> Episode:
+    for episode in episodes:
+        if wanted in (str(episode.number), episode.slug, episode.key, f"{episode.slug}.mp3"):
+            return episode
+    raise InputError(f"--only {wanted}: no such episode. Give a number from 1 to {len(episodes)} "
+                     f"or a file name like {episodes[0].slug} (see build --dry-run).")
+
+
+def build(request: BuildRequest, progress: Progress | None = None) -> BuildReport:
+    progress = progress or (lambda stage, done, total: None)
+    config, decisions, factory = decide(request)
     output = Path(request.output)
     output.mkdir(parents=True, exist_ok=True)
     with _locked(output):
-        return _build_locked(config, episodes, identity, factory, output, request.jobs, progress)
+        return _Build(config, decisions, factory, output, request, progress).run()
 
 
-def _build_locked(config, episodes, identity, factory, output: Path, jobs: int, progress) -> BuildReport:
-    cache = ClipCache(output / CACHE_DIR)
-    manifest = Manifest.load(output)
-    old = dict(manifest.episodes)
-    results: list[EpisodeResult] = []
-    synthesized = cached = 0
-    total_segments = sum(len(e.segments) for e in episodes)
-    done_segments = 0
-    now = datetime.now(timezone.utc).replace(microsecond=0)
+class _Build:
+    """One build's scheduling: clips are spoken across episodes in a bounded window, and each
+    episode is rendered as soon as its clips are all in the cache."""
 
-    with SynthesisPool(factory, jobs) as pool:
-        for episode in episodes:
-            keys = [clip_key(identity, s.spoken) for s in episode.segments]
-            pauses = _pauses(config, episode)
-            tags = _tags(config, episode, len(episodes))
-            inputs = _hash({"keys": keys, "pauses": pauses, "audio": asdict(config.audio), "tags": tags})
-            file = f"{episode.slug}.mp3"
-            previous = old.get(episode.key)
-            target = output / file
-            if previous and previous.inputs == inputs and previous.file == file \
-                    and target.is_file() and target.stat().st_size == previous.bytes:
-                results.append(EpisodeResult(episode.number, episode.title, target,
-                                             previous.duration, previous.bytes, "kept"))
-                manifest.episodes[episode.key] = EpisodeEntry(**{**asdict(previous), "title": episode.title,
-                                                                 "number": episode.number})
-                done_segments += len(keys)
-                progress("segments", done_segments, total_segments)
-                progress("episodes", len(results), len(episodes))
-                continue
+    def __init__(self, config, decisions, factory, output: Path, request: BuildRequest, progress):
+        self.config, self.decisions, self.output = config, decisions, output
+        self.request, self.progress = request, progress
+        self.cache = ClipCache(output / CACHE_DIR)
+        self.manifest = Manifest.load(output)
+        self.pool = WorkerPool(factory, output / CACHE_DIR, request.jobs)
+        self.now = datetime.now(timezone.utc).replace(microsecond=0)
+        self.synthesized = self.cached = 0
+        self.results: dict[int, EpisodeResult] = {}
+        self.total_segments = sum(len(d.keys) for d in decisions if d.action != "skip")
+        self.done_segments = 0
+        self._saved_at = 0.0
 
-            clips: dict[int, Clip] = {}
-            missing: list[int] = []
-            for i, key in enumerate(keys):
-                clip = cache.get(key)
-                if clip is None:
-                    missing.append(i)
+    def run(self) -> BuildReport:
+        self._sweep_temporary_files()
+        to_build = [d for d in self.decisions if d.action == "build"]
+        for d in self.decisions:
+            if d.action == "keep":
+                self._keep(d)
+        self._advance(0)
+        with self.pool:
+            self._schedule(to_build)
+        self.manifest.save()
+        removed = self._remove_stale() if self.request.only is None else ()
+        feed_path = self._write_feed()
+        results = tuple(self.results[d.episode.number] for d in self.decisions if d.episode.number in self.results)
+        return BuildReport(results, feed_path, self.synthesized, self.cached, removed)
+
+    def _sweep_temporary_files(self) -> None:
+        """Half-written files of a build that was killed: we hold the lock, so no one writes them."""
+        for pattern in (".*.tmp", f"{CACHE_DIR}/*/.*.tmp"):
+            for path in self.output.glob(pattern):
+                path.unlink(missing_ok=True)
+
+    def _keep(self, d: Decision) -> None:
+        entry = self.manifest.episodes[d.episode.key]
+        self.results[d.episode.number] = EpisodeResult(d.episode.number, d.episode.title, self.output / entry.file,
+                                                       entry.duration, entry.bytes, "kept", d.reason)
+        self.done_segments += len(d.keys)
+
+    def _advance(self, segments: int) -> None:
+        self.done_segments += segments
+        self.progress("segments", self.done_segments, self.total_segments)
+
+    def _schedule(self, to_build: list[Decision]) -> None:
+        window = self.pool.jobs * 4
+        waiting: dict[str, list[Decision]] = {}     # clip key -> episodes waiting for it
+        remaining: dict[int, set[str]] = {}          # episode number -> clip keys it still lacks
+        speaking: dict[Future, str] = {}
+        rendering: dict[Future, Decision] = {}
+        queue: list[tuple[str, str]] = []            # (key, text) not yet submitted
+        queued: set[str] = set()
+
+        def need(d: Decision, keys) -> None:
+            remaining[d.episode.number] = set(keys)
+            spoken = dict(zip(d.keys, (s.spoken for s in d.episode.segments)))
+            for key in remaining[d.episode.number]:
+                waiting.setdefault(key, []).append(d)
+                if key not in queued:
+                    queued.add(key)
+                    queue.append((key, spoken[key]))
+            if not remaining[d.episode.number]:
+                submit_render(d)
+
+        def submit_render(d: Decision) -> None:
+            job = RenderJob(d.keys, d.pauses, self.config.audio, d.tags, str(self.output / d.file))
+            rendering[self.pool.render(job)] = d
+
+        for d in to_build:
+            missing = [k for k in dict.fromkeys(d.keys) if k not in self.cache and k not in queued]
+            pending = [k for k in dict.fromkeys(d.keys) if k in queued]
+            present = len(d.keys) - sum(1 for k in d.keys if k in missing or k in pending)
+            self.cached += present
+            self._advance(present)
+            need(d, missing + pending)
+
+        position = 0
+        while position < len(queue) or speaking or rendering:
+            while position < len(queue) and len(speaking) < window:
+                key, spoken = queue[position]
+                position += 1
+                speaking[self.pool.speak(key, spoken)] = key
+            done, _ = wait(set(speaking) | set(rendering), return_when=FIRST_COMPLETED)
+            for future in done:
+                if future in speaking:
+                    key = speaking.pop(future)
+                    future.result()
+                    self.synthesized += 1
+                    queued.discard(key)
+                    for d in waiting.pop(key, []):
+                        self._advance(sum(1 for k in d.keys if k == key))
+                        remaining[d.episode.number].discard(key)
+                        if not remaining[d.episode.number]:
+                            submit_render(d)
                 else:
-                    clips[i] = clip
-            cached += len(clips)
-            done_segments += len(clips)
-            progress("segments", done_segments, total_segments)
-            texts = [episode.segments[i].spoken for i in missing]
-            for j, clip in pool.synthesize(texts):
-                i = missing[j]
-                cache.put(keys[i], clip)   # kept at once: a build that dies resumes from here
-                clips[i] = clip
-                synthesized += 1
-                done_segments += 1
-                progress("segments", done_segments, total_segments)
+                    d = rendering.pop(future)
+                    result: RenderResult = future.result()
+                    if result.missing:   # a clip went missing or corrupt since planning: speak it again
+                        self._advance(-len([k for k in d.keys if k in result.missing]))
+                        for key in result.missing:
+                            queued.discard(key)
+                        need(d, result.missing)
+                        continue
+                    self._finish(d, result)
 
-            joined = audio.join([clips[i] for i in range(len(keys))], pauses, config.audio.sample_rate)
-            mp3 = audio.tag_mp3(audio.encode_mp3(joined.audio, config.audio.bitrate_kbps), **tags)
-            atomic_write(target, mp3)
-            entry = EpisodeEntry(
-                key=episode.key, number=episode.number, title=episode.title, file=file, inputs=inputs,
-                bytes=len(mp3), duration=joined.duration, guid=episode_guid(config, episode.key),
-                pub_date=previous.pub_date if previous else _first_pub_date(now, episode, len(episodes)))
-            manifest.episodes[episode.key] = entry
-            manifest.save()
-            results.append(EpisodeResult(episode.number, episode.title, target, entry.duration,
-                                         entry.bytes, "built"))
-            progress("episodes", len(results), len(episodes))
+    def _finish(self, d: Decision, result: RenderResult) -> None:
+        previous = self.manifest.episodes.get(d.episode.key)
+        entry = EpisodeEntry(
+            key=d.episode.key, number=d.episode.number, title=d.episode.title, file=d.file,
+            bytes=result.bytes, duration=result.duration, guid=episode_guid(self.config, d.episode.key),
+            pub_date=previous.pub_date if previous else _first_pub_date(self.now, d.episode, len(self.decisions)),
+            hashes=d.hashes, clips=list(dict.fromkeys(d.keys)))
+        self.manifest.episodes[d.episode.key] = entry
+        self.results[d.episode.number] = EpisodeResult(d.episode.number, d.episode.title, self.output / d.file,
+                                                       result.duration, result.bytes, "built", d.reason)
+        self.progress("episodes", len(self.results), len(self.decisions))
+        if time.monotonic() - self._saved_at > MANIFEST_SAVE_SECONDS:
+            self.manifest.save()   # a build that dies keeps the episodes it finished
+            self._saved_at = time.monotonic()
 
-    current = {e.key for e in episodes}
-    removed = []
-    for key, entry in old.items():
-        if key not in current:
-            manifest.episodes.pop(key, None)
-            if entry.file not in {f"{e.slug}.mp3" for e in episodes}:
-                (output / entry.file).unlink(missing_ok=True)
-            removed.append(entry.file)
-    manifest.save()
-    feed_path = _write_feed(config, episodes, manifest, output)
-    return BuildReport(tuple(results), feed_path, synthesized, cached, tuple(removed))
+    def _remove_stale(self) -> tuple[str, ...]:
+        current = {d.episode.key for d in self.decisions}
+        in_use = {d.file for d in self.decisions}
+        removed = []
+        for key, entry in list(self.manifest.episodes.items()):
+            if key in current:
+                continue
+            del self.manifest.episodes[key]
+            if entry.file not in in_use:
+                stem = Path(entry.file).stem
+                for path in self.output.glob(f"{stem}.*"):
+                    path.unlink(missing_ok=True)
+                removed.append(entry.file)
+        self.manifest.save()
+        return tuple(removed)
+
+    def _write_feed(self) -> Path:
+        items = []
+        for d in self.decisions:
+            if d.episode.number not in self.results:   # skipped by --only: not in the feed yet
+                continue
+            entry = self.manifest.episodes[d.episode.key]
+            items.append(FeedItem(title=entry.title, guid=entry.guid,
+                                  pub_date=datetime.fromisoformat(entry.pub_date), file=entry.file,
+                                  bytes=entry.bytes, duration=entry.duration, number=entry.number))
+        built = max((item.pub_date for item in items), default=self.now)
+        data = render_feed(self.config, items, built)
+        path = self.output / FEED_NAME
+        if not path.is_file() or path.read_bytes() != data:
+            atomic_write(path, data)
+        return path
+
+
+@dataclass(frozen=True)
+class CacheReport:
+    folder: Path
+    entries: int
+    bytes: int
+    used: int          # entries some episode in the manifest is made of
+    removed: int = 0
+    freed: int = 0
+
+
+def cache_info(output: Path) -> CacheReport:
+    cache = ClipCache(Path(output) / CACHE_DIR)
+    keys = cache.keys()
+    used = set().union(*(e.clips for e in Manifest.load(Path(output)).episodes.values()))
+    return CacheReport(cache.root, len(keys), cache.size(), len(keys & used))
+
+
+def cache_prune(output: Path) -> CacheReport:
+    """Drop the clips no episode of the last build uses."""
+    output = Path(output)
+    if not (output / CACHE_DIR).is_dir():
+        return cache_info(output)
+    with _locked(output):
+        used = set().union(*(e.clips for e in Manifest.load(output).episodes.values()))
+        removed, freed = ClipCache(output / CACHE_DIR).prune(used)
+        info = cache_info(output)
+    return CacheReport(info.folder, info.entries, info.bytes, info.used, removed, freed)
 
 
 def _first_pub_date(now: datetime, episode: Episode, total: int) -> str:
@@ -199,26 +379,6 @@ def _pauses(config: ShowConfig, episode: Episode) -> list[int]:
         else:
             pauses.append(config.audio.sentence_pause_ms)
     return pauses
-
-
-def _tags(config: ShowConfig, episode: Episode, total: int) -> dict:
-    return {"title": episode.title, "album": config.title, "artist": config.author,
-            "track": episode.number, "total": total}
-
-
-def _write_feed(config: ShowConfig, episodes: list[Episode], manifest: Manifest, output: Path) -> Path:
-    items = []
-    for episode in episodes:
-        entry = manifest.episodes[episode.key]
-        items.append(FeedItem(title=entry.title, guid=entry.guid,
-                              pub_date=datetime.fromisoformat(entry.pub_date), file=entry.file,
-                              bytes=entry.bytes, duration=entry.duration, number=entry.number))
-    built = max((item.pub_date for item in items), default=datetime.now(timezone.utc))
-    data = render_feed(config, items, built)
-    path = output / FEED_NAME
-    if not path.is_file() or path.read_bytes() != data:
-        atomic_write(path, data)
-    return path
 
 
 def _hash(value) -> str:
@@ -240,4 +400,5 @@ def _locked(output: Path):
         handle.close()
 
 
-__all__ = ["BuildRequest", "BuildReport", "EpisodeResult", "build", "plan", "load_show", "HijraAudioError"]
+__all__ = ["BuildRequest", "BuildReport", "Decision", "EpisodeResult", "build", "decide", "plan",
+           "load_show", "HijraAudioError"]

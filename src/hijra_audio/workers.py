@@ -1,0 +1,100 @@
+"""Work done in worker processes: speaking segments and rendering episodes.
+
+espeak-ng and onnxruntime keep per-process state, so each worker builds its own engine, once, on
+its first segment (a worker that only renders never loads a model). Workers write what they make
+straight to disk (clips into the cache, MP3s into the output folder, each atomically) and send
+back only small results, so nothing large crosses a pipe. Started with `spawn`, only when needed.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from hijra_audio import audio
+from hijra_audio.cache import ClipCache, atomic_write
+from hijra_audio.config import AudioConfig
+from hijra_audio.engines.base import Engine
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    """Everything a worker needs to make one episode's files."""
+
+    keys: tuple[str, ...]
+    pauses_ms: tuple[int, ...]
+    settings: AudioConfig
+    tags: audio.EpisodeTags
+    target: str          # the MP3's path
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    missing: tuple[str, ...] = ()      # clips that were absent or corrupt: speak them, then retry
+    bytes: int = 0
+    duration: float = 0.0
+    placements: tuple[audio.Placed, ...] = ()
+
+
+_factory: Callable[[], Engine] | None = None
+_engine: Engine | None = None
+_cache: ClipCache | None = None
+
+
+def _init_worker(factory: Callable[[], Engine], cache_root: str) -> None:
+    global _factory, _cache
+    _factory, _cache = factory, ClipCache(Path(cache_root))
+
+
+def speak(key: str, text: str) -> tuple[str, float]:
+    """Synthesize one segment into the cache; returns its key and duration."""
+    global _engine
+    if _engine is None:
+        _engine = _factory()
+    clip = _engine.synthesize(text)
+    _cache.put(key, clip)
+    return key, clip.duration
+
+
+def render(job: RenderJob) -> RenderResult:
+    clips = [_cache.get(key) for key in job.keys]
+    missing = tuple(dict.fromkeys(k for k, c in zip(job.keys, clips) if c is None))
+    if missing:
+        return RenderResult(missing=missing)
+    rendered = audio.render_episode(clips, list(job.pauses_ms), job.settings, job.tags)
+    atomic_write(Path(job.target), rendered.mp3)
+    return RenderResult(bytes=len(rendered.mp3), duration=rendered.duration, placements=rendered.placements)
+
+
+class WorkerPool:
+    """A process pool for `speak` and `render` tasks; started on first use."""
+
+    def __init__(self, factory: Callable[[], Engine], cache_root: Path, jobs: int):
+        self.factory = factory
+        self.cache_root = str(cache_root)
+        self.jobs = max(1, jobs)
+        self._executor: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> "WorkerPool":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+    def _pool(self) -> ProcessPoolExecutor:
+        if self._executor is None:
+            self._executor = ProcessPoolExecutor(
+                max_workers=self.jobs, mp_context=multiprocessing.get_context("spawn"),
+                initializer=_init_worker, initargs=(self.factory, self.cache_root))
+        return self._executor
+
+    def speak(self, key: str, text: str) -> Future:
+        return self._pool().submit(speak, key, text)
+
+    def render(self, job: RenderJob) -> Future:
+        return self._pool().submit(render, job)
