@@ -5,13 +5,17 @@ import json
 import feedparser
 import pytest
 
+from hijra_audio.config import bundled_config_path
+
 from hijra_audio.pipeline import BuildRequest, build
 from tests.fakes import fake_duration
 from tests.measure import mp3_duration
 
+BUNDLED = bundled_config_path()
+
 
 def _build(tmp_path, fake_engine, inputs=(), **kw):
-    request = BuildRequest(inputs=tuple(inputs), output=tmp_path / "out", jobs=1,
+    request = BuildRequest(inputs=tuple(inputs), config_path=BUNDLED, output=tmp_path / "out", jobs=1,
                            engine_factory=fake_engine, **kw)
     return build(request)
 
@@ -89,3 +93,13 @@ def test_removed_episodes_leave_the_folder_and_feed(tmp_path, fake_engine, lectu
     mp3s = sorted(p.name for p in (tmp_path / "out").glob("*.mp3"))
     assert mp3s == ["episode-001.mp3"]
     assert len(feedparser.parse(str(tmp_path / "out" / "feed.xml")).entries) == 1
+
+
+def test_narration_without_a_config_gets_defaults_titled_after_the_file(tmp_path, fake_engine):
+    from hijra_audio.pipeline import load_show
+
+    narration = tmp_path / "سيرة-قصيرة.txt"
+    narration.write_text("خرج النبي من مكة", encoding="utf-8")
+    config = load_show(BuildRequest(inputs=(narration,)))
+    assert config.title == "سيرة-قصيرة" and config.episode_minutes == 10.0
+    assert load_show(BuildRequest()).title == load_show(BuildRequest(config_path=BUNDLED)).title

@@ -12,11 +12,14 @@ from pathlib import Path
 import feedparser
 import pytest
 
+from hijra_audio.config import bundled_config_path
+
 from hijra_audio.cache import ClipCache, clip_key
 from hijra_audio.pipeline import CACHE_DIR, BuildRequest, build, decide
 from tests.fakes import FakeEngine
 from tests.measure import mp3_duration
 
+BUNDLED = bundled_config_path()
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -110,7 +113,7 @@ def test_dry_run_force_and_only(tmp_path, fake_engine, lecture):
     out = tmp_path / "out"
     narration = tmp_path / "lecture.txt"
     narration.write_text(lecture.read_text(encoding="utf-8"), encoding="utf-8")
-    request = BuildRequest(inputs=(narration,), output=out, jobs=1, engine_factory=fake_engine)
+    request = BuildRequest(inputs=(narration,), config_path=BUNDLED, output=out, jobs=1, engine_factory=fake_engine)
     _config, decisions, _ = decide(request)
     assert {(d.action, d.reason) for d in decisions} == {("build", "new")}
     assert not out.exists(), "a dry run wrote something"
@@ -123,18 +126,18 @@ def test_dry_run_force_and_only(tmp_path, fake_engine, lecture):
     (out / decisions[-1].file).unlink()
     _config, decisions, _ = decide(request)
     assert decisions[-1].reason == "file missing"
-    forced = BuildRequest(inputs=(narration,), output=out, jobs=1, engine_factory=fake_engine, force=True)
+    forced = BuildRequest(inputs=(narration,), config_path=BUNDLED, output=out, jobs=1, engine_factory=fake_engine, force=True)
     _config, decisions, _ = decide(forced)
     assert all(d.action == "build" for d in decisions)
     assert not (out / decisions[-1].file).exists(), "a dry run wrote something"
     # --only builds one episode: the others stay as they were; one without its file stays out of the feed
-    only = BuildRequest(inputs=(narration,), output=out, jobs=1, engine_factory=fake_engine, only="episode-001")
+    only = BuildRequest(inputs=(narration,), config_path=BUNDLED, output=out, jobs=1, engine_factory=fake_engine, only="episode-001")
     report = build(only)
     assert [e.action for e in report.episodes] == ["built", "kept"]
     titles = [e.title for e in feedparser.parse(str(out / "feed.xml")).entries]
     assert titles == [e.title for e in report.episodes]
     assert [d.reason for d in decide(request)[1]] == ["unchanged", "unchanged", "file missing"]
-    engine_changed = BuildRequest(inputs=(narration,), output=out, jobs=1,
+    engine_changed = BuildRequest(inputs=(narration,), config_path=BUNDLED, output=out, jobs=1,
                                   engine_factory=lambda: FakeEngine(str(tmp_path / "x.log"), name="other"))
     _config, decisions, _ = decide(engine_changed)
     assert decisions[1].reason == "engine changed"
@@ -153,14 +156,14 @@ def test_cache_prune_keeps_what_the_episodes_use(tmp_path, fake_engine, lecture)
     out = tmp_path / "out"
     narration = tmp_path / "lecture.txt"
     narration.write_text(lecture.read_text(encoding="utf-8"), encoding="utf-8")
-    build(BuildRequest(inputs=(narration,), output=out, jobs=1, engine_factory=fake_engine))
+    build(BuildRequest(inputs=(narration,), config_path=BUNDLED, output=out, jobs=1, engine_factory=fake_engine))
     narration.write_text(lecture.read_text(encoding="utf-8").replace("هيأ الرواحل", "جهز الرواحل"),
                          encoding="utf-8")
-    build(BuildRequest(inputs=(narration,), output=out, jobs=1, engine_factory=fake_engine))
+    build(BuildRequest(inputs=(narration,), config_path=BUNDLED, output=out, jobs=1, engine_factory=fake_engine))
     before = cache_info(out)
     assert before.entries == before.used + 1
     pruned = cache_prune(out)
     assert pruned.removed == 1 and pruned.entries == before.used
     calls = len(fake_engine.calls())
-    build(BuildRequest(inputs=(narration,), output=out, jobs=1, engine_factory=fake_engine, force=True))
+    build(BuildRequest(inputs=(narration,), config_path=BUNDLED, output=out, jobs=1, engine_factory=fake_engine, force=True))
     assert len(fake_engine.calls()) == calls, "prune removed a clip an episode uses"

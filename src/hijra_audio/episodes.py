@@ -87,12 +87,12 @@ def plan_episodes(sections: list[Section], *, episode_minutes: float, words_per_
                   max_segment_chars: int) -> list[Episode]:
     """Group sections into episodes of about `episode_minutes` and cut them into segments."""
     target = max(1.0, episode_minutes * words_per_minute)
-    units = []  # (section index, heading or None, [segment texts]) : the pieces that are packed
+    units = []  # (section index, heading or None, [segment texts], part): the pieces that are packed
     for index, section in enumerate(sections):
         pieces = split_segments(section.text, max_segment_chars) if section.text else []
         for chunk_start, chunk in enumerate(_chunks(pieces, target)):
             heading = section.heading if chunk_start == 0 else None
-            units.append((index, heading, chunk))
+            units.append((index, heading, chunk, chunk_start + 1))
 
     groups: list[list] = []
     words = 0.0
@@ -111,7 +111,7 @@ def plan_episodes(sections: list[Section], *, episode_minutes: float, words_per_
     episodes = []
     for number, group in enumerate(groups, start=1):
         segments: list[Segment] = []
-        for index, heading, chunk in group:
+        for index, heading, chunk, _part in group:
             opens = True
             if heading is not None:
                 segments.append(Segment(heading, index, True, is_heading=True))
@@ -144,12 +144,12 @@ def _unit_words(unit) -> int:
 
 
 def _title(group, number: int, sections: list[Section], segments: list[Segment]) -> str:
-    for _index, heading, _chunk in group:
+    for _index, heading, _chunk, _part in group:
         if heading:
             return heading.strip("()[] ")
     continued = sections[group[0][0]].heading
     if continued:
-        return f"{continued.strip('()[] ')} ({number})"
+        return f"{continued.strip('()[] ')} ({group[0][3]})"
     opening = " ".join(" ".join(s.text for s in segments).split()[:6])
     return f"الحلقة {number}: {opening}…"
 
@@ -157,7 +157,7 @@ def _title(group, number: int, sections: list[Section], segments: list[Segment])
 def _episode_key(group, number: int, sections: list[Section]) -> str:
     """The episode's own key: its first heading when it opens a section, else its number.
     Used for guids and the manifest, never the audio."""
-    for _index, heading, _chunk in group:
+    for _index, heading, _chunk, _part in group:
         if heading:
             digest = hashlib.sha1(heading.encode("utf-8")).hexdigest()[:10]
             return f"h-{digest}"

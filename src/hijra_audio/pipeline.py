@@ -93,7 +93,14 @@ class BuildReport:
 
 
 def load_show(request: BuildRequest) -> ShowConfig:
-    config = load_config(request.config_path)
+    """The show's settings: the config named, or the bundled show's when neither a config nor
+    narration files are given; narration without a config gets the defaults, titled after its
+    first file."""
+    if request.config_path is None and request.inputs:
+        first = Path(request.inputs[0])
+        config = ShowConfig(title=first.stem if first.suffix else first.name, root=str(Path.cwd()))
+    else:
+        config = load_config(request.config_path)
     return config.with_overrides(base_url=request.base_url, engine_name=request.engine)
 
 
