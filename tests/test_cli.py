@@ -80,3 +80,24 @@ def test_build_prints_what_it_wrote(tmp_path, monkeypatch, fake_engine):
     assert result.exit_code == 0, result.output
     assert "episode-001.mp3" in result.output and "feed:" in result.output
     assert "episodes," in result.output
+
+
+def test_dry_run_prints_the_plan_and_writes_nothing(tmp_path, previous_output, tree_snapshot):
+    out, before = previous_output
+    result = CliRunner().invoke(main, ["build", "--dry-run", "-o", str(out), "--engine", "espeak"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    # the fake engine made the previous output: with espeak every episode is to be rebuilt, and why
+    assert all(line.startswith("build  episode-") and "engine changed" in line for line in lines[:-1])
+    assert "dry run: nothing written" in lines[-1]
+    assert tree_snapshot(out) == before
+    fresh = CliRunner().invoke(main, ["build", "--dry-run", "-o", str(tmp_path / "new")])
+    assert "new" in fresh.output and not (tmp_path / "new").exists()
+
+
+def test_cache_info_and_prune(previous_output):
+    out, _ = previous_output
+    info = CliRunner().invoke(main, ["cache", "info", "-o", str(out)])
+    assert info.exit_code == 0 and " 0 unused" in info.output
+    pruned = CliRunner().invoke(main, ["cache", "prune", "-o", str(out)])
+    assert pruned.exit_code == 0 and pruned.output.startswith("removed 0 clips")

@@ -1,0 +1,96 @@
+"""Batch regeneration figures.
+
+1. Bundled lecture: cold build, no-op rebuild (Python start included), one-sentence edit.
+2. Ibn Hisham's Hijra chapters (and with --full, the whole book) built cold with the offline
+   engine: hours of audio per minute of wall time, peak resident memory of the whole process tree
+   (parent and workers) and of the parent, and the speedup of --jobs 2 over --jobs 1.
+3. No-op rebuild of the same (with --full: the whole book).
+
+    .venv/bin/python benchmarks/bench_regen.py [--runs 3] [--full] [--skip-jobs1]
+Needs ../shared/data/sira for parts 2 and 3.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from procmem import run  # noqa: E402
+
+BIN = str(Path(sys.executable).parent / "hijra-audio")
+SIRA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "sira"
+
+
+def build(args: list[str]) -> dict:
+    return run([BIN, "build", "-q", *args], stdout=subprocess.DEVNULL)
+
+
+def audio_hours(out: Path) -> float:
+    manifest = json.loads((out / "manifest.json").read_text())
+    return sum(e["duration"] for e in manifest["episodes"].values()) / 3600
+
+
+def bundled(runs: int) -> None:
+    from importlib import resources
+
+    lecture = Path(str(resources.files("hijra_audio") / "data" / "hijra-lecture.txt")).read_text(encoding="utf-8")
+    cold, noop, edit = [], [], []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as tmp:
+            out, text = Path(tmp) / "out", Path(tmp) / "lecture.txt"
+            text.write_text(lecture, encoding="utf-8")
+            config = resources.files("hijra_audio") / "data" / "podcast.toml"
+            common = [str(text), "-o", str(out), "-c", str(config)]
+            cold.append(build(common)["wall"])
+            noop.append(build(common)["wall"])
+            text.write_text(lecture.replace("هيأ الرواحل والزاد", "جهز الرواحل والزاد كله"), encoding="utf-8")
+            edit.append(build(common)["wall"])
+    print("bundled lecture (median of %d):" % runs)
+    print(f"  cold build           {statistics.median(cold):6.2f} s")
+    print(f"  no-op rebuild        {statistics.median(noop):6.2f} s   (target < 1 s, Python start included)")
+    print(f"  one-sentence edit    {statistics.median(edit):6.2f} s   ({statistics.median(edit) / statistics.median(cold):.2f} of cold)")
+
+
+def book(path: Path, jobs_list: list[int]) -> None:
+    print(f"{path.name}: {len(path.read_text(encoding='utf-8').split()):,} words")
+    walls = {}
+    for jobs in jobs_list:
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "out"
+            result = build([str(path), "-o", str(out), "-j", str(jobs)])
+            if result["code"]:
+                raise SystemExit(f"build failed: {result}")
+            hours = audio_hours(out)
+            walls[jobs] = result["wall"]
+            print(f"  cold --jobs {jobs}: {result['wall']:7.1f} s for {hours:5.2f} h of audio = "
+                  f"{hours / (result['wall'] / 60):.2f} h of audio per minute; peak RSS tree "
+                  f"{result['peak_tree'] / 2**20:.0f} MB, parent {result['peak_main'] / 2**20:.0f} MB")
+            noop = [build([str(path), "-o", str(out), "-j", str(jobs)])["wall"] for _ in range(3)]
+            print(f"  no-op rebuild: median {statistics.median(noop):.2f} s")
+    if 1 in walls and 2 in walls:
+        print(f"  speedup --jobs 2 over --jobs 1: {walls[1] / walls[2]:.2f}x (target >= 1.7x)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--full", action="store_true", help="also the whole book (tens of minutes)")
+    parser.add_argument("--skip-jobs1", action="store_true", help="only --jobs 2 for the book")
+    args = parser.parse_args()
+    bundled(args.runs)
+    if not SIRA.is_dir():
+        print(f"{SIRA} not found: book-scale figures skipped")
+        return
+    book(SIRA / "ibnhisham-hijra.txt", [1, 2])
+    if args.full:
+        book(SIRA / "ibnhisham-full.txt", [2] if args.skip_jobs1 else [1, 2])
+
+
+if __name__ == "__main__":
+    main()
