@@ -19,6 +19,7 @@ class FakeEngine:
     log: str
     delay: float = 0.0     # seconds per call, so that a test can stop a build part-way
     name: str = "fake"
+    fail_on: str = ""      # a text containing this fails, as an engine error would
 
     def identity(self) -> dict[str, str]:
         return {"engine": self.name, "version": "1"}
@@ -30,6 +31,10 @@ class FakeEngine:
         return text
 
     def synthesize(self, text: str) -> Clip:
+        if self.fail_on and self.fail_on in text:
+            from hijra_audio.errors import EngineError
+
+            raise EngineError(f"fake engine failed on segment: {text[:40]}")
         if self.delay:
             import time
 

@@ -1,6 +1,7 @@
 """Batch regeneration: builds killed part-way resume without redoing finished work, the output
 folder is locked, corrupt clips are rebuilt, and --dry-run / --force / --only do what they say."""
 
+import functools
 import json
 import os
 import signal
@@ -167,3 +168,24 @@ def test_cache_prune_keeps_what_the_episodes_use(tmp_path, fake_engine, lecture)
     calls = len(fake_engine.calls())
     build(BuildRequest(inputs=(narration,), config_path=BUNDLED, output=out, jobs=1, engine_factory=fake_engine, force=True))
     assert len(fake_engine.calls()) == calls, "prune removed a clip an episode uses"
+
+
+def test_an_engine_failure_keeps_finished_episodes_and_a_matching_feed(tmp_path, lecture):
+    from hijra_audio.errors import EngineError
+
+    out = tmp_path / "out"
+    narration = tmp_path / "lecture.txt"
+    text = lecture.read_text(encoding="utf-8")
+    narration.write_text(text, encoding="utf-8")
+    log = str(tmp_path / "calls.log")
+    request = dict(inputs=(narration,), config_path=BUNDLED, output=out, jobs=1)
+    build(BuildRequest(**request, engine_factory=functools.partial(FakeEngine, log)))
+    # edit the first episode (builds fine) and the last one (the engine fails on it)
+    edited = text.replace("هيأ الرواحل والزاد", "جهز الرواحل والزاد كله").replace(
+        "الى ان وصلوا الى المدينة", "الى ان وصلوا الى المدينة المنورة عطل")
+    narration.write_text(edited, encoding="utf-8")
+    with pytest.raises(EngineError, match="fake engine failed"):
+        build(BuildRequest(**request, engine_factory=functools.partial(FakeEngine, log, fail_on="عطل")))
+    _check_consistent(out)
+    reasons = [d.reason for d in decide(BuildRequest(**request, engine_factory=lambda: FakeEngine(log)))[1]]
+    assert reasons == ["unchanged", "unchanged", "text changed"]

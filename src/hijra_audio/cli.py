@@ -50,6 +50,7 @@ class _Bars:
     def close(self) -> None:
         for bar in self.bars.values():
             bar.__exit__(None, None, None)
+        self.bars.clear()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -103,6 +104,11 @@ def build(files, output, config_path, base_url, engine, jobs, dry_run, force, on
         report = run_build(request, progress=bars)
     except HijraAudioError as exc:
         raise _fail(exc) from None
+    except KeyboardInterrupt:
+        bars.close()
+        click.echo("interrupted: finished episodes and every clip made so far are kept; "
+                   "run the same build again to finish.", err=True)
+        sys.exit(130)
     finally:
         bars.close()
     for episode in report.episodes:

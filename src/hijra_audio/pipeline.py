@@ -208,8 +208,14 @@ class _Build:
             if d.action == "keep":
                 self._keep(d)
         self._advance(0)
-        with self.pool:
-            self._schedule(to_build)
+        try:
+            with self.pool:
+                self._schedule(to_build)
+        except BaseException:
+            # Keep what is finished, and a feed that matches the files as they are now.
+            self.manifest.save()
+            self._write_feed()
+            raise
         self.manifest.save()
         removed = self._remove_stale() if self.request.only is None else ()
         feed_path = self._write_feed()
@@ -265,8 +271,9 @@ class _Build:
             need(d, missing + pending)
 
         position = 0
-        while position < len(queue) or speaking or rendering:
-            while position < len(queue) and len(speaking) < window:
+        failure: BaseException | None = None
+        while (position < len(queue) and failure is None) or speaking or rendering:
+            while position < len(queue) and len(speaking) < window and failure is None:
                 key, spoken = queue[position]
                 position += 1
                 speaking[self.pool.speak(key, spoken)] = key
@@ -274,7 +281,10 @@ class _Build:
             for future in done:
                 if future in speaking:
                     key = speaking.pop(future)
-                    future.result()
+                    if future.exception() is not None:
+                        # Stop starting work; let what is under way finish and be recorded.
+                        failure = failure or future.exception()
+                        continue
                     self.synthesized += 1
                     queued.discard(key)
                     for d in waiting.pop(key, []):
@@ -289,9 +299,12 @@ class _Build:
                         self._advance(-len([k for k in d.keys if k in result.missing]))
                         for key in result.missing:
                             queued.discard(key)
-                        need(d, result.missing)
+                        if failure is None:
+                            need(d, result.missing)
                         continue
                     self._finish(d, result)
+        if failure is not None:
+            raise failure
 
     def _finish(self, d: Decision, result: RenderResult) -> None:
         previous = self.manifest.episodes.get(d.episode.key)
@@ -327,9 +340,9 @@ class _Build:
     def _write_feed(self) -> Path:
         items = []
         for d in self.decisions:
-            if d.episode.number not in self.results:   # skipped by --only: not in the feed yet
-                continue
-            entry = self.manifest.episodes[d.episode.key]
+            entry = self.manifest.episodes.get(d.episode.key)
+            if entry is None or not _complete(self.output / entry.file, entry.bytes):
+                continue   # not built yet (--only another episode, or a build that failed)
             items.append(FeedItem(title=entry.title, guid=entry.guid,
                                   pub_date=datetime.fromisoformat(entry.pub_date), file=entry.file,
                                   bytes=entry.bytes, duration=entry.duration, number=entry.number))
@@ -368,6 +381,13 @@ def cache_prune(output: Path) -> CacheReport:
         removed, freed = ClipCache(output / CACHE_DIR).prune(used)
         info = cache_info(output)
     return CacheReport(info.folder, info.entries, info.bytes, info.used, removed, freed)
+
+
+def _complete(path: Path, size: int) -> bool:
+    try:
+        return path.stat().st_size == size
+    except FileNotFoundError:
+        return False
 
 
 def _first_pub_date(now: datetime, episode: Episode, total: int) -> str:
