@@ -1,7 +1,7 @@
 """Wires the steps in order and returns a report; never prints.
 
 read + check inputs -> clean -> sections -> episodes and segments -> engine (cache first) ->
-join -> MP3 with tags -> manifest -> feed (last, pointing only at complete files).
+join -> MP3 with tags -> manifest -> web page (index.html) -> feed (last, pointing only at complete files).
 Nothing in the output folder is touched until every input has been read and checked.
 """
 
@@ -26,8 +26,9 @@ from hijra_audio.engines.base import Clip, Engine
 from hijra_audio.engines.pool import SynthesisPool
 from hijra_audio.episodes import Episode, parse_sections, plan_episodes
 from hijra_audio.errors import HijraAudioError, InputError, OutputLocked
-from hijra_audio.feed import FEED_NAME, FeedItem, episode_guid, render_feed
+from hijra_audio.feed import CHAPTERS_SUFFIX, FEED_NAME, TRANSCRIPT_SUFFIX, FeedItem, episode_guid, render_feed
 from hijra_audio.manifest import EpisodeEntry, Manifest
+from hijra_audio.site import SiteEpisode, local_image, write_site
 
 LOCK_NAME = ".lock"
 CACHE_DIR = ".cache/clips"
@@ -64,6 +65,7 @@ class BuildReport:
     clips_synthesized: int
     clips_cached: int
     removed: tuple[str, ...] = ()
+    site: Path | None = None
 
     @property
     def duration(self) -> float:
@@ -100,6 +102,7 @@ def build(request: BuildRequest, progress: Progress | None = None) -> BuildRepor
     engine = factory()
     engine.check()
     identity = engine.identity()
+    local_image(config, Path(request.output))   # a missing cover stops the build before any write
 
     output = Path(request.output)
     output.mkdir(parents=True, exist_ok=True)
@@ -162,7 +165,8 @@ def _build_locked(config, episodes, identity, factory, output: Path, jobs: int, 
             atomic_write(target, mp3)
             entry = EpisodeEntry(
                 key=episode.key, number=episode.number, title=episode.title, file=file, inputs=inputs,
-                bytes=len(mp3), duration=joined.duration, guid=episode_guid(config, episode.key),
+                bytes=len(mp3), duration=joined.duration,
+                guid=previous.guid if previous else episode_guid(config, episode.key),
                 pub_date=previous.pub_date if previous else _first_pub_date(now, episode, len(episodes)))
             manifest.episodes[episode.key] = entry
             manifest.save()
@@ -179,8 +183,9 @@ def _build_locked(config, episodes, identity, factory, output: Path, jobs: int, 
                 (output / entry.file).unlink(missing_ok=True)
             removed.append(entry.file)
     manifest.save()
+    site_path = _write_site(config, episodes, manifest, output)
     feed_path = _write_feed(config, episodes, manifest, output)
-    return BuildReport(tuple(results), feed_path, synthesized, cached, tuple(removed))
+    return BuildReport(tuple(results), feed_path, synthesized, cached, tuple(removed), site_path)
 
 
 def _first_pub_date(now: datetime, episode: Episode, total: int) -> str:
@@ -206,13 +211,48 @@ def _tags(config: ShowConfig, episode: Episode, total: int) -> dict:
             "track": episode.number, "total": total}
 
 
+def _paragraphs(episode: Episode) -> tuple[tuple[bool, str], ...]:
+    """The episode's display text: each heading alone, the segments of a section joined."""
+    paragraphs: list[tuple[bool, str]] = []
+    last_section = None
+    for segment in episode.segments:
+        if segment.is_heading:
+            paragraphs.append((True, segment.text))
+        elif paragraphs and not paragraphs[-1][0] and segment.section == last_section:
+            paragraphs[-1] = (False, paragraphs[-1][1] + " " + segment.text)
+        else:
+            paragraphs.append((False, segment.text))
+        last_section = segment.section
+    return tuple(paragraphs)
+
+
+def _beside(output: Path, file: str, suffix: str) -> str:
+    """`<slug><suffix>` beside the episode's MP3 when that file exists (transcripts, chapters)."""
+    name = file.removesuffix(".mp3") + suffix
+    return name if (output / name).is_file() else ""
+
+
+def _write_site(config: ShowConfig, episodes: list[Episode], manifest: Manifest, output: Path) -> Path:
+    pages = []
+    for episode in episodes:
+        entry = manifest.episodes[episode.key]
+        pages.append(SiteEpisode(number=entry.number, title=entry.title, file=entry.file,
+                                 duration=entry.duration, paragraphs=_paragraphs(episode),
+                                 transcript=_beside(output, entry.file, TRANSCRIPT_SUFFIX)))
+    return write_site(config, pages, output)
+
+
 def _write_feed(config: ShowConfig, episodes: list[Episode], manifest: Manifest, output: Path) -> Path:
     items = []
     for episode in episodes:
         entry = manifest.episodes[episode.key]
+        description = "\n".join(text for _heading, text in _paragraphs(episode))
         items.append(FeedItem(title=entry.title, guid=entry.guid,
                               pub_date=datetime.fromisoformat(entry.pub_date), file=entry.file,
-                              bytes=entry.bytes, duration=entry.duration, number=entry.number))
+                              bytes=entry.bytes, duration=entry.duration, number=entry.number,
+                              description=description,
+                              transcript=_beside(output, entry.file, TRANSCRIPT_SUFFIX),
+                              chapters=_beside(output, entry.file, CHAPTERS_SUFFIX)))
     built = max((item.pub_date for item in items), default=datetime.now(timezone.utc))
     data = render_feed(config, items, built)
     path = output / FEED_NAME
