@@ -64,7 +64,9 @@ def episode_guid(config: ShowConfig, key: str) -> str:
 
 
 def media_url(config: ShowConfig, file: str) -> str:
-    return config.base_url + quote(file)
+    """The absolute URL of `file` (relative to the output folder). Spaces and non-ASCII letters in
+    the base URL are percent-encoded; what is already encoded stays as it is."""
+    return quote(config.base_url, safe=":/?#[]@!$&'()*+,;=%~") + quote(file)
 
 
 def feed_url(config: ShowConfig) -> str:
