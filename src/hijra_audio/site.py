@@ -118,7 +118,7 @@ details summary {{ cursor: pointer; color: #6b4f1d; }}
     url = feed_url(config)
     parts.append(f"""<section class="subscribe" id="subscribe">
 <h2>الاشتراك</h2>
-<p>انسخ رابط الخلاصة وأضفه في تطبيق البودكاست (خيار «إضافة عبر رابط» أو <bdi>«Add by URL»</bdi>):</p>
+<p>انسخ رابط الخلاصة وأضفه في تطبيق البودكاست، من خيار «إضافة عبر رابط» (<bdi dir="ltr">Add by URL</bdi>):</p>
 <p><a href="{FEED_NAME}"><code>{_text(url)}</code></a></p>
 </section>
 <main>""")
