@@ -238,15 +238,16 @@ def test_guids_and_dates_survive_a_rebuild_an_edit_a_new_title_and_a_new_address
     text = lecture.read_text(encoding="utf-8")
     narration.write_text(text, encoding="utf-8")
     out = tmp_path / "out"
-    _build(out, fake_engine, inputs=[narration])
+    show = Path(load_config().root) / "podcast.toml"
+    _build(out, fake_engine, show, inputs=[narration])
     first = _identity(out)
     assert len(first) == 3
 
-    _build(out, fake_engine, inputs=[narration])
+    _build(out, fake_engine, show, inputs=[narration])
     assert _identity(out) == first
 
     narration.write_text(text.replace("هيأ الرواحل والزاد", "جهز الرواحل والزاد كله"), encoding="utf-8")
-    report = _build(out, fake_engine, inputs=[narration])
+    report = _build(out, fake_engine, show, inputs=[narration])
     assert [e.action for e in report.episodes].count("built") == 1
     assert _identity(out) == first
 
