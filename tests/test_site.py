@@ -37,6 +37,7 @@ def site(tmp_path_factory):
 
 def test_page_structure(site):
     out, report = site
+    assert report.site == out / "index.html"
     page = lxml_html.parse(str(out / "index.html")).getroot()
     config = load_config()
     assert page.get("dir") == "rtl" and page.get("lang") == "ar"
