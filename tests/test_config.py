@@ -17,6 +17,10 @@ def test_bundled_config():
     ('base_url = "example.org"', "is not an http(s) URL"),
     ('[audio]\nbitrate = 64', "unknown key(s) bitrate"),
     ('title = "x', "not valid TOML"),
+    ('type = "weekly"', 'type must be "serial" or "episodic"'),
+    ('explicit = "no"', "explicit must be true or false"),
+    ('[owner]\nphone = "1"', "unknown key(s) phone"),
+    ('owner = "me"', "[owner] must be a table"),
 ])
 def test_bad_config_names_file_and_key(tmp_path, body, message):
     path = tmp_path / "podcast.toml"
@@ -33,3 +37,14 @@ def test_relative_narration_resolves_against_the_config(tmp_path):
     config = load_config(path)
     assert config.narration_paths() == [tmp_path / "a.txt"]
     assert config.base_url == "https://example.org/p/"
+
+
+def test_show_fields_and_their_defaults(tmp_path):
+    path = tmp_path / "podcast.toml"
+    path.write_text('title = "س"\n[owner]\nname = "ن"\nemail = "a@example.org"\n', encoding="utf-8")
+    config = load_config(path)
+    assert (config.owner.name, config.owner.email) == ("ن", "a@example.org")
+    assert (config.category, config.subcategory) == ("Religion & Spirituality", "Islam")
+    assert (config.explicit, config.type, config.language, config.locked) == (False, "serial", "ar", True)
+    bundled = load_config()
+    assert bundled.image == "cover.png" and (bundled.subtitle and bundled.copyright)

@@ -118,7 +118,67 @@ def build(files, output, config_path, base_url, engine, jobs, dry_run, force, on
         click.echo(f"removed  {output / name}")
     click.echo(f"{len(report.episodes)} episodes, {_duration(report.duration)} in all "
                f"({report.clips_synthesized} segments spoken, {report.clips_cached} from cache)")
+    if report.site is not None:
+        click.echo(f"page: {report.site}")
     click.echo(f"feed: {report.feed}")
+
+
+@main.command()
+@click.argument("folder", required=False, default=".", type=click.Path(path_type=Path))
+def init(folder):
+    """Write a commented podcast.toml into FOLDER (default: here) to start a show.
+
+    Every field is explained in the file; edit it, then `hijra-audio build TEXT -c podcast.toml`.
+    An existing podcast.toml is never replaced.
+    """
+    from hijra_audio.scaffold import write_template
+
+    try:
+        path = write_template(folder)
+    except HijraAudioError as exc:
+        raise _fail(exc) from None
+    click.echo(f"wrote {path}")
+
+
+@main.command()
+@click.argument("folder", required=False, default=Path("output"),
+                type=click.Path(file_okay=False, path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. 0.0.0.0 lets phones on the same network subscribe.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on (0: any free port).")
+@click.option("-q", "--quiet", is_flag=True, help="Do not log each request.")
+def serve(folder, host, port, quiet):
+    """Serve the built FOLDER (default: output) over HTTP for podcast apps and browsers.
+
+    Supports the byte ranges podcast apps seek with, and never serves anything outside FOLDER.
+    Listens on 127.0.0.1 (this machine only) unless --host says otherwise. Stop with Ctrl-C.
+    """
+    from hijra_audio.serve import ServeError, feed_self_url, make_server, public_url
+
+    log = None if quiet else (lambda line: click.echo(line, err=True))
+    try:
+        server = make_server(folder, host, port, log=log)
+    except ServeError as exc:
+        raise _fail(exc) from None
+    bound_port = server.server_address[1]
+    base = public_url(host, bound_port)
+    click.echo(f"serving {folder} at {base}")
+    click.echo(f"page: {base}")
+    click.echo(f"feed: {base}feed.xml  (subscribe to this address in a podcast app)")
+    written = feed_self_url(folder)
+    if written and not written.startswith(base):
+        click.echo(f"note: the feed's links point at {written.rsplit('/', 1)[0]}/, not this address. "
+                   f"Rebuild with `hijra-audio build --base-url {base} -o {folder}` so apps "
+                   f"{'on your network ' if host in ('0.0.0.0', '::') else ''}can fetch the episodes.")
+    if host in ("0.0.0.0", "::"):
+        click.echo("Phones must be on the same network; anyone on that network can reach this server.")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
 
 
 @main.group()

@@ -35,6 +35,16 @@ class EngineConfig:
 
 
 @dataclass(frozen=True)
+class OwnerConfig:
+    """`[owner]`: who podcast directories contact about the show (itunes:owner)."""
+    name: str = ""
+    email: str = ""
+
+
+SHOW_TYPES = ("episodic", "serial")
+
+
+@dataclass(frozen=True)
 class ShowConfig:
     title: str = "بودكاست"
     author: str = ""
@@ -49,6 +59,15 @@ class ShowConfig:
     max_segment_chars: int = 160
     audio: AudioConfig = field(default_factory=AudioConfig)
     engine: EngineConfig = field(default_factory=EngineConfig)
+    subtitle: str = ""
+    copyright: str = ""
+    category: str = "Religion & Spirituality"   # an Apple Podcasts category...
+    subcategory: str = "Islam"                  # ...and one of its subcategories ("" for none)
+    explicit: bool = False
+    type: str = "serial"                        # "serial": play in order; "episodic": newest first
+    locked: bool = True                         # podcast:locked: other hosts may not import the feed
+    guid: str = ""                              # podcast:guid; empty: derived from the feed URL
+    owner: OwnerConfig = field(default_factory=OwnerConfig)
     # Where the file was read from; relative paths in it (narration, image) resolve against this.
     root: str = ""
 
@@ -93,6 +112,8 @@ def load_config(path: Path | None = None) -> ShowConfig:
         raise ConfigError(f"{path}: episode_minutes must be above 0 (it is {cfg.episode_minutes}).")
     if cfg.max_segment_chars < 40:
         raise ConfigError(f"{path}: max_segment_chars must be at least 40.")
+    if cfg.type not in SHOW_TYPES:
+        raise ConfigError(f"{path}: type must be \"serial\" or \"episodic\" (it is {cfg.type!r}).")
     return cfg
 
 

@@ -1,20 +1,46 @@
-"""Episodes -> podcast RSS (`feed.xml`): RSS 2.0 with the iTunes namespace, written with feedgen.
+"""Episodes -> podcast RSS (`feed.xml`): RSS 2.0 with the iTunes, Podcasting 2.0 (`podcast:`),
+Atom and content namespaces.
 
-The only module that knows XML namespaces.
+The only module that knows XML namespaces. feedgen writes the RSS core, `atom:link`,
+`content:encoded` and most `itunes:` tags. What it cannot write correctly is written by our own
+feedgen extension (`PodcastIndexExtension`, registered with `FeedGenerator.register_extension`):
+- `itunes:explicit` as `true`/`false` (feedgen only accepts yes/no/clean, which Apple no longer wants);
+- `itunes:owner` with a name but no email (feedgen insists on both);
+- the whole `podcast:` namespace (guid, locked, medium, transcript, chapters), which feedgen lacks;
+- CDATA around the channel and item descriptions (feedgen writes them as escaped text).
+lxml does all escaping, so `&`, `<`, quotes and mixed Arabic/Latin text come out as given.
 """
 
 from __future__ import annotations
 
+import html
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote
 
+from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
+from feedgen.util import xml_elem
+from lxml import etree
 
 from hijra_audio.config import ShowConfig
 
 FEED_NAME = "feed.xml"
+ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+PODCAST_NS = "https://podcastindex.org/namespace/1.0"
+ATOM_NS = "http://www.w3.org/2005/Atom"
+CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
+# The namespace the Podcasting 2.0 spec fixes for podcast:guid (UUIDv5 of the feed URL).
+PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
+DESCRIPTION_LIMIT = 4000  # bytes of UTF-8: Apple's limit for descriptions
+TRANSCRIPT_SUFFIX = ".vtt"
+CHAPTERS_SUFFIX = ".chapters.json"
+
+# Characters XML 1.0 cannot carry at all (lxml refuses them): C0 controls but tab, LF, CR; lone
+# surrogates; U+FFFE/U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -27,40 +53,189 @@ class FeedItem:
     duration: float
     number: int
     description: str = ""
+    transcript: str = ""   # the episode's WebVTT file, relative to the output folder; "" when none
+    chapters: str = ""     # its chapters JSON file, likewise
 
 
 def episode_guid(config: ShowConfig, key: str) -> str:
-    """Stable across regenerations and base URLs: from the show's title and the episode's key."""
+    """Stable across regenerations and base URLs: from the show's title and the episode's key,
+    never from its audio. The pipeline persists it in the manifest and reuses it from there."""
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"hijra-audio:{config.title}#{key}"))
 
 
 def media_url(config: ShowConfig, file: str) -> str:
-    return config.base_url + quote(file)
+    """The absolute URL of `file` (relative to the output folder). Spaces and non-ASCII letters in
+    the base URL are percent-encoded; what is already encoded stays as it is."""
+    return quote(config.base_url, safe=":/?#[]@!$&'()*+,;=%~") + quote(file)
+
+
+def feed_url(config: ShowConfig) -> str:
+    return media_url(config, FEED_NAME)
+
+
+def show_guid(url: str) -> str:
+    """podcast:guid: UUIDv5 (Podcasting 2.0 namespace) of the feed URL without its scheme and
+    trailing slashes, as https://podcastindex.org/namespace/1.0#guid defines it."""
+    bare = re.sub(r"^[A-Za-z][A-Za-z0-9+.-]*://", "", url.strip()).rstrip("/")
+    return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, bare))
+
+
+def image_url(config: ShowConfig) -> str:
+    if not config.image:
+        return ""
+    if "://" in config.image:
+        return config.image
+    return media_url(config, config.image.replace("\\", "/").rsplit("/", 1)[-1])
+
+
+def xml_text(text: str) -> str:
+    """`text` without the characters XML cannot carry."""
+    return _NOT_XML.sub("", text)
+
+
+def clip_bytes(text: str, limit: int = DESCRIPTION_LIMIT) -> str:
+    """`text` cut to at most `limit` bytes of UTF-8, at a character boundary, marked with `…`."""
+    data = text.encode("utf-8")
+    if len(data) <= limit:
+        return text
+    return data[: limit - 3].decode("utf-8", errors="ignore").rstrip() + "…"
+
+
+def notes_html(paragraphs: list[str], limit: int = DESCRIPTION_LIMIT) -> str:
+    """Show notes for `content:encoded`: one escaped <p> per paragraph, whole paragraphs only,
+    within `limit` bytes."""
+    out, used = [], 0
+    for paragraph in paragraphs:
+        block = f"<p>{html.escape(xml_text(paragraph), quote=False)}</p>"
+        if used + len(block.encode("utf-8")) > limit:
+            break
+        out.append(block)
+        used += len(block.encode("utf-8"))
+    return "".join(out)
+
+
+def _cdata(text: str):
+    # A CDATA section cannot hold "]]>"; such text is written escaped instead, which XML readers
+    # treat the same.
+    return text if "]]>" in text else etree.CDATA(text)
+
+
+def _boolean(value: bool) -> str:
+    return "true" if value else "false"
+
+
+class PodcastIndexExtension(BaseExtension):
+    """Channel-level tags feedgen cannot write (see the module docstring)."""
+
+    def __init__(self):
+        self.explicit = False
+        self.guid = ""
+        self.locked: bool | None = None
+        self.locked_owner = ""
+        self.medium = "podcast"
+        self.owner = ("", "")  # itunes:owner name and email (feedgen insists on both)
+
+    def extend_ns(self):
+        return {"podcast": PODCAST_NS}
+
+    def extend_rss(self, rss_feed):
+        channel = rss_feed[0]
+        description = channel.find("description")
+        if description is not None and description.text:
+            description.text = _cdata(description.text)
+        xml_elem(f"{{{ITUNES_NS}}}explicit", channel).text = _boolean(self.explicit)
+        name, email = self.owner
+        if name or email:
+            owner = xml_elem(f"{{{ITUNES_NS}}}owner", channel)
+            if name:
+                xml_elem(f"{{{ITUNES_NS}}}name", owner).text = name
+            if email:
+                xml_elem(f"{{{ITUNES_NS}}}email", owner).text = email
+        if self.guid:
+            xml_elem(f"{{{PODCAST_NS}}}guid", channel).text = self.guid
+        if self.locked is not None:
+            locked = xml_elem(f"{{{PODCAST_NS}}}locked", channel)
+            locked.text = "yes" if self.locked else "no"
+            if self.locked_owner:
+                locked.attrib["owner"] = self.locked_owner
+        xml_elem(f"{{{PODCAST_NS}}}medium", channel).text = self.medium
+        return rss_feed
+
+
+class PodcastIndexEntryExtension(BaseEntryExtension):
+    """Item-level tags feedgen cannot write (see the module docstring)."""
+
+    def __init__(self):
+        self.explicit = False
+        self.transcript_url = ""
+        self.chapters_url = ""
+        self.language = "ar"
+
+    def extend_rss(self, item):
+        description = item.find("description")
+        if description is not None and description.text:
+            description.text = _cdata(description.text)
+        xml_elem(f"{{{ITUNES_NS}}}explicit", item).text = _boolean(self.explicit)
+        if self.transcript_url:
+            xml_elem(f"{{{PODCAST_NS}}}transcript", item, url=self.transcript_url, type="text/vtt",
+                     language=self.language, rel="captions")
+        if self.chapters_url:
+            xml_elem(f"{{{PODCAST_NS}}}chapters", item, url=self.chapters_url,
+                     type="application/json+chapters")
+        return item
 
 
 def render_feed(config: ShowConfig, items: list[FeedItem], built: datetime) -> bytes:
     fg = FeedGenerator()
-    fg.load_extension("podcast")
-    fg.title(config.title)
+    fg.load_extension("podcast")  # feedgen's iTunes extension (named "podcast" in feedgen)
+    fg.register_extension("podcastindex", PodcastIndexExtension, PodcastIndexEntryExtension)
+    title = xml_text(config.title)
+    self_url = feed_url(config)
+    fg.title(title)
+    # feedgen writes the last link given as the RSS <link>: the site, so it comes after "self".
+    fg.link(href=self_url, rel="self", type="application/rss+xml")
     fg.link(href=config.site_link, rel="alternate")
-    fg.description(config.description or config.title)
+    fg.description(clip_bytes(xml_text(config.description or config.title)))
     fg.language(config.language)
     fg.lastBuildDate(built)
     fg.generator("hijra-audio")
+    if config.copyright:
+        fg.copyright(xml_text(config.copyright))
     if config.author:
-        fg.author({"name": config.author})
-        fg.podcast.itunes_author(config.author)
-    if config.image:
-        image_url = media_url(config, config.image) if "://" not in config.image else config.image
-        fg.image(image_url, title=config.title, link=config.site_link)
-        fg.podcast.itunes_image(image_url)
+        fg.podcast.itunes_author(xml_text(config.author))
+    if config.subtitle:
+        fg.podcast.itunes_subtitle(xml_text(config.subtitle))
+    fg.podcastindex.owner = (xml_text(config.owner.name or config.author), xml_text(config.owner.email))
+    cover = image_url(config)
+    if cover:
+        fg.image(cover, title=title, link=config.site_link)
+        fg.podcast.itunes_image(cover)
+    if config.category:
+        category = {"cat": config.category}
+        if config.subcategory:
+            category["sub"] = config.subcategory
+        fg.podcast.itunes_category(category)
+    fg.podcast.itunes_type(config.type)
+    fg.podcastindex.explicit = config.explicit
+    fg.podcastindex.guid = config.guid or show_guid(self_url)
+    fg.podcastindex.locked = config.locked
+    fg.podcastindex.locked_owner = xml_text(config.owner.email)
     for item in items:
         entry = fg.add_entry(order="append")
-        entry.title(item.title)
+        entry.title(xml_text(item.title))
         entry.guid(item.guid, permalink=False)
         entry.pubDate(item.pub_date)
-        entry.description(item.description or item.title)
+        description = xml_text(item.description or item.title)
+        entry.description(clip_bytes(description))
+        entry.content(notes_html(description.split("\n")), type="CDATA")
         entry.enclosure(media_url(config, item.file), str(item.bytes), "audio/mpeg")
         entry.podcast.itunes_duration(int(round(item.duration)))
         entry.podcast.itunes_episode(item.number)
+        entry.podcast.itunes_episode_type("full")
+        entry.podcastindex.explicit = config.explicit
+        entry.podcastindex.language = config.language
+        if item.transcript:
+            entry.podcastindex.transcript_url = media_url(config, item.transcript)
+        if item.chapters:
+            entry.podcastindex.chapters_url = media_url(config, item.chapters)
     return fg.rss_str(pretty=True)

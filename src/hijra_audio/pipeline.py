@@ -2,7 +2,7 @@
 
 read + check inputs -> clean -> sections -> episodes and segments -> decide, per episode, build or
 keep (and why) -> speak the missing clips and render episodes in worker processes -> manifest ->
-remove episodes that no longer exist -> feed (last, pointing only at complete files).
+remove episodes that no longer exist -> web page (index.html) -> feed (last, pointing only at complete files).
 Nothing in the output folder is touched until every input has been read and checked.
 """
 
@@ -29,8 +29,9 @@ from hijra_audio.engines import create_engine
 from hijra_audio.engines.base import Engine
 from hijra_audio.episodes import Episode, parse_sections, plan_episodes
 from hijra_audio.errors import HijraAudioError, InputError, OutputLocked
-from hijra_audio.feed import FEED_NAME, FeedItem, episode_guid, render_feed
+from hijra_audio.feed import CHAPTERS_SUFFIX, FEED_NAME, TRANSCRIPT_SUFFIX, FeedItem, episode_guid, render_feed
 from hijra_audio.manifest import EpisodeEntry, Manifest
+from hijra_audio.site import SiteEpisode, local_image, write_site
 from hijra_audio.workers import RenderJob, RenderResult, WorkerPool
 
 LOCK_NAME = ".lock"
@@ -86,6 +87,7 @@ class BuildReport:
     clips_synthesized: int
     clips_cached: int
     removed: tuple[str, ...] = ()
+    site: Path | None = None
 
     @property
     def duration(self) -> float:
@@ -129,6 +131,7 @@ def decide(request: BuildRequest) -> tuple[ShowConfig, list[Decision], Callable[
     engine = factory()
     engine.check()
     identity = engine.identity()
+    local_image(config, Path(request.output))   # a missing cover stops the build before any write
     engine_hash = _hash(identity)
     manifest = Manifest.load(Path(request.output))
     only = _select(episodes, request.only) if request.only else None
@@ -218,9 +221,10 @@ class _Build:
             raise
         self.manifest.save()
         removed = self._remove_stale() if self.request.only is None else ()
+        site_path = self._write_site()
         feed_path = self._write_feed()
         results = tuple(self.results[d.episode.number] for d in self.decisions if d.episode.number in self.results)
-        return BuildReport(results, feed_path, self.synthesized, self.cached, removed)
+        return BuildReport(results, feed_path, self.synthesized, self.cached, removed, site_path)
 
     def _sweep_temporary_files(self) -> None:
         """Half-written files of a build that was killed: we hold the lock, so no one writes them."""
@@ -310,7 +314,8 @@ class _Build:
         previous = self.manifest.episodes.get(d.episode.key)
         entry = EpisodeEntry(
             key=d.episode.key, number=d.episode.number, title=d.episode.title, file=d.file,
-            bytes=result.bytes, duration=result.duration, guid=episode_guid(self.config, d.episode.key),
+            bytes=result.bytes, duration=result.duration,
+            guid=previous.guid if previous else episode_guid(self.config, d.episode.key),
             pub_date=previous.pub_date if previous else _first_pub_date(self.now, d.episode, len(self.decisions)),
             hashes=d.hashes, clips=list(dict.fromkeys(d.keys)))
         self.manifest.episodes[d.episode.key] = entry
@@ -337,15 +342,31 @@ class _Build:
         self.manifest.save()
         return tuple(removed)
 
-    def _write_feed(self) -> Path:
-        items = []
+    def _published(self) -> list[tuple[Episode, EpisodeEntry]]:
+        pairs = []
         for d in self.decisions:
             entry = self.manifest.episodes.get(d.episode.key)
             if entry is None or not _complete(self.output / entry.file, entry.bytes):
                 continue   # not built yet (--only another episode, or a build that failed)
+            pairs.append((d.episode, entry))
+        return pairs
+
+    def _write_site(self) -> Path:
+        pages = [SiteEpisode(number=entry.number, title=entry.title, file=entry.file, duration=entry.duration,
+                             paragraphs=_paragraphs(episode),
+                             transcript=_beside(self.output, entry.file, TRANSCRIPT_SUFFIX))
+                 for episode, entry in self._published()]
+        return write_site(self.config, pages, self.output)
+
+    def _write_feed(self) -> Path:
+        items = []
+        for episode, entry in self._published():
             items.append(FeedItem(title=entry.title, guid=entry.guid,
                                   pub_date=datetime.fromisoformat(entry.pub_date), file=entry.file,
-                                  bytes=entry.bytes, duration=entry.duration, number=entry.number))
+                                  bytes=entry.bytes, duration=entry.duration, number=entry.number,
+                                  description="\n".join(text for _heading, text in _paragraphs(episode)),
+                                  transcript=_beside(self.output, entry.file, TRANSCRIPT_SUFFIX),
+                                  chapters=_beside(self.output, entry.file, CHAPTERS_SUFFIX)))
         built = max((item.pub_date for item in items), default=self.now)
         data = render_feed(self.config, items, built)
         path = self.output / FEED_NAME
@@ -381,6 +402,27 @@ def cache_prune(output: Path) -> CacheReport:
         removed, freed = ClipCache(output / CACHE_DIR).prune(used)
         info = cache_info(output)
     return CacheReport(info.folder, info.entries, info.bytes, info.used, removed, freed)
+
+
+def _paragraphs(episode: Episode) -> tuple[tuple[bool, str], ...]:
+    """The episode's display text: each heading alone, the segments of a section joined."""
+    paragraphs: list[tuple[bool, str]] = []
+    last_section = None
+    for segment in episode.segments:
+        if segment.is_heading:
+            paragraphs.append((True, segment.text))
+        elif paragraphs and not paragraphs[-1][0] and segment.section == last_section:
+            paragraphs[-1] = (False, paragraphs[-1][1] + " " + segment.text)
+        else:
+            paragraphs.append((False, segment.text))
+        last_section = segment.section
+    return tuple(paragraphs)
+
+
+def _beside(output: Path, file: str, suffix: str) -> str:
+    """`<slug><suffix>` beside the episode's MP3 when that file exists (transcripts, chapters)."""
+    name = file.removesuffix(".mp3") + suffix
+    return name if (output / name).is_file() else ""
 
 
 def _complete(path: Path, size: int) -> bool:

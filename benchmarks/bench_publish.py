@@ -1,0 +1,81 @@
+"""Publishing costs: rendering the feed and the page for a long series, and the local server's
+throughput for whole downloads and for the small range requests podcast apps seek with.
+
+    .venv/bin/python benchmarks/bench_publish.py [--episodes 500] [--mb 50]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import random
+import statistics
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from hijra_audio.config import load_config
+from hijra_audio.feed import FeedItem, render_feed
+from hijra_audio.serve import make_server, serve_in_thread
+from hijra_audio.site import SiteEpisode, render_page
+
+
+def timed(fn, runs=5):
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--episodes", type=int, default=500)
+    parser.add_argument("--mb", type=int, default=50)
+    args = parser.parse_args()
+
+    config = load_config()
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    text = "خرج النبي صلى الله عليه وسلم من مكة ليلا مع صاحبه " * 40
+    items = [FeedItem(f"الحلقة {n}", f"guid-{n}", now - timedelta(seconds=args.episodes - n), f"episode-{n:03d}.mp3",
+                      5_000_000, 600.0, n, text) for n in range(1, args.episodes + 1)]
+    seconds, data = timed(lambda: render_feed(config, items, now))
+    print(f"feed for {args.episodes} episodes: {seconds * 1000:.0f} ms, {len(data) / 1e6:.2f} MB")
+    pages = [SiteEpisode(n, f"الحلقة {n}", f"episode-{n:03d}.mp3", 600.0, ((False, text),))
+             for n in range(1, args.episodes + 1)]
+    seconds, page = timed(lambda: render_page(config, pages))
+    print(f"page for {args.episodes} episodes: {seconds * 1000:.0f} ms, {len(page.encode()) / 1e6:.2f} MB")
+
+    with tempfile.TemporaryDirectory() as folder:
+        size = args.mb * 1_000_000
+        Path(folder, "big.mp3").write_bytes(os.urandom(size))
+        server = make_server(Path(folder), "127.0.0.1", 0)
+        serve_in_thread(server)
+        port = server.server_address[1]
+
+        def get(headers=None) -> int:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            connection.request("GET", "/big.mp3", headers=headers or {})
+            body = connection.getresponse().read()
+            connection.close()
+            return len(body)
+
+        seconds, got = timed(get, runs=3)
+        assert got == size
+        print(f"whole {args.mb} MB file over loopback: {seconds:.3f} s ({size / seconds / 1e6:.0f} MB/s)")
+        rng = random.Random(8)
+        starts = [rng.randrange(0, size - 65536) for _ in range(200)]
+        start = time.perf_counter()
+        for first in starts:
+            assert get({"Range": f"bytes={first}-{first + 65535}"}) == 65536
+        elapsed = time.perf_counter() - start
+        print(f"200 range requests of 64 KiB: {elapsed * 1000 / 200:.2f} ms each (new connection each)")
+        server.shutdown()
+        server.server_close()
+
+
+if __name__ == "__main__":
+    main()

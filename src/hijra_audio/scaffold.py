@@ -1,0 +1,114 @@
+"""`hijra-audio init`: a commented `podcast.toml` that explains every field, to start a show.
+
+The template loads as it is (every value is the default, or an example that works), so
+`hijra-audio init && hijra-audio build lecture.txt -c podcast.toml` runs; tests check that every
+field of ShowConfig is explained here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hijra_audio.config import BUNDLED_CONFIG
+from hijra_audio.errors import ConfigError
+
+TEMPLATE = '''\
+# podcast.toml: the show. Written by `hijra-audio init`; edit it, then build with
+#   hijra-audio build NARRATION.txt -c podcast.toml -o output
+# Text values are in "double quotes"; true/false and numbers are bare. Lines starting with # are comments.
+
+# --- What podcast apps and directories show ---------------------------------------------------
+
+# The show's name.
+title = "اسم البرنامج"
+# One short line under the title (itunes:subtitle). Optional.
+subtitle = ""
+# What the show is about: a few sentences (the feed keeps at most 4000 bytes).
+description = "وصف قصير للبرنامج: موضوعه ومن يلقيه."
+# Who speaks or made the show (itunes:author, and the artist tag of each MP3).
+author = ""
+# Language of the episodes, as a language code: "ar" for Arabic.
+language = "ar"
+# Copyright line shown by apps, e.g. "© 2026 Name". Optional.
+copyright = ""
+# Cover art: a square JPEG or PNG, 1400 to 3000 pixels a side. A file next to this one is copied
+# into the output folder; or give a full https:// URL. Empty: no cover (directories require one).
+image = ""
+# Apple Podcasts category and subcategory (from Apple's list). Set subcategory = "" for none.
+category = "Religion & Spirituality"
+subcategory = "Islam"
+# true only when episodes contain explicit content (itunes:explicit).
+explicit = false
+# "serial": episodes are meant to be heard in order, oldest first (a lecture series).
+# "episodic": each stands alone and apps show the newest first.
+type = "serial"
+
+# --- Where it is published ---------------------------------------------------------------------
+
+# The address the output folder is served from; every link in the feed starts with it. For a phone
+# on your network, `hijra-audio serve --host 0.0.0.0` prints the address to put here (or pass it
+# as `build --base-url`).
+base_url = "http://127.0.0.1:8000/"
+# The show's web site (the feed's <link>). Empty: base_url, where index.html is written.
+link = ""
+# podcast:locked: true asks other podcast hosts not to import this feed without the owner's
+# consent (the owner email below proves who that is).
+locked = true
+# podcast:guid, the show's identity across moves. Empty: derived from the feed's URL, as the
+# Podcasting 2.0 namespace defines. Once the show is public and you move it to a new address,
+# copy the old value here so apps keep treating it as the same show.
+guid = ""
+
+# --- How it is read and cut (the [owner], [audio] and [engine] tables follow) ---------------------------------------------------------------------
+
+# Narration files (UTF-8 text), relative to this file. Lines starting with "## " are headings.
+# Leave empty and name the files on the command line instead.
+narration = []
+# Target length of an episode, in minutes. Episodes break between sections or sentences near it.
+episode_minutes = 10.0
+# Speaking rate used to estimate lengths before any audio exists.
+words_per_minute = 120.0
+# Longest piece of text handed to the speech engine at once (at least 40).
+max_segment_chars = 160
+
+# Who directories contact about the show (itunes:owner; not shown to listeners).
+[owner]
+name = ""
+email = ""
+
+# --- Tables: every key below a [table] line belongs to that table, so they come last. ---------
+
+[audio]
+# Silence between sentences, and before a new section, in milliseconds.
+sentence_pause_ms = 450
+section_pause_ms = 1200
+# MP3 encoding: bit rate (kbit/s) and sample rate (Hz).
+bitrate_kbps = 64
+sample_rate = 44100
+
+[engine]
+# Text-to-speech engine: "espeak" runs offline with nothing else installed.
+name = "espeak"
+# The engine's voice; empty: its Arabic voice.
+voice = ""
+# Speaking rate and pitch adjustments; 0: the engine's defaults.
+rate = 0
+pitch = 0
+'''
+
+
+def write_template(folder: Path) -> Path:
+    """Write `folder/podcast.toml` from the template; refuse to replace an existing file."""
+    folder = Path(folder)
+    path = folder / BUNDLED_CONFIG
+    if path.exists():
+        raise ConfigError(f"{path} already exists; not replacing it. Edit it, or run init in another folder.")
+    if folder.exists() and not folder.is_dir():
+        raise ConfigError(f"{folder} is a file, not a folder. Give the folder to write podcast.toml into.")
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        with open(path, "xb") as handle:   # "x": never replaces a file made meanwhile
+            handle.write(TEMPLATE.encode("utf-8"))
+    except FileExistsError:
+        raise ConfigError(f"{path} already exists; not replacing it.") from None
+    return path

@@ -1,0 +1,319 @@
+"""The feed as podcast apps read it: every tag by XPath, real parsers, stable identities."""
+
+from __future__ import annotations
+
+import email.utils
+import functools
+import io
+import json
+from pathlib import Path
+
+import feedparser
+import podcastparser
+import pytest
+from lxml import etree
+
+from hijra_audio.config import load_config
+from hijra_audio.feed import DESCRIPTION_LIMIT, clip_bytes, notes_html, show_guid, xml_text
+from hijra_audio.pipeline import BuildRequest, build
+from tests.fakes import FakeEngine
+
+NS = {"itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",
+      "podcast": "https://podcastindex.org/namespace/1.0",
+      "atom": "http://www.w3.org/2005/Atom",
+      "content": "http://purl.org/rss/1.0/modules/content/"}
+
+HOSTILE_TITLE = 'Tom & Jerry <b>"قال" \'said\'</b> — الهجرة Hijra 1446 ]]> end'
+HOSTILE_AUTHOR = 'Ali & Sons <ali@example.org>'
+HOSTILE_NARRATION = """## سؤال & جواب <مهم> "Q&A" عن Hijra الهجرة ]]> 'x'
+خرج النبي صلى الله عليه وسلم من مكة ليلا مع صاحبه & كتب <b> "Makkah" ثم إلى المدينة في طريق طويل
+## الغار Cave "ثور" <&>
+اختفيا في الغار ثلاث ليال حتى هدأ الطلب ثم خرجا إلى المدينة مع الدليل عبد الله بن أريقط
+"""
+
+
+def _build(out: Path, fake_engine, config: Path | None = None, inputs=(), base_url=None):
+    return build(BuildRequest(inputs=tuple(inputs), output=out, config_path=config, base_url=base_url,
+                              jobs=1, engine_factory=fake_engine))
+
+
+def _hostile_show(tmp_path: Path) -> Path:
+    folder = tmp_path / "show"
+    folder.mkdir()
+    (folder / "talk.txt").write_text(HOSTILE_NARRATION, encoding="utf-8")
+    (folder / "cover.png").write_bytes((Path(load_config().root) / "cover.png").read_bytes())
+    toml = f"""
+title = {json.dumps(HOSTILE_TITLE, ensure_ascii=False)}
+subtitle = "عنوان فرعي & <sub>"
+author = {json.dumps(HOSTILE_AUTHOR)}
+description = "وصف & <وصف> \\"quoted\\" ]]> with English inside النص العربي"
+copyright = "© 2026 Ali & Sons"
+base_url = "https://example.org/pod cast/"
+link = "https://example.org/?a=1&b=2"
+image = "cover.png"
+explicit = true
+type = "episodic"
+narration = ["talk.txt"]
+episode_minutes = 0.2
+[owner]
+name = "Ali & <Owner>"
+email = "owner@example.org"
+"""
+    (folder / "podcast.toml").write_text(toml, encoding="utf-8")
+    return folder / "podcast.toml"
+
+
+def _tree(out: Path):
+    return etree.parse(str(out / "feed.xml"))
+
+
+def _one(tree, path: str):
+    found = tree.xpath(path, namespaces=NS)
+    assert len(found) == 1, f"{path}: {len(found)} matches"
+    return found[0]
+
+
+@pytest.fixture(scope="module")
+def bundled(tmp_path_factory):
+    """The bundled lecture built once for the read-only tests of this module."""
+    folder = tmp_path_factory.mktemp("bundled")
+    out = folder / "out"
+    _build(out, functools.partial(FakeEngine, str(folder / "calls.log")))
+    return out
+
+
+@pytest.fixture
+def hostile(tmp_path, fake_engine):
+    config = _hostile_show(tmp_path)
+    out = tmp_path / "out"
+    _build(out, fake_engine, config)
+    return out, load_config(config)
+
+
+CHANNEL_BUNDLED = [
+    ("/rss/@version", "2.0"),
+    ("/rss/channel/title/text()", "الهجرة النبوية"),
+    ("/rss/channel/link/text()", "http://127.0.0.1:8000/"),
+    ("/rss/channel/language/text()", "ar"),
+    ("/rss/channel/copyright/text()", "نص المحاضرة لأصحابه؛ الصوت مولّد آليا"),
+    ("/rss/channel/atom:link[@rel='self']/@href", "http://127.0.0.1:8000/feed.xml"),
+    ("/rss/channel/atom:link[@rel='self']/@type", "application/rss+xml"),
+    ("/rss/channel/itunes:image/@href", "http://127.0.0.1:8000/cover.png"),
+    ("/rss/channel/image/url/text()", "http://127.0.0.1:8000/cover.png"),
+    ("/rss/channel/image/title/text()", "الهجرة النبوية"),
+    ("/rss/channel/image/link/text()", "http://127.0.0.1:8000/"),
+    ("/rss/channel/itunes:category/@text", "Religion & Spirituality"),
+    ("/rss/channel/itunes:category/itunes:category/@text", "Islam"),
+    ("/rss/channel/itunes:explicit/text()", "false"),
+    ("/rss/channel/itunes:author/text()", "hijra-audio"),
+    ("/rss/channel/itunes:owner/itunes:name/text()", "hijra-audio"),
+    ("/rss/channel/itunes:type/text()", "serial"),
+    ("/rss/channel/itunes:subtitle/text()", "من مكة إلى المدينة"),
+    ("/rss/channel/podcast:guid/text()", show_guid("http://127.0.0.1:8000/feed.xml")),
+    ("/rss/channel/podcast:locked/text()", "yes"),
+    ("/rss/channel/podcast:medium/text()", "podcast"),
+]
+
+
+@pytest.mark.parametrize("path, expected", CHANNEL_BUNDLED)
+def test_channel_tag_of_the_bundled_show(bundled, path, expected):
+    assert _one(_tree(bundled), path) == expected
+
+
+def test_channel_description_and_build_date(bundled):
+    raw = (bundled / "feed.xml").read_bytes().decode("utf-8")
+    config = load_config()
+    assert f"<description><![CDATA[{config.description}]]></description>" in raw
+    tree = _tree(bundled)
+    built = email.utils.parsedate_to_datetime(_one(tree, "/rss/channel/lastBuildDate/text()"))
+    dates = [email.utils.parsedate_to_datetime(d) for d in tree.xpath("//item/pubDate/text()")]
+    assert built == max(dates)   # the feed only changes when an episode does
+
+
+def test_every_item_tag_of_the_bundled_show(bundled):
+    tree = _tree(bundled)
+    manifest = json.loads((bundled / "manifest.json").read_text(encoding="utf-8"))["episodes"]
+    entries = sorted(manifest.values(), key=lambda e: e["number"])
+    items = tree.xpath("/rss/channel/item")
+    assert len(items) == len(entries) == 3
+    raw = (bundled / "feed.xml").read_text(encoding="utf-8")
+    for item, entry in zip(items, entries):
+        one = lambda path: _one(item, path)  # noqa: E731
+        assert one("title/text()") == entry["title"]
+        assert one("guid/text()") == entry["guid"] and one("guid/@isPermaLink") == "false"
+        assert email.utils.parsedate_to_datetime(one("pubDate/text()")).isoformat() == entry["pub_date"]
+        description = one("description/text()")
+        assert description and len(description.encode()) <= DESCRIPTION_LIMIT
+        assert f"<description><![CDATA[{description}]]></description>" in raw
+        assert one("content:encoded/text()").startswith("<p>")
+        assert one("enclosure/@url") == f"http://127.0.0.1:8000/{entry['file']}"
+        assert int(one("enclosure/@length")) == (bundled / entry["file"]).stat().st_size == entry["bytes"]
+        assert one("enclosure/@type") == "audio/mpeg"
+        assert one("itunes:duration/text()") == str(int(round(entry["duration"])))
+        assert one("itunes:episode/text()") == str(entry["number"])
+        assert one("itunes:episodeType/text()") == "full"
+        assert one("itunes:explicit/text()") == "false"
+        assert item.xpath("podcast:transcript | podcast:chapters", namespaces=NS) == []  # no files yet
+
+
+def test_transcript_and_chapters_are_linked_where_their_files_exist(tmp_path, fake_engine):
+    bundled = tmp_path / "out"
+    _build(bundled, fake_engine)
+    (bundled / "episode-002.vtt").write_text("WEBVTT\n", encoding="utf-8")
+    (bundled / "episode-002.chapters.json").write_text('{"version": "1.2.0", "chapters": []}', encoding="utf-8")
+    (bundled / "episode-003.vtt").write_text("WEBVTT\n", encoding="utf-8")
+    _build(bundled, fake_engine)
+    tree = _tree(bundled)
+    transcripts = tree.xpath("//item/podcast:transcript", namespaces=NS)
+    assert [t.getparent().findtext("itunes:episode", namespaces=NS) for t in transcripts] == ["2", "3"]
+    for tag in transcripts:
+        assert dict(tag.attrib) == {"url": tag.get("url"), "type": "text/vtt", "language": "ar", "rel": "captions"}
+    assert [t.get("url") for t in transcripts] == ["http://127.0.0.1:8000/episode-002.vtt",
+                                                   "http://127.0.0.1:8000/episode-003.vtt"]
+    chapters = _one(tree, "//item/podcast:chapters")
+    assert chapters.get("url") == "http://127.0.0.1:8000/episode-002.chapters.json"
+    assert chapters.get("type") == "application/json+chapters"
+    assert chapters.getparent().findtext("itunes:episode", namespaces=NS) == "2"
+
+
+def test_hostile_text_comes_back_exactly(hostile):
+    out, config = hostile
+    tree = _tree(out)
+    assert _one(tree, "/rss/channel/title/text()") == HOSTILE_TITLE
+    assert _one(tree, "/rss/channel/itunes:author/text()") == HOSTILE_AUTHOR
+    assert _one(tree, "/rss/channel/description/text()") == config.description
+    assert _one(tree, "/rss/channel/itunes:subtitle/text()") == "عنوان فرعي & <sub>"
+    assert _one(tree, "/rss/channel/copyright/text()") == "© 2026 Ali & Sons"
+    assert _one(tree, "/rss/channel/link/text()") == "https://example.org/?a=1&b=2"
+    assert _one(tree, "/rss/channel/itunes:owner/itunes:name/text()") == "Ali & <Owner>"
+    assert _one(tree, "/rss/channel/itunes:owner/itunes:email/text()") == "owner@example.org"
+    assert _one(tree, "/rss/channel/podcast:locked/@owner") == "owner@example.org"
+    assert _one(tree, "/rss/channel/itunes:explicit/text()") == "true"
+    assert _one(tree, "/rss/channel/itunes:type/text()") == "episodic"
+    assert _one(tree, "/rss/channel/atom:link[@rel='self']/@href") == "https://example.org/pod%20cast/feed.xml"
+    assert _one(tree, "/rss/channel/podcast:guid/text()") == show_guid("https://example.org/pod%20cast/feed.xml")
+    titles = tree.xpath("//item/title/text()")
+    assert titles == ['سؤال & جواب <مهم> "Q&A" عن Hijra الهجرة ]]> \'x\'', 'الغار Cave "ثور" <&>']
+    assert tree.xpath("//item/itunes:explicit/text()", namespaces=NS) == ["true", "true"]
+    assert tree.xpath("//item/enclosure/@url") == ["https://example.org/pod%20cast/episode-001.mp3",
+                                                   "https://example.org/pod%20cast/episode-002.mp3"]
+    descriptions = tree.xpath("//item/description/text()")
+    assert 'كتب <b> "Makkah"' in descriptions[0]
+
+
+@pytest.mark.parametrize("show", ["bundled", "hostile"])
+def test_podcastparser_and_feedparser_read_the_same_items(show, request):
+    fixture = request.getfixturevalue(show)
+    out = fixture[0] if isinstance(fixture, tuple) else fixture
+    data = (out / "feed.xml").read_bytes()
+    tree = _tree(out)
+    expected = [(i.findtext("guid"), i.findtext("title"), _one(i, "enclosure/@url"),
+                 int(_one(i, "enclosure/@length"))) for i in tree.xpath("//item")]
+
+    parsed = podcastparser.parse("https://example.org/feed.xml", io.BytesIO(data))
+    # podcastparser lists the newest first; ours are a second apart in order
+    episodes = sorted(parsed["episodes"], key=lambda e: e["published"])
+    got = [(e["guid"], e["title"], e["enclosures"][0]["url"], e["enclosures"][0]["file_size"]) for e in episodes]
+    assert got == expected
+    assert parsed["title"] == tree.findtext("channel/title")
+    assert all(e["enclosures"][0]["mime_type"] == "audio/mpeg" for e in episodes)
+    assert [e["total_time"] for e in episodes] == [int(d) for d in tree.xpath("//item/itunes:duration/text()",
+                                                                              namespaces=NS)]
+
+    fp = feedparser.parse(data)
+    assert not fp.bozo, fp.get("bozo_exception")
+    got = [(e.id, e.title, e.enclosures[0].href, int(e.enclosures[0].length)) for e in fp.entries]
+    assert got == expected
+    assert fp.feed.title == tree.findtext("channel/title")
+    assert fp.feed.language == "ar"
+
+
+def _identity(out: Path) -> dict[str, tuple[str, str]]:
+    tree = _tree(out)
+    return {i.findtext("guid"): (i.findtext("pubDate"), i.findtext("title")) for i in tree.xpath("//item")}
+
+
+def test_guids_and_dates_survive_a_rebuild_an_edit_a_new_title_and_a_new_address(tmp_path, fake_engine, lecture):
+    narration = tmp_path / "lecture.txt"
+    text = lecture.read_text(encoding="utf-8")
+    narration.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    show = Path(load_config().root) / "podcast.toml"
+    _build(out, fake_engine, show, inputs=[narration])
+    first = _identity(out)
+    assert len(first) == 3
+
+    _build(out, fake_engine, show, inputs=[narration])
+    assert _identity(out) == first
+
+    narration.write_text(text.replace("هيأ الرواحل والزاد", "جهز الرواحل والزاد كله"), encoding="utf-8")
+    report = _build(out, fake_engine, show, inputs=[narration])
+    assert [e.action for e in report.episodes].count("built") == 1
+    assert _identity(out) == first
+
+    config = tmp_path / "podcast.toml"
+    bundled = Path(load_config().root) / "podcast.toml"
+    config.write_text(bundled.read_text(encoding="utf-8").replace('title = "الهجرة النبوية"',
+                                                                  'title = "الهجرة"'), encoding="utf-8")
+    (tmp_path / "cover.png").write_bytes((Path(load_config().root) / "cover.png").read_bytes())
+    report = _build(out, fake_engine, config, inputs=[narration], base_url="https://example.net/h/")
+    assert {e.action for e in report.episodes} == {"built"}   # the album tag changed: new audio
+    assert _identity(out) == first                            # same episodes to an app
+    assert _tree(out).xpath("//item/enclosure/@url")[0] == "https://example.net/h/episode-001.mp3"
+
+
+@pytest.mark.parametrize("url, guid", [
+    # the example in the Podcasting 2.0 namespace's description of podcast:guid
+    ("https://mp3s.nashownotes.com/pc20rss.xml", "917393e3-1b1e-5cef-ace4-edaa54e1f810"),
+    ("http://mp3s.nashownotes.com/pc20rss.xml", "917393e3-1b1e-5cef-ace4-edaa54e1f810"),
+    ("https://mp3s.nashownotes.com/pc20rss.xml/", "917393e3-1b1e-5cef-ace4-edaa54e1f810"),
+])
+def test_show_guid_is_the_namespace_uuid5_of_the_feed_url(url, guid):
+    assert show_guid(url) == guid
+
+
+def test_a_configured_show_guid_wins(tmp_path, fake_engine):
+    config = tmp_path / "podcast.toml"
+    config.write_text('title = "س"\nguid = "917393e3-1b1e-5cef-ace4-edaa54e1f810"\n', encoding="utf-8")
+    out = tmp_path / "out"
+    (tmp_path / "t.txt").write_text("خرج النبي من مكة ليلا مع صاحبه", encoding="utf-8")
+    _build(out, fake_engine, config, inputs=[tmp_path / "t.txt"])
+    assert _one(_tree(out), "/rss/channel/podcast:guid/text()") == "917393e3-1b1e-5cef-ace4-edaa54e1f810"
+    assert _tree(out).xpath("/rss/channel/itunes:image", namespaces=NS) == []   # no image configured
+
+
+def test_a_long_description_is_cut_to_4000_bytes(tmp_path, fake_engine):
+    config = tmp_path / "podcast.toml"
+    config.write_text('title = "س"\ndescription = "' + "كلمة " * 1500 + '"\n', encoding="utf-8")
+    (tmp_path / "t.txt").write_text("خرج النبي من مكة ليلا مع صاحبه", encoding="utf-8")
+    out = tmp_path / "out"
+    _build(out, fake_engine, config, inputs=[tmp_path / "t.txt"])
+    description = _one(_tree(out), "/rss/channel/description/text()")
+    assert len(description.encode("utf-8")) <= DESCRIPTION_LIMIT and description.endswith("كلمة…")
+    assert not feedparser.parse(str(out / "feed.xml")).bozo
+
+
+@pytest.mark.parametrize("text, limit, expected", [
+    ("abc", 3, "abc"),
+    ("abcdef", 5, "ab…"),
+    ("عربي", 8, "عربي"),         # 8 bytes exactly
+    ("عربية", 8, "عر…"),         # never half a letter
+    ("a b  c d", 7, "a b…"),
+])
+def test_clip_bytes(text, limit, expected):
+    assert clip_bytes(text, limit) == expected
+    assert len(clip_bytes(text, limit).encode()) <= limit
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("a\x00b\x1fc\td\ne", "abc\td\ne"),
+    ("ok \ufffe", "ok "),
+    ("عربي & <x>", "عربي & <x>"),
+])
+def test_xml_text_drops_what_xml_cannot_carry(text, expected):
+    assert xml_text(text) == expected
+
+
+def test_notes_html_escapes_and_keeps_whole_paragraphs():
+    assert notes_html(["a & <b>", "]]> x"]) == "<p>a &amp; &lt;b&gt;</p><p>]]&gt; x</p>"
+    assert notes_html(["x" * 10, "y" * 10], limit=20) == "<p>xxxxxxxxxx</p>"
