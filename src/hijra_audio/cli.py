@@ -86,12 +86,20 @@ def build(files, output, config_path, base_url, engine, jobs, quiet):
     bars = _Bars(enabled=not quiet and sys.stderr.isatty())
     request = BuildRequest(inputs=tuple(files), output=output, config_path=config_path,
                            base_url=base_url, engine=engine, jobs=jobs)
+    import warnings
+
+    from hijra_audio.errors import LexiconWarning
+
     try:
-        report = run_build(request, progress=bars)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", LexiconWarning)
+            report = run_build(request, progress=bars)
     except HijraAudioError as exc:
         raise _fail(exc) from None
     finally:
         bars.close()
+    for warning in caught:
+        click.echo(f"warning: {warning.message}", err=True)
     for episode in report.episodes:
         click.echo(f"{episode.action:5}  {episode.file}  {_duration(episode.duration)}  {episode.title}")
     for name in report.removed:

@@ -149,8 +149,10 @@ def plan_episodes(sections: list[Section], *, episode_minutes: float, words_per_
     episodes = []
     for number, group in enumerate(groups, start=1):
         segments: list[Segment] = []
+        opened: set[int] = set()
         for index, heading, chunk in group:
-            opens = True
+            opens = index not in opened   # a section split into chunks opens once, not per chunk
+            opened.add(index)
             if heading is not None:
                 segments.append(Segment(heading, index, True, is_heading=True,
                                         speech=sections[index].heading_speech))
