@@ -4,6 +4,8 @@ that the next word starts with, or part of a stretch the speaker says again righ
 
 Each rule takes the tokens of one line and returns the tokens it keeps and the changes it made.
 Of a repeated stretch the last saying is kept (it carries the punctuation that follows it).
+Repetitions and self-repairs are only looked for in transcribed speech: a punctuated, written
+line (`is_written`) keeps them.
 """
 
 from __future__ import annotations
@@ -26,12 +28,21 @@ EMPHATIC = frozenset({
     ("رويدا",), ("اطردوه",), ("الله",), ("حقا",), ("دكا",), ("صفا",), ("قليلا",), ("شيئا",),
     ("الله", "اكبر"), ("الله", "أكبر"), ("لبيك",), ("اللهم", "لبيك"), ("يا", "رب"),
 })
-_FILLER = re.compile(r"^(?:[اأآ]+ه+|ا{2,}|[اأ]?م{2,}|ه?م{3,}|ايي+|ممم+)$")
+# اه أه آه ااه, اا, اممم ممم هممم (مم and أمم are words: مِمَّ "from what", أُمَم "nations")
+_FILLER = re.compile(r"^(?:[اأآ]+ه+|ا{2,}|ا?م{3,}|ه?م{3,}|ايي+)$")
 _AMBIGUOUS_FILLERS = frozenset({"ام", "أم", "اه"})   # also words (أم "or", "mother"; آه): fillers only next to one
 # Lone letters that are abbreviations in written Arabic (ح for a change of chain in hadith, ص ...).
 _ABBREVIATION_LETTERS = frozenset("حصعهرمق")
 MAX_PHRASE = 8
+_GENEALOGY = frozenset({"بن", "بنت", "ابنة"})
 _NAME_LINKS = frozenset("بن ابن بنت ابنة ابو أبو ابي أبي ابا أبا".split())
+
+
+def is_written(tokens: list[Token]) -> bool:
+    """A punctuated line (at least 3 marks, one every 25 words or more) is written text, not
+    transcribed speech: its repetitions (`أحد أحد`, poetry, genealogies) are meant and kept."""
+    punctuated = sum(1 for t in tokens if t.trail)
+    return punctuated >= 3 and punctuated * 25 > len(tokens)
 
 
 def is_filler(token: Token, neighbours: tuple[Token | None, Token | None] = (None, None)) -> bool:
@@ -78,8 +89,8 @@ def _repeatable(words: tuple[str, ...]) -> bool:
     """May a repetition of `words` be removed? A phrase of two or more words: yes, unless it is a
     known emphatic one. One word: only a short or function word (a content word said twice may be
     emphasis: `اطردوه اطردوه`)."""
-    if words in EMPHATIC or words[-1] in _NAME_LINKS:     # `الوليد بن الوليد بن المغيرة` is a name
-        return False
+    if words in EMPHATIC or words[-1] in _NAME_LINKS or _GENEALOGY & set(words):
+        return False                  # `الوليد بن الوليد بن المغيرة`, `عوف بن عبد عوف بن عبد`: names
     if len(words) > 1:
         return True
     return words[0] in FUNCTION_WORDS or len(words[0]) <= 3
@@ -89,23 +100,30 @@ def repetitions(tokens: list[Token]) -> tuple[list[Token], list[Change]]:
     """`او او معه معه رمح` -> `او معه رمح`; `لمن يأتي به حيا لمن يأتي به حيا او ميتا` ->
     `لمن يأتي به حيا او ميتا`. A stretch of up to 8 words said again at once is said once; its
     first saying must have no punctuation inside or after it (a written `لا، لا` is meant)."""
+    if is_written(tokens):
+        return tokens, []
     cores = [t.core for t in tokens]
     removed = [False] * len(tokens)
     changes: list[Change] = []
     i = 0
     n_tokens = len(tokens)
     while i < n_tokens:
-        found = 0
+        found = kept = 0
         if cores[i]:
             for n in range(min(MAX_PHRASE, (n_tokens - i) // 2), 0, -1):
                 if cores[i + n] != cores[i]:
                     continue
                 first = cores[i:i + n]
                 if first == cores[i + n:i + 2 * n] and all(first) \
-                        and not any(t.trail for t in tokens[i:i + n]) and _repeatable(tuple(first)):
-                    found = n
+                        and not any(t.trail for t in tokens[i:i + n]):
+                    if _repeatable(tuple(first)):
+                        found = n
+                    else:
+                        kept = 2 * n          # meant: step over both sayings (`الله اكبر الله اكبر`)
                     break
-        if found:
+        if kept:
+            i += kept
+        elif found:
             rule = "repeated-word" if found == 1 else "repeated-phrase"
             for k in range(i, i + found):
                 removed[k] = True
@@ -121,8 +139,7 @@ def self_repairs(tokens: list[Token]) -> tuple[list[Token], list[Change]]:
     few words, and starts again from the same word with a corrected phrase that takes up a word of
     the abandoned one. Only in unpunctuated speech (a written text is not repaired) and never
     from or on function words and name parts."""
-    punctuated = sum(1 for t in tokens if t.trail)
-    if not tokens or punctuated * 25 > len(tokens):
+    if not tokens or is_written(tokens):
         return tokens, []
     cores = [t.core for t in tokens]
     removed = [False] * len(tokens)

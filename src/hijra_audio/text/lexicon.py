@@ -112,7 +112,8 @@ def apply_corrections(tokens: list[Token], lexicon: Lexicon, uses: dict[int, int
         span = tokens[i:i + len(entry.wrong)]
         lead, trail = split_punct(span[0].display)[0], split_punct(span[-1].display)[2]
         words = list(entry.right)
-        words[0], words[-1] = lead + words[0], words[-1] + trail
+        words[0] = lead + words[0]
+        words[-1] = words[-1] + trail
         new = [Token(w, line=span[0].line, word=span[0].word) for w in words]
         changes.append(Change(span[0].line, span[0].word, " ".join(t.display for t in span),
                               " ".join(t.display for t in new), "lexicon"))

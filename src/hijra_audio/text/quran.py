@@ -20,7 +20,8 @@ from importlib import resources
 
 MIN_WORDS = 5          # agreeing words a quotation needs
 ANCHORED_MIN_WORDS = 3  # ... or this many, when a verse reference is written right after it
-MAX_SEED_HITS = 300    # a three-word run found in more places than this seeds nothing (too common)
+MAX_SEED_HITS = 300
+ERROR_EVERY = 4        # while matching, a slip or a missing or extra word is allowed once per 4 words agreed    # a three-word run found in more places than this seeds nothing (too common)
 
 _MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 _FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي",
@@ -113,8 +114,8 @@ class QuranIndex:
 
     def _extend(self, ids: list[int], i: int, g: int, floor: int) -> Match:
         q = self.ids
-        end, qend, fwd_ok, fwd_err = _walk(ids, q, i + 3, g + 3, 1, len(ids), len(q))
-        start, qstart, back_ok, back_err = _walk(ids, q, i - 1, g - 1, -1, floor - 1, -1)
+        end, qend, fwd_ok, fwd_err = _walk(ids, q, i + 3, g + 3, 1, len(ids), len(q), 3)
+        start, qstart, back_ok, back_err = _walk(ids, q, i - 1, g - 1, -1, floor - 1, -1, 3 + fwd_ok, fwd_err)
         return Match(start, end, qstart, qend, 3 + fwd_ok + back_ok, fwd_err + back_err)
 
     def locate(self, words: list[str], sura: int, first: int, last: int) -> tuple[int, int] | None:
@@ -151,7 +152,8 @@ class QuranIndex:
         return " ".join(self.diacritized[qstart:qend])
 
 
-def _walk(ids, q, a: int, b: int, step: int, a_stop: int, b_stop: int) -> tuple[int, int, int, int]:
+def _walk(ids, q, a: int, b: int, step: int, a_stop: int, b_stop: int, base: int, base_errors: int = 0
+          ) -> tuple[int, int, int, int]:
     """Follow narration `ids` from `a` and the Quran `q` from `b` in direction `step` while they
     agree, stepping over a slip, a missing or an extra word when the next two words agree again.
     Returns where it stopped (one past the last agreeing pair), words agreed, and errors."""
@@ -172,7 +174,8 @@ def _walk(ids, q, a: int, b: int, step: int, a_stop: int, b_stop: int) -> tuple[
             agreed += 1
             last_a, last_b = a, b
             continue
-        if ids[a] == -2 or (errors + 1) * 5 > agreed + 3:  # a barrier, or too many errors already
+        # a barrier, or too many errors: one allowed for every ERROR_EVERY words agreed so far
+        if ids[a] == -2 or ERROR_EVERY * (base_errors + errors + 1) > base + agreed:
             break
         if same(a, b, 1) and same(a, b, 2):               # a slip: one wrong word
             a, b = a + step, b + step
@@ -203,3 +206,38 @@ def _load() -> QuranIndex:
     folder = resources.files("hijra_audio") / "data" / "quran"
     return QuranIndex((folder / "quran-simple.txt").read_text(encoding="utf-8"),
                       (folder / "quran-simple-clean.txt").read_text(encoding="utf-8"))
+
+
+_REF = re.compile(r"^(\d+):(\d+)(?:-(?:(\d+):)?(\d+))?$")
+
+
+def verses_in(reference: str) -> set[tuple[int, int]]:
+    """`36:1-5` -> {(36, 1), ..., (36, 5)}; a range across suras (`2:286-3:2`) keeps its two ends."""
+    m = _REF.match(reference.replace(" ", ""))
+    if not m:
+        return set()
+    sura, first = int(m.group(1)), int(m.group(2))
+    if m.group(3):
+        return {(sura, first), (int(m.group(3)), int(m.group(4)))}
+    last = int(m.group(4)) if m.group(4) else first
+    return {(sura, a) for a in range(first, last + 1)}
+
+
+def score(found: list[str], labels: list[str]) -> dict[str, float]:
+    """Recall and precision of quotations `found` against written references `labels`
+    (both as `sura:aya[-aya]`): a label is recalled when a quotation found covers one of its
+    verses; a quotation found is right when it covers a verse some label names."""
+    labelled = set().union(*(verses_in(r) for r in labels)) if labels else set()
+    covered = set().union(*(verses_in(r) for r in found)) if found else set()
+    recalled = sum(1 for r in labels if verses_in(r) & covered)
+    right = sum(1 for r in found if verses_in(r) & labelled)
+    return {"labels": len(labels), "found": len(found), "recalled": recalled, "right": right,
+            "recall": recalled / len(labels) if labels else 1.0,
+            "precision": right / len(found) if found else 1.0,
+            "verse_recall": len(labelled & covered) / len(labelled) if labelled else 1.0}
+
+
+def written_references(text: str) -> list[str]:
+    """The verse references an edition writes after quotations: `8: 30`, `52: 30- 31`."""
+    return [f"{m.group(1)}:{m.group(2)}" + (f"-{m.group(3)}" if m.group(3) else "")
+            for m in re.finditer(r"(?<![\d:])(\d{1,3}):\s?(\d{1,3})(?:\s?-\s?(\d{1,3}))?(?![\d:])", text)]
