@@ -53,7 +53,7 @@ def test_find(index, text, found):
 def test_a_written_reference_lets_a_short_quotation_count(index):
     words = "فأغشيناهم فهم لا يبصرون 36: 9".split()
     assert index.find(words) == []
-    [match] = index.find(words, anchors={4})
+    [match] = index.find(words, anchors={4: {(36, 9)}})
     assert index.reference(match.qstart, match.qend) == "36:9"
 
 

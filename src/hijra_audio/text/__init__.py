@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from hijra_audio.errors import InputError
 from hijra_audio.text import disfluency, normalize, sentences
 from hijra_audio.text.lexicon import Lexicon, apply_corrections, apply_pronunciations
+from hijra_audio.text.quran import verses_in
 from hijra_audio.text.normalize import RULES as NORMALIZE_RULES
 from hijra_audio.text.tokens import Change, Token, join, split_punct
 
@@ -214,7 +215,11 @@ _REFERENCE_TOKENS = 4
 def _quotations(tokens: list[Token], index, changes: list[Change]):
     """Replace each Quran quotation by one token; absorb the verse reference written after it."""
     words = [t.core if not t.quran else "" for t in tokens]
-    anchors = {i for i, t in enumerate(tokens) if t.display[:1].isdigit() and _written_reference(tokens, i)[0]}
+    anchors = {}
+    for i, t in enumerate(tokens):
+        written = _written_reference(tokens, i)[0] if t.display[:1].isdigit() else ""
+        if written:
+            anchors[i] = verses_in(written)
     matches = index.find(words, anchors=anchors)
     refs: list[tuple[str, str]] = []
     if not matches:
@@ -254,7 +259,7 @@ def _written_reference(tokens: list[Token], start: int) -> tuple[str, int]:
             break
         text = " ".join(t.display for t in tokens[start:start + used])
         m = normalize.VERSE_REFERENCE.match(text.translate(normalize._DIGITS))
-        if m and m.end() >= len(text.rstrip(".،,؛;…")) - 0:
+        if m and m.end() >= len(text.rstrip(".،,؛;:…")):
             nxt = tokens[start + used].display.translate(normalize._DIGITS) if start + used < len(tokens) else ""
             if re.match(r"^-?\s?\d", nxt) and not m.group(3):
                 continue          # `30-` `31`: the range goes on

@@ -39,10 +39,13 @@ _NAME_LINKS = frozenset("بن ابن بنت ابنة ابو أبو ابي أبي
 
 
 def is_written(tokens: list[Token]) -> bool:
-    """A punctuated line (at least 3 marks, one every 25 words or more) is written text, not
+    """A punctuated line (two marks or more, one every 25 words or more) or a line of poetry is
+    written text, not
     transcribed speech: its repetitions (`أحد أحد`, poetry, genealogies) are meant and kept."""
     punctuated = sum(1 for t in tokens if t.trail)
-    return punctuated >= 3 and punctuated * 25 > len(tokens)
+    if any(t.display in ("...", "…") for t in tokens):       # a line of poetry: two half-lines
+        return True
+    return punctuated >= 2 and punctuated * 25 > len(tokens)
 
 
 def is_filler(token: Token, neighbours: tuple[Token | None, Token | None] = (None, None)) -> bool:

@@ -88,10 +88,13 @@ class QuranIndex:
         """Ids of folded narration words; -1 for a word the Quran never uses."""
         return [self.vocab.get(fold(w), -1) if w else -2 for w in words]
 
-    def find(self, words: list[str], min_words: int = MIN_WORDS, anchors=frozenset()) -> list[Match]:
+    def find(self, words: list[str], min_words: int = MIN_WORDS,
+             anchors: dict[int, set[tuple[int, int]]] | None = None) -> list[Match]:
         """Quotations in `words` (an empty string stands for a barrier no quotation crosses).
-        A match that ends right before an index in `anchors` (where a verse reference is written)
-        needs only ANCHORED_MIN_WORDS agreeing words."""
+        `anchors` maps the index of a word where a verse reference is written to the verses it
+        names: a match ending right there needs only ANCHORED_MIN_WORDS agreeing words, and among
+        equal candidates the verse named wins."""
+        anchors = anchors or {}
         ids = self.word_ids(words)
         found: list[Match] = []
         floor = 0
@@ -100,10 +103,14 @@ class QuranIndex:
             hits = self.trigrams.get((ids[i], ids[i + 1], ids[i + 2])) if min(ids[i:i + 3]) >= 0 else None
             best = None
             if hits and len(hits) <= MAX_SEED_HITS:
+                best_key = None
                 for g in hits:
                     m = self._extend(ids, i, g, floor)
-                    if best is None or (m.matched - 2 * m.errors, -m.qstart) > (best.matched - 2 * best.errors, -best.qstart):
-                        best = m
+                    # a verse the written reference after it names wins; then the closest match
+                    named = m.end in anchors and bool(anchors[m.end] & set(self.verses_of(m.qstart, m.qend)))
+                    key = (named, m.matched - 2 * m.errors, -m.qstart)
+                    if best_key is None or key > best_key:
+                        best, best_key = m, key
             if best is not None and best.errors * 5 <= best.matched and (
                     best.matched >= min_words or (best.end in anchors and best.matched >= ANCHORED_MIN_WORDS)):
                 found.append(best)
@@ -240,4 +247,4 @@ def score(found: list[str], labels: list[str]) -> dict[str, float]:
 def written_references(text: str) -> list[str]:
     """The verse references an edition writes after quotations: `8: 30`, `52: 30- 31`."""
     return [f"{m.group(1)}:{m.group(2)}" + (f"-{m.group(3)}" if m.group(3) else "")
-            for m in re.finditer(r"(?<![\d:])(\d{1,3}):\s?(\d{1,3})(?:\s?-\s?(\d{1,3}))?(?![\d:])", text)]
+            for m in re.finditer(r"(?<![\d:])(\d{1,3}):\s?(\d{1,3})(?:\s?-\s?(\d{1,3}))?(?!\d)", text)]
