@@ -73,3 +73,13 @@ def test_the_shipped_lexicon_loads_and_every_entry_fixes_the_lecture(lecture):
     assert cleaned.lexicon_unused == ()
     for wrong in ("السهلا", "كفية", "ودر", "متوعدا"):
         assert wrong not in cleaned.display.split()
+
+
+def test_corrections_reach_headings_too():
+    from hijra_audio.text import clean_text
+
+    cleaned = clean_text("## غار ثور والسهلا\nثم خرجوا الى غار ثور", Lexicon.parse("السهلا = السفلى\nثور ~ ثَوْر"))
+    assert cleaned.display == "## غار ثور والسهلا\nثم خرجوا الى غار ثور"       # whole words only
+    cleaned = clean_text("## غار ثور السهلا\nثم خرجوا الى غار ثور", Lexicon.parse("السهلا = السفلى\nثور ~ ثَوْر"))
+    assert cleaned.display.split("\n")[0] == "## غار ثور السفلى"
+    assert cleaned.speech == "## غار ثَوْر السفلى\nثم خرجوا الى غار ثَوْر"

@@ -10,11 +10,13 @@ rules over them, in this order:
 4. disfluencies: filled pauses, broken-off letters, repetitions, self-repairs;
 5. speech form only: lexicon pronunciations, honorific ligatures, verse references and numbers
    spelled out;
-6. punctuation of the display form: colons before quotations and quoted speech, commas and full
-   stops before clause markers, a full stop at the end of a paragraph.
+6. punctuation of the display form, for unpunctuated (transcribed) lines only: colons before
+   quotations and quoted speech, commas and full stops before clause markers, a full stop at the
+   end of a paragraph.
 
 Every change is recorded with its place (line, word), before, after and rule, for `clean --diff`.
-Headings (`## `) are only normalized; their speech form spells honorifics and numbers.
+Headings (`## `) are normalized and corrected by the lexicon, nothing else; their speech form
+gets the pronunciations and spells honorifics and numbers.
 """
 
 from __future__ import annotations
@@ -116,8 +118,8 @@ def clean_text(raw: str, lexicon: Lexicon | None = None, *, quran: bool = True, 
         if not tokens:
             lines.append(None)
             continue
+        tokens = _run(apply_corrections, tokens, changes, lexicon, uses)
         if not heading:
-            tokens = _run(apply_corrections, tokens, changes, lexicon, uses)
             if index is not None:
                 tokens, found, refs = _quotations(tokens, index, changes)
                 quotations.extend(t.quran for t in found)
@@ -126,7 +128,7 @@ def clean_text(raw: str, lexicon: Lexicon | None = None, *, quran: bool = True, 
                 tokens = _run(rule, tokens, changes)
         tokens = _run(apply_pronunciations, tokens, changes, lexicon, uses)
         tokens = _speech_forms(tokens, changes)
-        if not heading:
+        if not heading and not disfluency.is_written(tokens):      # written text keeps its own
             for _name, rule in sentences.PUNCTUATION_RULES:
                 tokens = _run(rule, tokens, changes)
         lines.append(Line(tuple(tokens), heading) if tokens else None)
