@@ -263,3 +263,10 @@ def test_cleaning_the_real_texts_twice_changes_nothing(cleaned_lecture, lexicon,
     raw = (shared / "data" / "sira" / "ibnhisham-hijra.txt").read_text(encoding="utf-8")
     once = clean_text(raw)
     assert clean_text(once.display).display == once.display
+
+
+def test_clean_command_usage_errors(tmp_path):
+    result = CliRunner().invoke(main, ["clean", str(tmp_path)])
+    assert result.exit_code == 2 and "not a folder" in result.output
+    result = CliRunner().invoke(main, ["clean", str(tmp_path / "missing.txt")])
+    assert result.exit_code == 1 and "no such file" in result.output

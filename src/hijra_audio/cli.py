@@ -134,6 +134,8 @@ def clean(file, show_diff, speech, config_path, lexicon_path):
     from hijra_audio.errors import LexiconWarning
     from hijra_audio.pipeline import clean_all, load_lexicon
 
+    if file.is_dir():
+        raise click.UsageError(f"{file}: give one narration file, not a folder.")
     try:
         config = load_config(config_path)
         lexicon = load_lexicon(config, lexicon_path)
@@ -142,8 +144,6 @@ def clean(file, show_diff, speech, config_path, lexicon_path):
             [(cleaned, _narration)] = clean_all(config, [file], lexicon)
     except HijraAudioError as exc:
         raise _fail(exc) from None
-    except ValueError:
-        raise click.UsageError(f"{file}: give one narration file, not a folder.") from None
     for warning in caught:
         click.echo(f"warning: {warning.message}", err=True)
     if not show_diff:
