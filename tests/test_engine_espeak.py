@@ -69,3 +69,12 @@ def test_identity_names_versions(engine):
     ident = engine.identity()
     assert ident["engine"] == "espeak" and ident["voice"] == "ar"
     assert ident["espeak-ng"] and ident["diacritizer"]
+
+
+def test_marks_already_given_are_kept():
+    from hijra_audio.engines.arabic import diacritize
+
+    verse = "وَإِذْ يَمْكُرُ بِكَ الَّذِينَ كَفَرُوا لِيُثْبِتُوكَ أَوْ يَقْتُلُوكَ"   # 8:30 as Tanzil writes it
+    assert diacritize(verse) == verse
+    mixed = diacritize(f"فانزل الله تعالى {verse} ثم خرج")
+    assert verse in mixed and mixed != f"فانزل الله تعالى {verse} ثم خرج"

@@ -52,3 +52,23 @@ def test_keys_are_stable_when_text_changes():
     first = _plan("## باب الهجرة\nنص اول\n## باب الغار\nنص ثان", minutes=0.01)
     second = _plan("## باب الهجرة\nنص مختلف تماما\n## باب الغار\nنص ثان", minutes=0.01)
     assert [e.key for e in first] == [e.key for e in second]
+
+
+def test_cleaned_sections_keep_headings_keys_and_give_both_forms(shared):
+    from hijra_audio.episodes import sections_from_cleaned
+    from hijra_audio.text import clean_text
+
+    cleaned = clean_text((shared / "data" / "sira" / "ibnhisham-hijra.txt").read_text(encoding="utf-8"))
+    plain = parse_sections(cleaned.display)
+    rich = sections_from_cleaned(cleaned)
+    assert [(s.heading, s.text) for s in rich] == [(s.heading, s.text) for s in plain]
+    options = dict(episode_minutes=10, words_per_minute=120, max_segment_chars=160)
+    from_rich, from_plain = plan_episodes(rich, **options), plan_episodes(plain, **options)
+    assert [e.key for e in from_rich] == [e.key for e in from_plain]
+    assert [e.title for e in from_rich] == [e.title for e in from_plain]
+    segments = [s for e in from_rich for s in e.segments]
+    assert " ".join(s.text for s in segments).split() == " ".join(
+        f"{s.heading} {s.text}" if s.heading else s.text for s in plain).split()
+    spoken = [s for s in segments if s.speech]
+    assert spoken and all("﴿" not in s.speech for s in spoken)
+    assert all(len(s.text) <= 160 or "﴿" in s.text for s in segments)

@@ -20,3 +20,32 @@ def test_rule(rule, raw, expected):
 
 def test_clean_applies_every_rule():
     assert clean("\ufeffفلم  فلم\u200f يتمكنوا ـــ") == "فلم يتمكنوا"
+
+
+from hijra_audio.text.normalize import (  # noqa: E402
+    latin_punctuation, number_words, spell_honorifics, spell_numbers, spell_reference)
+
+
+@pytest.mark.parametrize("rule, raw, expected", [
+    (latin_punctuation, "قال,", "قال،"),
+    (latin_punctuation, "باثنين?", "باثنين؟"),
+    (latin_punctuation, "الندوة;", "الندوة؛"),
+    (latin_punctuation, "2,", "2,"),                               # after a number it stays
+    (latin_punctuation, "Medina,", "Medina,"),
+    (spell_honorifics, "محمد \ufdfa", "محمد صلى الله عليه وسلم"),
+    (spell_honorifics, "الله \ufdfb", "الله جل جلاله"),
+    (spell_honorifics, "النبي صلعم", "النبي صلى الله عليه وسلم"),
+    (spell_honorifics, "عمر \ufd44", "عمر حفظه الله"),
+    (spell_numbers, "سنة 622", "سنة ستمائة واثنان وعشرون"),
+    (spell_numbers, "سنة ٦٢٢", "سنة ستمائة واثنان وعشرون"),       # Arabic-Indic digits
+    (spell_numbers, "3 ليال", "ثلاثة ليال"),
+    (spell_numbers, "ليس فيه رقم", "ليس فيه رقم"),
+])
+def test_word_and_speech_rules(rule, raw, expected):
+    assert rule(raw) == expected
+
+
+def test_number_words_and_references():
+    assert number_words(40) == "أربعون"
+    assert spell_reference(8, 30) == "سورة ثمانية، الآية ثلاثون"
+    assert spell_reference(52, 30, 31) == "سورة اثنان وخمسون، الآيات ثلاثون إلى واحد وثلاثون"

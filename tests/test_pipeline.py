@@ -31,7 +31,7 @@ def test_episode_duration_is_the_sum_of_clips_and_pauses(tmp_path, fake_engine):
 
     episodes = plan(config)
     for episode, result in zip(episodes, report.episodes):
-        expected = sum(fake_duration(s.text) for s in episode.segments)
+        expected = sum(fake_duration(s.spoken) for s in episode.segments)
         expected += config.audio.sentence_pause_ms / 1000 * (len(episode.segments) - 1)
         assert result.duration == pytest.approx(expected, abs=0.01)
         assert mp3_duration(result.file) == pytest.approx(expected, abs=0.05)

@@ -108,8 +108,8 @@ def test_a_missing_cover_stops_the_build_before_the_output_is_touched(tmp_path, 
     config = tmp_path / "podcast.toml"
     config.write_text((bundled / "podcast.toml").read_text(encoding="utf-8")
                       .replace('image = "cover.png"', 'image = "nowhere.jpg"'), encoding="utf-8")
-    (tmp_path / "hijra-lecture.txt").write_text((bundled / "hijra-lecture.txt").read_text(encoding="utf-8"),
-                                                encoding="utf-8")
+    for name in ("hijra-lecture.txt", "hijra-lecture.lexicon"):
+        (tmp_path / name).write_bytes((bundled / name).read_bytes())
     with pytest.raises(InputError, match="nowhere.jpg"):
         _build(out, fake_engine, config_path=config)
     assert tree_snapshot(out) == before

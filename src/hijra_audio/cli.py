@@ -100,8 +100,14 @@ def build(files, output, config_path, base_url, engine, jobs, dry_run, force, on
         building = sum(d.action == "build" for d in decisions)
         click.echo(f"{building} of {len(decisions)} episodes to build (dry run: nothing written)")
         return
+    import warnings
+
+    from hijra_audio.errors import LexiconWarning
+
     try:
-        report = run_build(request, progress=bars)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", LexiconWarning)
+            report = run_build(request, progress=bars)
     except HijraAudioError as exc:
         raise _fail(exc) from None
     except KeyboardInterrupt:
@@ -111,6 +117,8 @@ def build(files, output, config_path, base_url, engine, jobs, dry_run, force, on
         sys.exit(130)
     finally:
         bars.close()
+    for warning in caught:
+        click.echo(f"warning: {warning.message}", err=True)
     for episode in report.episodes:
         why = f"  ({episode.reason})" if episode.action == "built" else ""
         click.echo(f"{episode.action:5}  {episode.file}  {_duration(episode.duration)}  {episode.title}{why}")
@@ -213,3 +221,53 @@ def prune(output):
         raise _fail(exc) from None
     click.echo(f"removed {report.removed} clips ({report.freed / 1e6:.1f} MB); "
                f"{report.entries} left, {report.bytes / 1e6:.1f} MB")
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--diff", "show_diff", is_flag=True,
+              help="List every change instead of the text: line:word, rule, before -> after; "
+                   "then the count of changes per rule.")
+@click.option("--speech", is_flag=True,
+              help="Print the speech form (what the engine is given) instead of the display form; "
+                   "with --diff, list the speech-only changes too.")
+@click.option("-c", "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="The show's podcast.toml, for its lexicon. Default: the bundled show.")
+@click.option("--lexicon", "lexicon_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="A lexicon file to use instead of the one podcast.toml names.")
+def clean(file, show_diff, speech, config_path, lexicon_path):
+    """Print the cleaned narration of FILE, as `build` would speak it.
+
+    Cleaning normalizes the text, applies the lexicon's corrections, marks Quran quotations
+    as ﴿...﴾ [sura:aya] with the canonical verse, removes disfluencies (fillers, broken-off
+    letters, repetitions, self-repairs) and adds punctuation. --diff shows what changed and why.
+    """
+    import warnings
+
+    from hijra_audio.config import load_config
+    from hijra_audio.errors import LexiconWarning
+    from hijra_audio.pipeline import clean_all, load_lexicon
+
+    if file.is_dir():
+        raise click.UsageError(f"{file}: give one narration file, not a folder.")
+    try:
+        config = load_config(config_path)
+        lexicon = load_lexicon(config, lexicon_path)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", LexiconWarning)
+            [(cleaned, _narration)] = clean_all(config, [file], lexicon)
+    except HijraAudioError as exc:
+        raise _fail(exc) from None
+    for warning in caught:
+        click.echo(f"warning: {warning.message}", err=True)
+    if not show_diff:
+        click.echo(cleaned.speech if speech else cleaned.display)
+        return
+    shown = [c for c in cleaned.changes if speech or c.form == "display"]
+    for change in sorted(shown, key=lambda c: (c.line, c.word)):
+        form = "" if change.form == "display" else " (speech)"
+        click.echo(f"{change.line}:{change.word}\t{change.rule}{form}\t{change.before} -> {change.after or '(removed)'}")
+    counts: dict[str, int] = {}
+    for change in shown:
+        counts[change.rule] = counts.get(change.rule, 0) + 1
+    click.echo(f"{len(shown)} changes: " + ", ".join(f"{rule} {n}" for rule, n in sorted(counts.items())))

@@ -70,6 +70,7 @@ class ShowConfig:
     owner: OwnerConfig = field(default_factory=OwnerConfig)
     # Where the file was read from; relative paths in it (narration, image) resolve against this.
     root: str = ""
+    lexicon: str = ""    # the user's lexicon file (text/lexicon.py), relative to the config file
 
     @property
     def site_link(self) -> str:
@@ -77,6 +78,9 @@ class ShowConfig:
 
     def narration_paths(self) -> list[Path]:
         return [Path(self.root) / name for name in self.narration]
+
+    def lexicon_path(self) -> Path | None:
+        return Path(self.root) / self.lexicon if self.lexicon else None
 
     def with_overrides(self, **changes) -> "ShowConfig":
         """A copy with the given fields replaced; `engine_name=` replaces the engine's name."""

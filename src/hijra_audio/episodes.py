@@ -22,6 +22,8 @@ class Section:
     heading: str | None
     text: str
     source: str = ""
+    tokens: tuple = ()          # cleaned tokens (display + speech forms) of `text`; empty: plain text
+    heading_speech: str = ""    # speech form of the heading; empty: the same as `heading`
 
 
 @dataclass(frozen=True)
@@ -83,13 +85,49 @@ def parse_sections(text: str, source: str = "") -> list[Section]:
     return sections
 
 
+def sections_from_cleaned(cleaned, source: str = "") -> list[Section]:
+    """Sections of a `text.Cleaned`: like `parse_sections` on its display form, each section
+    also carrying its tokens, so that segments get both forms and never cut a Quran quotation."""
+    sections: list[Section] = []
+    heading = heading_speech = None
+    tokens: list = []
+
+    def close():
+        if heading is not None or tokens:
+            body = " ".join(t.display for t in tokens)
+            sections.append(Section(heading, body, source, tuple(tokens),
+                                    heading_speech if heading_speech != heading else ""))
+
+    for line in cleaned.lines:
+        if line is None:
+            continue
+        if line.heading:
+            close()
+            heading = " ".join(t.display for t in line.tokens)
+            heading_speech = " ".join(t.spoken for t in line.tokens)
+            tokens = []
+        else:
+            tokens.extend(line.tokens)
+    close()
+    return sections
+
+
+def _section_pieces(section: Section, max_segment_chars: int) -> list[tuple[str, str]]:
+    """(display, speech) pieces of a section's body."""
+    if section.tokens:
+        from hijra_audio.text.sentences import split_tokens
+
+        return [(d, s if s != d else "") for d, s in split_tokens(list(section.tokens), max_segment_chars)]
+    return [(p, "") for p in split_segments(section.text, max_segment_chars)] if section.text else []
+
+
 def plan_episodes(sections: list[Section], *, episode_minutes: float, words_per_minute: float,
                   max_segment_chars: int) -> list[Episode]:
     """Group sections into episodes of about `episode_minutes` and cut them into segments."""
     target = max(1.0, episode_minutes * words_per_minute)
-    units = []  # (section index, heading or None, [segment texts], part): the pieces that are packed
+    units = []  # (section index, heading or None, [(display, speech) pieces], part): what is packed
     for index, section in enumerate(sections):
-        pieces = split_segments(section.text, max_segment_chars) if section.text else []
+        pieces = _section_pieces(section, max_segment_chars)
         for chunk_start, chunk in enumerate(_chunks(pieces, target)):
             heading = section.heading if chunk_start == 0 else None
             units.append((index, heading, chunk, chunk_start + 1))
@@ -97,7 +135,7 @@ def plan_episodes(sections: list[Section], *, episode_minutes: float, words_per_
     groups: list[list] = []
     words = 0.0
     for unit in units:
-        unit_words = sum(len(p.split()) for p in unit[2]) + len((unit[1] or "").split())
+        unit_words = _unit_words(unit)
         if groups and (words >= target or (words + unit_words > 1.5 * target and words >= 0.5 * target)):
             groups.append([])
             words = 0.0
@@ -111,22 +149,25 @@ def plan_episodes(sections: list[Section], *, episode_minutes: float, words_per_
     episodes = []
     for number, group in enumerate(groups, start=1):
         segments: list[Segment] = []
+        opened: set[int] = set()
         for index, heading, chunk, _part in group:
-            opens = True
+            opens = index not in opened   # a section split into chunks opens once, not per chunk
+            opened.add(index)
             if heading is not None:
-                segments.append(Segment(heading, index, True, is_heading=True))
+                segments.append(Segment(heading, index, True, is_heading=True,
+                                        speech=sections[index].heading_speech))
                 opens = False
-            for piece in chunk:
-                segments.append(Segment(piece, index, opens))
+            for piece, speech in chunk:
+                segments.append(Segment(piece, index, opens, speech=speech))
                 opens = False
         episodes.append(Episode(number, _episode_key(group, number, sections),
                                 _title(group, number, sections, segments), tuple(segments)))
     return episodes
 
 
-def _chunks(pieces: list[str], target: float) -> list[list[str]]:
+def _chunks(pieces: list[tuple[str, str]], target: float) -> list[list[tuple[str, str]]]:
     """Split one section's segments into runs of about `target` words when it is much longer."""
-    total = sum(len(p.split()) for p in pieces)
+    total = sum(len(p.split()) for p, _speech in pieces)
     if total <= 1.5 * target:
         return [pieces]
     chunks, words = [[]], 0
@@ -135,12 +176,12 @@ def _chunks(pieces: list[str], target: float) -> list[list[str]]:
             chunks.append([])
             words = 0
         chunks[-1].append(piece)
-        words += len(piece.split())
+        words += len(piece[0].split())
     return chunks
 
 
 def _unit_words(unit) -> int:
-    return sum(len(p.split()) for p in unit[2]) + len((unit[1] or "").split())
+    return sum(len(p.split()) for p, _speech in unit[2]) + len((unit[1] or "").split())
 
 
 def _title(group, number: int, sections: list[Section], segments: list[Segment]) -> str:

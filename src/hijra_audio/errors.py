@@ -26,3 +26,11 @@ class EngineError(HijraAudioError):
 
 class OutputLocked(HijraAudioError):
     """Another build holds the output folder."""
+
+
+class LexiconError(HijraAudioError):
+    """A lexicon file that cannot be read; the message names the file and line."""
+
+
+class LexiconWarning(UserWarning):
+    """A lexicon entry that never matched the narration (a warning, not an error)."""

@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import time
+import warnings
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from contextlib import contextmanager
@@ -27,8 +28,8 @@ from hijra_audio.cache import ClipCache, atomic_write, clip_key
 from hijra_audio.config import ShowConfig, load_config
 from hijra_audio.engines import create_engine
 from hijra_audio.engines.base import Engine
-from hijra_audio.episodes import Episode, parse_sections, plan_episodes
-from hijra_audio.errors import HijraAudioError, InputError, OutputLocked
+from hijra_audio.episodes import Episode, plan_episodes, sections_from_cleaned
+from hijra_audio.errors import HijraAudioError, InputError, LexiconWarning, OutputLocked
 from hijra_audio.feed import CHAPTERS_SUFFIX, FEED_NAME, TRANSCRIPT_SUFFIX, FeedItem, episode_guid, render_feed
 from hijra_audio.manifest import EpisodeEntry, Manifest
 from hijra_audio.site import SiteEpisode, local_image, write_site
@@ -112,15 +113,35 @@ def plan(config: ShowConfig, inputs: tuple[Path, ...] = ()) -> list[Episode]:
     if not paths:
         raise InputError("no narration given: name FILE(s), or list them as narration = [...] in podcast.toml.")
     sections = []
-    for narration in sources.read_all(paths):
-        cleaned = text.clean(narration.text)
-        found = parse_sections(cleaned, source=str(narration.path))
+    for cleaned, narration in clean_all(config, paths):
+        found = sections_from_cleaned(cleaned, source=str(narration.path))
         if not any(s.text or s.heading for s in found):
             raise InputError(f"{narration.path}: nothing left to speak after cleaning. Check the file's text.")
         sections.extend(found)
     return plan_episodes(sections, episode_minutes=config.episode_minutes,
                          words_per_minute=config.words_per_minute,
                          max_segment_chars=config.max_segment_chars)
+
+
+def load_lexicon(config: ShowConfig, path: Path | None = None) -> text.Lexicon:
+    """The lexicon named by `path`, else by the config's `lexicon` key, else an empty one."""
+    path = path or config.lexicon_path()
+    return text.Lexicon.load(path) if path else text.Lexicon()
+
+
+def clean_all(config: ShowConfig, paths: list[Path], lexicon: text.Lexicon | None = None) -> list:
+    """Read, check and clean each narration file: [(text.Cleaned, sources.Narration)]. Lexicon
+    entries that match none of the files are reported once as a LexiconWarning."""
+    lexicon = lexicon if lexicon is not None else load_lexicon(config)
+    narrations = sources.read_all(paths)
+    out = [(text.clean_text(n.text, lexicon, source=str(n.path)), n) for n in narrations]
+    unused = set.intersection(*(set(c.lexicon_unused) for c, _n in out)) if out else set()
+    if unused and lexicon.entries:
+        lines = sorted(unused, key=lambda u: int(u.split(":")[0].split()[1]))
+        warnings.warn(LexiconWarning(f"{lexicon.path}: {len(lines)} entr{'y' if len(lines) == 1 else 'ies'} "
+                                     f"never matched the narration ({'; '.join(lines)}). Check their spelling "
+                                     f"or remove them."), stacklevel=2)
+    return out
 
 
 def decide(request: BuildRequest) -> tuple[ShowConfig, list[Decision], Callable[[], Engine]]:

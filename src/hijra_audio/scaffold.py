@@ -64,6 +64,9 @@ guid = ""
 # Narration files (UTF-8 text), relative to this file. Lines starting with "## " are headings.
 # Leave empty and name the files on the command line instead.
 narration = []
+# Lexicon of corrections (wrong = right) and pronunciations (word ~ spoken), relative to this
+# file; see the README. Empty: none.
+lexicon = ""
 # Target length of an episode, in minutes. Episodes break between sections or sentences near it.
 episode_minutes = 10.0
 # Speaking rate used to estimate lengths before any audio exists.

@@ -9,7 +9,7 @@ import re
 from functools import lru_cache
 
 # Version of these rewriting rules: part of the engine identity, so a change re-synthesizes.
-RULES_VERSION = "1"
+RULES_VERSION = "2"
 DIACRITIZER_MODEL = "rawi-ensemble"
 
 _HARAKA = "\u064b-\u0650"                       # tanwin (3) and short vowels (3)
@@ -39,10 +39,27 @@ def diacritizer_version() -> str:
 
 
 def diacritize(text: str) -> str:
-    """Add the vowel marks the transcript lacks (text2tashkeel, offline)."""
+    """Add the vowel marks the transcript lacks (text2tashkeel, offline). Words that already
+    carry marks (a Quran verse in its canonical form, a lexicon pronunciation) are kept as they
+    are: only the runs of bare words between them go through the diacritizer."""
     if not _ARABIC_LETTER.search(text):
         return text
-    return _diacritizer().diacritize(text)
+    words = text.split(" ")
+    if not any(has_diacritics(w) for w in words):
+        return _diacritizer().diacritize(text)
+    out: list[str] = []
+    run: list[str] = []
+    for word in words + [None]:
+        if word is None or has_diacritics(word):
+            if run:
+                bare = " ".join(run)
+                out.append(_diacritizer().diacritize(bare) if _ARABIC_LETTER.search(bare) else bare)
+                run = []
+            if word is not None:
+                out.append(word)
+        else:
+            run.append(word)
+    return " ".join(out)
 
 
 def pausal_word(word: str) -> str:

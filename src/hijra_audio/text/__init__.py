@@ -1,15 +1,313 @@
-"""Raw transcript -> clean, speakable text: a list of small named `str -> str` rules."""
+"""Raw transcript -> clean, speakable text, in two forms.
+
+`clean_text(raw, lexicon)` splits the transcript into lines and words (tokens) and runs small named
+rules over them, in this order:
+
+1. normalize (each word): NFC, tatweel, invisible and bidi controls, Latin punctuation;
+2. lexicon corrections (both forms);
+3. Quran quotations: matched against the Tanzil text and replaced by one token, the canonical
+   text marked `﴿...﴾ [sura:aya]` for display and the diacritized verse for speech;
+4. disfluencies: filled pauses, broken-off letters, repetitions, self-repairs;
+5. speech form only: lexicon pronunciations, honorific ligatures, verse references and numbers
+   spelled out;
+6. punctuation of the display form, for unpunctuated (transcribed) lines only: colons before
+   quotations and quoted speech, commas and full stops before clause markers, a full stop at the
+   end of a paragraph.
+
+Every change is recorded with its place (line, word), before, after and rule, for `clean --diff`.
+Headings (`## `) are normalized and corrected by the lexicon, nothing else; their speech form
+gets the pronunciations and spells honorifics and numbers.
+"""
 
 from __future__ import annotations
 
-from hijra_audio.text.disfluency import RULES as DISFLUENCY_RULES
+import re
+from dataclasses import dataclass, field
+
+from hijra_audio.errors import InputError
+from hijra_audio.text import disfluency, normalize, sentences
+from hijra_audio.text.lexicon import Lexicon, apply_corrections, apply_pronunciations
+from hijra_audio.text.quran import verses_in
 from hijra_audio.text.normalize import RULES as NORMALIZE_RULES
+from hijra_audio.text.tokens import Change, Token, join, split_punct
 
-RULES = NORMALIZE_RULES + DISFLUENCY_RULES
+RULES = NORMALIZE_RULES + [("repeated-word", disfluency.repeated_word)]
+HEADING = re.compile(r"^##\s+")
+_MARKED = re.compile(r"﴿[^﴾]*﴾(?:\s*\[[0-9:\- ]+\])?\S*")
+_REFERENCE_IN_MARK = re.compile(r"\[(\d+):(\d+)(?:-(?:(\d+):)?(\d+))?\]")
+_ARABIC_LETTER = re.compile("[\u0621-\u063f\u0641-\u064a\u0671-\u06d3]")
+_LETTER = re.compile(r"[^\W\d_]")
 
 
-def clean(text: str) -> str:
-    """Apply every cleaning rule in order."""
-    for _name, rule in RULES:
-        text = rule(text)
-    return text
+@dataclass(frozen=True)
+class Line:
+    tokens: tuple[Token, ...]
+    heading: bool = False
+
+    @property
+    def display(self) -> str:
+        text = join(self.tokens)
+        return f"## {text}" if self.heading else text
+
+    @property
+    def speech(self) -> str:
+        text = join(self.tokens, "speech")
+        return f"## {text}" if self.heading else text
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    lines: tuple[Line | None, ...]          # None: a blank line (a paragraph break)
+    changes: tuple[Change, ...] = ()
+    lexicon_unused: tuple[str, ...] = ()     # "line N: entry" for entries that never matched
+    quotations: tuple[str, ...] = ()         # references of the Quran quotations found, in order
+    references: tuple[tuple[str, str], ...] = field(default=())   # (reference written, reference found)
+
+    def _text(self, form: str) -> str:
+        out: list[str] = []
+        for line in self.lines:
+            if line is None:
+                if out and out[-1] != "":
+                    out.append("")
+            else:
+                out.append(line.display if form == "display" else line.speech)
+        while out and out[-1] == "":
+            out.pop()
+        return "\n".join(out)
+
+    @property
+    def display(self) -> str:
+        return self._text("display")
+
+    @property
+    def speech(self) -> str:
+        return self._text("speech")
+
+    def counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for change in self.changes:
+            counts[change.rule] = counts.get(change.rule, 0) + 1
+        return dict(sorted(counts.items()))
+
+
+def clean(text: str, lexicon: Lexicon | None = None) -> str:
+    """The display form of the cleaned text."""
+    return clean_text(text, lexicon).display
+
+
+def clean_text(raw: str, lexicon: Lexicon | None = None, *, quran: bool = True, source: str = "") -> Cleaned:
+    """Clean a transcript into display and speech forms, recording every change."""
+    from hijra_audio.text.quran import QuranIndex
+
+    index = QuranIndex.load() if quran else None
+    lexicon = lexicon or Lexicon()
+    uses: dict[int, int] = {}
+    changes: list[Change] = []
+    lines: list[Line | None] = []
+    written_refs: list[tuple[str, str]] = []
+    quotations: list[str] = []
+    raw = raw.replace("\r\n", "\n").replace("\r", "\n")
+    if raw.startswith("\ufeff"):
+        raw = raw[1:]
+    for number, text in enumerate(raw.split("\n"), start=1):
+        heading = bool(HEADING.match(text.strip()))
+        if heading:
+            text = HEADING.sub("", text.strip())
+        tokens = _tokenize(text, number, index)
+        tokens = _normalize(tokens, normalize.HEADING_RULES if heading else normalize.WORD_RULES, changes)
+        if not tokens:
+            lines.append(None)
+            continue
+        tokens = _run(apply_corrections, tokens, changes, lexicon, uses)
+        if not heading:
+            if index is not None:
+                tokens, found, refs = _quotations(tokens, index, changes)
+                quotations.extend(t.quran for t in found)
+                written_refs.extend(refs)
+            for _name, rule in disfluency.RULES:
+                tokens = _run(rule, tokens, changes)
+        tokens = _run(apply_pronunciations, tokens, changes, lexicon, uses)
+        tokens = _speech_forms(tokens, changes)
+        if not heading and not disfluency.is_written(tokens):      # written text keeps its own
+            for _name, rule in sentences.PUNCTUATION_RULES:
+                tokens = _run(rule, tokens, changes)
+        lines.append(Line(tuple(tokens), heading) if tokens else None)
+    unused = tuple(f"line {e.line}: {e.text}" for e in sorted(lexicon.entries, key=lambda e: e.line)
+                   if e.line not in uses)
+    cleaned = Cleaned(tuple(lines), tuple(changes), unused, tuple(quotations), tuple(written_refs))
+    _check(cleaned, raw, source)
+    return cleaned
+
+
+def _check(cleaned: Cleaned, raw: str, source: str) -> None:
+    where = f"{source}: " if source else ""
+    if not any(line is not None for line in cleaned.lines):
+        raise InputError(f"{where}nothing left to speak after cleaning. Check the file's text.")
+    letters = _LETTER.findall(raw)
+    arabic = sum(1 for c in letters if _ARABIC_LETTER.match(c))
+    if letters and arabic < 0.5 * len(letters):
+        raise InputError(f"{where}only {100 * arabic // len(letters)}% of the letters are Arabic: "
+                         f"hijra-audio reads Arabic narration. Check that this is the right file.")
+
+
+def _run(rule, tokens, changes, *args):
+    tokens, made = rule(tokens, *args)
+    changes.extend(made)
+    return tokens
+
+
+def _tokenize(text: str, line: int, index) -> list[Token]:
+    """Words split at spaces; a quotation already marked `﴿...﴾ [s:a]` stays one token."""
+    tokens: list[Token] = []
+    pos = 0
+    word = 0
+    for mark in _MARKED.finditer(text):
+        for w in text[pos:mark.start()].split():
+            word += 1
+            tokens.append(Token(w, line=line, word=word))
+        word += 1
+        tokens.append(_marked(mark.group(), line, word, index))
+        word += len(mark.group().split()) - 1
+        pos = mark.end()
+    for w in text[pos:].split():
+        word += 1
+        tokens.append(Token(w, line=line, word=word))
+    return tokens
+
+
+def _marked(text: str, line: int, word: int, index) -> Token:
+    """A quotation the text already marks: its speech form is the canonical verse it names."""
+    inner = text[1:text.index("﴾")]
+    ref = _REFERENCE_IN_MARK.search(text)
+    speech = inner
+    reference = ref.group(0)[1:-1] if ref else "?"
+    if ref and index is not None:
+        sura, first = int(ref.group(1)), int(ref.group(2))
+        last = int(ref.group(4)) if ref.group(4) and not ref.group(3) else first
+        place = index.locate(inner.split(), sura, first, last)
+        if place:
+            speech = index.speech(*place) + _after_mark(text)
+    return Token(text, speech if speech != text else "", line, word, quran=reference)
+
+
+def _after_mark(text: str) -> str:
+    return text[text.rindex("]") + 1:] if "]" in text else text[text.rindex("﴾") + 1:]
+
+
+def _normalize(tokens: list[Token], rules, changes: list[Change]) -> list[Token]:
+    out = []
+    for token in tokens:
+        if token.quran:
+            out.append(token)
+            continue
+        text = token.display
+        for name, rule in rules:
+            new = rule(text)
+            if new != text:
+                changes.append(Change(token.line, token.word, text, new, name))
+                text = new
+        for part in text.split():          # a removed invisible mark may leave two words
+            out.append(token.with_(display=part))
+    return out
+
+
+_REFERENCE_TOKENS = 4
+
+
+def _quotations(tokens: list[Token], index, changes: list[Change]):
+    """Replace each Quran quotation by one token; absorb the verse reference written after it."""
+    words = [t.core if not t.quran else "" for t in tokens]
+    anchors = {}
+    for i, t in enumerate(tokens):
+        written = _written_reference(tokens, i)[0] if t.display[:1].isdigit() else ""
+        if written:
+            anchors[i] = verses_in(written)
+    matches = index.find(words, anchors=anchors)
+    refs: list[tuple[str, str]] = []
+    if not matches:
+        return tokens, [], refs
+    out: list[Token] = []
+    found: list[Token] = []
+    pos = 0
+    for m in matches:
+        out.extend(tokens[pos:m.start])
+        span = tokens[m.start:m.end]
+        end = m.end
+        written, used = _written_reference(tokens, m.end)
+        reference = index.reference(m.qstart, m.qend)
+        trail = span[-1].trail
+        if written:
+            refs.append((written, reference))
+            if _overlaps(written, index.verses_of(m.qstart, m.qend)):
+                trail = split_punct(tokens[m.end + used - 1].display)[2].lstrip("-")
+                span = tokens[m.start:m.end + used]
+                end = m.end + used
+        display = index.display(m.qstart, m.qend) + trail
+        token = Token(display, index.speech(m.qstart, m.qend) + trail, span[0].line, span[0].word,
+                      quran=reference)
+        changes.append(Change(span[0].line, span[0].word, " ".join(t.display for t in span), display, "quran"))
+        out.append(token)
+        found.append(token)
+        pos = end
+    out.extend(tokens[pos:])
+    return out, found, refs
+
+
+def _written_reference(tokens: list[Token], start: int) -> tuple[str, int]:
+    """A reference like `8: 30` or `52: 30- 31` right after a quotation: (`8:30`, tokens used)."""
+    text = ""
+    for used in range(1, _REFERENCE_TOKENS + 1):
+        if start + used > len(tokens):
+            break
+        text = " ".join(t.display for t in tokens[start:start + used])
+        m = normalize.VERSE_REFERENCE.match(text.translate(normalize._DIGITS))
+        if m and m.end() >= len(text.rstrip(".،,؛;:…")):
+            nxt = tokens[start + used].display.translate(normalize._DIGITS) if start + used < len(tokens) else ""
+            if re.match(r"^-?\s?\d", nxt) and not m.group(3):
+                continue          # `30-` `31`: the range goes on
+            ref = f"{m.group(1)}:{m.group(2)}" + (f"-{m.group(3)}" if m.group(3) else "")
+            return ref, used
+    return "", 0
+
+
+def _overlaps(written: str, verses: list[tuple[int, int]]) -> bool:
+    sura, _, ayas = written.partition(":")
+    first, _, last = ayas.partition("-")
+    wanted = set(range(int(first), int(last or first) + 1))
+    return any(s == int(sura) and a in wanted for s, a in verses)
+
+
+def _speech_forms(tokens: list[Token], changes: list[Change]) -> list[Token]:
+    """Honorifics, verse references and numbers spelled out in the speech form."""
+    out = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token.quran:
+            out.append(token)
+            i += 1
+            continue
+        written, used = _written_reference(tokens, i) if token.display[:1].isdigit() else ("", 0)
+        if written:
+            span = tokens[i:i + used]
+            sura, _, ayas = written.partition(":")
+            first, _, last = ayas.partition("-")
+            trail = split_punct(span[-1].display)[2].lstrip("-")
+            spoken = normalize.spell_reference(int(sura), int(first), int(last) if last else None) + trail
+            before = " ".join(t.spoken for t in span)
+            changes.append(Change(token.line, token.word, before, spoken, "verse-reference", "speech"))
+            out.append(Token(" ".join(t.display for t in span), spoken, token.line, token.word))
+            i += used
+            continue
+        spoken = token.spoken
+        for name, rule in (("honorific", normalize.spell_honorifics), ("number", normalize.spell_numbers)):
+            new = rule(spoken)
+            if new != spoken:
+                changes.append(Change(token.line, token.word, spoken, new, name, "speech"))
+                spoken = new
+        out.append(token.with_(speech=spoken) if spoken != token.spoken else token)
+        i += 1
+    return out
+
+
+__all__ = ["Cleaned", "Line", "Lexicon", "Token", "Change", "clean", "clean_text", "RULES"]

@@ -40,3 +40,91 @@ RULES = [
     ("invisible", remove_invisible),
     ("whitespace", collapse_whitespace),
 ]
+
+# --- Word rules: applied to each word of the transcript, so `clean --diff` can say where. ---
+
+_LATIN_PUNCT = {",": "،", ";": "؛", "?": "؟"}
+_ARABIC = re.compile("[\u0621-\u064a\u0671-\u06d3]")
+
+
+def latin_punctuation(word: str) -> str:
+    """`قال,` -> `قال،`: Latin comma, semicolon and question mark after an Arabic word become
+    Arabic ones (after a Latin word or a number they stay)."""
+    if not _ARABIC.search(word):
+        return word
+    end = len(word)
+    while end and word[end - 1] in _LATIN_PUNCT:
+        end -= 1
+    return word[:end] + "".join(_LATIN_PUNCT[c] for c in word[end:])
+
+
+WORD_RULES = [
+    ("nfc", nfc),
+    ("tatweel", remove_tatweel),
+    ("invisible", remove_invisible),
+    ("latin-punctuation", latin_punctuation),
+]
+HEADING_RULES = WORD_RULES[:3]
+
+# --- Speech-form rules: what the engine is given; the display form keeps what was written. ---
+
+# Honorific ligatures and the words they stand for.
+HONORIFICS = {
+    "\ufdfa": "صلى الله عليه وسلم",      # ﷺ
+    "\ufdfb": "جل جلاله",                 # ﷻ
+    "\ufdf2": "الله",                      # ﷲ
+    "\ufdf3": "أكبر",                      # ﷳ
+    "\ufdf4": "محمد",                      # ﷴ
+    "\ufdf5": "صلعم",                      # ﷵ (abbreviation, spelled below)
+    "\ufdf6": "رسول",                      # ﷶ
+    "\ufdf7": "عليه",                      # ﷷ
+    "\ufdf8": "وسلم",                      # ﷸ
+    "\ufdf9": "صلى",                       # ﷹ
+    "\ufd40": "رحمه الله",                 # ﵀
+    "\ufd41": "رحمها الله",
+    "\ufd42": "رحمهما الله",
+    "\ufd43": "رحمهم الله",
+    "\ufd44": "حفظه الله",
+    "\ufd45": "حفظها الله",
+    "\ufd47": "عليه السلام",               # ﵇
+    "\ufd48": "عليها السلام",
+    "\ufd4a": "عليهم السلام",
+    "\ufd4d": "تبارك وتعالى",
+    "\ufd4e": "سبحانه وتعالى",
+    "\ufd4f": "عز وجل",
+}
+_ABBREVIATIONS = {"صلعم": "صلى الله عليه وسلم"}
+_HONORIFIC = re.compile("[" + "".join(HONORIFICS) + "]")
+
+
+def spell_honorifics(text: str) -> str:
+    """`محمد ﷺ` -> `محمد صلى الله عليه وسلم` (speech form)."""
+    text = _HONORIFIC.sub(lambda m: f" {HONORIFICS[m.group()]} ", text)
+    text = " ".join(_ABBREVIATIONS.get(w, w) for w in text.split())
+    return text
+
+
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+_NUMBER = re.compile(r"\d+")
+# A verse reference as Ibn Hisham's edition writes it after a quotation: `8: 30`, `52: 30- 31`.
+VERSE_REFERENCE = re.compile(r"^(\d+):\s?(\d+)(?:\s?-\s?(\d+))?")
+
+
+def number_words(number: int) -> str:
+    """`622` -> `ستمائة واثنان وعشرون` (num2words, with the conjunction joined to its word)."""
+    from num2words import num2words
+
+    return re.sub(r"و\s+", "و", num2words(number, lang="ar"))
+
+
+def spell_numbers(text: str) -> str:
+    """Digits (Western or Arabic-Indic) to Arabic words, for the speech form."""
+    text = text.translate(_DIGITS)
+    return _NUMBER.sub(lambda m: number_words(int(m.group())), text)
+
+
+def spell_reference(sura: int, first: int, last: int | None = None) -> str:
+    """`8: 30` -> `سورة ثمانية، الآية ثلاثون` (speech form of a verse reference)."""
+    verses = f"الآيات {number_words(first)} إلى {number_words(last)}" if last else f"الآية {number_words(first)}"
+    return f"سورة {number_words(sura)}، {verses}"
+

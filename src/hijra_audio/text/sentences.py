@@ -72,3 +72,131 @@ def _merge_short(pieces: list[str], max_chars: int) -> list[str]:
         else:
             out.append(piece)
     return out
+
+
+# --- Punctuation for the display form, and cutting cleaned tokens into segments -------------------
+
+from hijra_audio.text.tokens import Change, Token, split_punct  # noqa: E402
+
+# Markers that open a new sentence: a full stop before them when the sentence is long enough.
+STRONG_MARKERS = frozenset({"ثم", "فلما", "ولما", "فعند", "فبينما", "وبينما", "فلم"})
+MIN_CLAUSE_WORDS = 5       # a comma before a marker only after this many words
+MIN_SENTENCE_WORDS = 10    # a full stop before a strong marker only after this many words
+_PIECE_END = ".،؛;؟?!…,"       # a segment may end after these (not after a colon: what was said follows)
+MIN_PARAGRAPH_WORDS = 8    # a line of at least this many words ends with a full stop
+# After قال and its kin (and an optional له/لهم...), these words open what was said: a colon.
+_SAYING = frozenset({"قال", "فقال", "وقال", "قالوا", "فقالوا", "وقالوا", "قالت", "فقالت", "وقالت", "يقول", "فيقول"})
+_TO_WHOM = frozenset({"له", "لها", "لهم", "لي", "لنا"})
+_OPENS_SPEECH = frozenset({"يا", "لا", "ان", "إن", "انا", "أنا", "هذا", "نعم", "والله", "ما", "انت", "أنت", "اني", "إني"})
+
+
+def _punctuate(token: Token, mark: str) -> tuple[Token, Change]:
+    lead, core, trail = split_punct(token.display)
+    new = token.with_(display=f"{lead}{core}{mark}{trail}",
+                      speech=f"{token.speech}{mark}" if token.speech else "")
+    return new, Change(token.line, token.word, token.display, new.display, "punctuation")
+
+
+def colon_before_quotation(tokens: list[Token]) -> tuple[list[Token], list[Change]]:
+    """`فانزل الله تعالى ﴿...﴾` -> `فانزل الله تعالى: ﴿...﴾`."""
+    out, changes = list(tokens), []
+    for i in range(1, len(out)):
+        if out[i].quran and not out[i - 1].quran and not out[i - 1].trail:
+            out[i - 1], change = _punctuate(out[i - 1], ":")
+            changes.append(change)
+    return out, changes
+
+
+def colon_before_speech(tokens: list[Token]) -> tuple[list[Token], list[Change]]:
+    """`قال له لا تعجل` -> `قال له: لا تعجل`; `قال يا ابا بكر` -> `قال: يا ابا بكر`."""
+    out, changes = list(tokens), []
+    for i, token in enumerate(out):
+        if token.core not in _SAYING or token.trail:
+            continue
+        j = i + 1 if i + 1 < len(out) and out[i + 1].core in _TO_WHOM and not out[i + 1].trail else i
+        if j + 1 < len(out) and out[j + 1].core in _OPENS_SPEECH and not out[j].trail:
+            out[j], change = _punctuate(out[j], ":")
+            changes.append(change)
+    return out, changes
+
+
+def clause_marks(tokens: list[Token]) -> tuple[list[Token], list[Change]]:
+    """A comma before a clause marker (`ثم`, `فلما`, `لكن`, `قال` ...) once the clause has
+    MIN_CLAUSE_WORDS words; a full stop instead before a strong marker ending a long sentence."""
+    out, changes = list(tokens), []
+    clause = sentence = 0
+    for i, token in enumerate(out):
+        if i and not out[i - 1].ends_clause and not token.quran and token.core in _MARKERS \
+                and out[i - 1].core not in _MARKERS and clause >= MIN_CLAUSE_WORDS:
+            mark = "." if token.core in STRONG_MARKERS and sentence >= MIN_SENTENCE_WORDS else "،"
+            out[i - 1], change = _punctuate(out[i - 1], mark)
+            changes.append(change)
+            clause = 0
+            if mark == ".":
+                sentence = 0
+        if i and out[i - 1].ends_clause:
+            clause = 0
+            if any(c in ".؟?!" for c in out[i - 1].trail):
+                sentence = 0
+        words = len(token.display.split())
+        clause += words
+        sentence += words
+    return out, changes
+
+
+def full_stop_at_line_end(tokens: list[Token]) -> tuple[list[Token], list[Change]]:
+    """A line of MIN_PARAGRAPH_WORDS words or more that ends without punctuation ends with `.`."""
+    if sum(len(t.display.split()) for t in tokens) < MIN_PARAGRAPH_WORDS or tokens[-1].ends_clause:
+        return tokens, []
+    out = list(tokens)
+    out[-1], change = _punctuate(out[-1], ".")
+    return out, [change]
+
+
+PUNCTUATION_RULES = [
+    ("colon-before-quotation", colon_before_quotation),
+    ("colon-before-speech", colon_before_speech),
+    ("clause-marks", clause_marks),
+    ("full-stop", full_stop_at_line_end),
+]
+
+
+def split_tokens(tokens: list[Token], max_chars: int) -> list[tuple[str, str]]:
+    """Cut cleaned tokens into segments of at most `max_chars` display characters, as
+    `split_segments` cuts text, but only between tokens: a Quran quotation is one token and is
+    never cut (a quotation longer than the limit is a segment of its own). Returns (display,
+    speech) pairs."""
+    runs: list[list[Token]] = [[]]
+    for token in tokens:
+        if token.quran and runs[-1]:
+            runs.append([])
+        runs[-1].append(token)
+        if token.quran or any(c in _PIECE_END for c in token.trail):
+            runs.append([])
+    pieces: list[list[Token]] = []
+    for run in runs:
+        if run:
+            pieces.extend(_cut_long_tokens(run, max_chars))
+    merged: list[list[Token]] = []
+    for piece in pieces:
+        if merged and (_length(piece) < MIN_PIECE_CHARS or _length(merged[-1]) < MIN_PIECE_CHARS) \
+                and _length(merged[-1]) + 1 + _length(piece) <= max_chars:
+            merged[-1] = merged[-1] + piece
+        else:
+            merged.append(piece)
+    return [(" ".join(t.display for t in p), " ".join(t.spoken for t in p)) for p in merged]
+
+
+def _length(tokens: list[Token]) -> int:
+    return sum(len(t.display) for t in tokens) + max(0, len(tokens) - 1)
+
+
+def _cut_long_tokens(tokens: list[Token], max_chars: int) -> list[list[Token]]:
+    out = []
+    while _length(tokens) > max_chars and len(tokens) > 1:
+        words = [t.display if not t.quran else "\u0000" * len(t.display) for t in tokens]
+        cut = _best_cut(words, max_chars)
+        out.append(tokens[:cut])
+        tokens = tokens[cut:]
+    out.append(tokens)
+    return out

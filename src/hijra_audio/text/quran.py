@@ -1,0 +1,250 @@
+"""Find Quran quotations in a narration and supply the canonical verse text.
+
+The Tanzil text ships verbatim as package data (`data/quran/`, see its README); the matching
+index is built from it at run time: every word folded (diacritics, alef and ya forms, ta marbuta,
+hamza carriers), the whole Quran as one sequence of word ids, and a map from each run of three
+words to the places it occurs. A narration is read word by word; a run of three that occurs in the
+Quran seeds a match, which is extended both ways while the words agree, allowing a slip (a wrong
+word), a missing word or an extra word now and then. A match of at least MIN_WORDS agreeing words
+is a quotation: its display form is the canonical text (Tanzil Simple Clean) marked
+`﴿...﴾ [sura:aya]`, its speech form the canonical diacritized text (Tanzil Simple).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from array import array
+from dataclasses import dataclass
+from importlib import resources
+
+MIN_WORDS = 5          # agreeing words a quotation needs
+ANCHORED_MIN_WORDS = 3  # ... or this many, when a verse reference is written right after it
+MAX_SEED_HITS = 300
+ERROR_EVERY = 4        # while matching, a slip or a missing or extra word is allowed once per 4 words agreed    # a three-word run found in more places than this seeds nothing (too common)
+
+_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي",
+                       "ء": None, "ک": "ك", "ی": "ي"})
+_NON_LETTER = re.compile("[^\u0621-\u064a\u0671-\u06d3]")
+# Pause and sajda marks stand alone between words in the Tanzil text.
+_PAUSE_MARK = re.compile("^[\u06d6-\u06ed]+$")
+
+
+def fold(word: str) -> str:
+    """The form words are compared in: `الْأَعْلَىٰ` and `الاعلى` both give `الاعلي`."""
+    return _NON_LETTER.sub("", _MARKS.sub("", word).translate(_FOLD))
+
+
+@dataclass(frozen=True)
+class Match:
+    start: int      # first narration word (index into the words given to `find`)
+    end: int        # one past the last narration word
+    qstart: int     # first Quran word (global position)
+    qend: int       # one past the last Quran word
+    matched: int    # words that agree
+    errors: int     # slips, missing and extra words
+
+
+class QuranIndex:
+    """The Quran as one word sequence with a three-word index. Build with `QuranIndex.load()`."""
+
+    def __init__(self, simple: str, clean: str):
+        self.verses: list[tuple[int, int]] = []
+        self.verse_start: list[int] = []      # global position of each verse's first word
+        self.diacritized: list[str] = []
+        self.plain: list[str] = []
+        vocab: dict[str, int] = {}
+        ids = array("i")
+        clean_verses = _parse(clean)
+        for (sura, aya), text in _parse(simple).items():
+            words = [w for w in text.split() if not _PAUSE_MARK.match(w)]
+            plain = [w for w in clean_verses.get((sura, aya), "").split() if not _PAUSE_MARK.match(w)]
+            if len(plain) != len(words):      # three verses write بعد ما as one word in Simple Clean
+                plain = [_MARKS.sub("", w) for w in words]
+            self.verses.append((sura, aya))
+            self.verse_start.append(len(ids))
+            for word, shown in zip(words, plain):
+                ids.append(vocab.setdefault(fold(word), len(vocab)))
+                self.diacritized.append(word)
+                self.plain.append(shown)
+        self.vocab = vocab
+        self.ids = ids
+        self.verse_of = array("i")
+        for index, start in enumerate(self.verse_start):
+            end = self.verse_start[index + 1] if index + 1 < len(self.verse_start) else len(ids)
+            self.verse_of.extend([index] * (end - start))
+        self.trigrams: dict[tuple[int, int, int], list[int]] = {}
+        for g in range(len(ids) - 2):
+            self.trigrams.setdefault((ids[g], ids[g + 1], ids[g + 2]), []).append(g)
+
+    @classmethod
+    def load(cls) -> "QuranIndex":
+        return _load()
+
+    # --- looking up ---------------------------------------------------------------------------
+
+    def word_ids(self, words: list[str]) -> list[int]:
+        """Ids of folded narration words; -1 for a word the Quran never uses."""
+        return [self.vocab.get(fold(w), -1) if w else -2 for w in words]
+
+    def find(self, words: list[str], min_words: int = MIN_WORDS,
+             anchors: dict[int, set[tuple[int, int]]] | None = None) -> list[Match]:
+        """Quotations in `words` (an empty string stands for a barrier no quotation crosses).
+        `anchors` maps the index of a word where a verse reference is written to the verses it
+        names: a match ending right there needs only ANCHORED_MIN_WORDS agreeing words, and among
+        equal candidates the verse named wins."""
+        anchors = anchors or {}
+        ids = self.word_ids(words)
+        found: list[Match] = []
+        floor = 0
+        i = 0
+        while i < len(ids) - 2:
+            hits = self.trigrams.get((ids[i], ids[i + 1], ids[i + 2])) if min(ids[i:i + 3]) >= 0 else None
+            best = None
+            if hits and len(hits) <= MAX_SEED_HITS:
+                best_key = None
+                for g in hits:
+                    m = self._extend(ids, i, g, floor)
+                    # a verse the written reference after it names wins; then the closest match
+                    named = m.end in anchors and bool(anchors[m.end] & set(self.verses_of(m.qstart, m.qend)))
+                    key = (named, m.matched - 2 * m.errors, -m.qstart)
+                    if best_key is None or key > best_key:
+                        best, best_key = m, key
+            if best is not None and best.errors * 5 <= best.matched and (
+                    best.matched >= min_words or (best.end in anchors and best.matched >= ANCHORED_MIN_WORDS)):
+                found.append(best)
+                floor = i = best.end
+            else:
+                i += 1
+        return found
+
+    def _extend(self, ids: list[int], i: int, g: int, floor: int) -> Match:
+        q = self.ids
+        end, qend, fwd_ok, fwd_err = _walk(ids, q, i + 3, g + 3, 1, len(ids), len(q), 3)
+        start, qstart, back_ok, back_err = _walk(ids, q, i - 1, g - 1, -1, floor - 1, -1, 3 + fwd_ok, fwd_err)
+        return Match(start, end, qstart, qend, 3 + fwd_ok + back_ok, fwd_err + back_err)
+
+    def locate(self, words: list[str], sura: int, first: int, last: int) -> tuple[int, int] | None:
+        """Where `words` (canonical words of a marked quotation) stand in verses sura:first-last."""
+        try:
+            lo = self.verse_start[self.verses.index((sura, first))]
+            hi_index = self.verses.index((sura, last)) + 1
+        except ValueError:
+            return None
+        hi = self.verse_start[hi_index] if hi_index < len(self.verse_start) else len(self.ids)
+        ids = self.word_ids(words)
+        n = len(ids)
+        for g in range(lo, hi - n + 1):
+            if all(self.ids[g + k] == ids[k] for k in range(n)):
+                return g, g + n
+        return None
+
+    # --- what a match becomes -----------------------------------------------------------------
+
+    def reference(self, qstart: int, qend: int) -> str:
+        s1, a1 = self.verses[self.verse_of[qstart]]
+        s2, a2 = self.verses[self.verse_of[qend - 1]]
+        if (s1, a1) == (s2, a2):
+            return f"{s1}:{a1}"
+        return f"{s1}:{a1}-{a2}" if s1 == s2 else f"{s1}:{a1}-{s2}:{a2}"
+
+    def verses_of(self, qstart: int, qend: int) -> list[tuple[int, int]]:
+        return [self.verses[v] for v in range(self.verse_of[qstart], self.verse_of[qend - 1] + 1)]
+
+    def display(self, qstart: int, qend: int) -> str:
+        return f"﴿{' '.join(self.plain[qstart:qend])}﴾ [{self.reference(qstart, qend)}]"
+
+    def speech(self, qstart: int, qend: int) -> str:
+        return " ".join(self.diacritized[qstart:qend])
+
+
+def _walk(ids, q, a: int, b: int, step: int, a_stop: int, b_stop: int, base: int, base_errors: int = 0
+          ) -> tuple[int, int, int, int]:
+    """Follow narration `ids` from `a` and the Quran `q` from `b` in direction `step` while they
+    agree, stepping over a slip, a missing or an extra word when the next two words agree again.
+    Returns where it stopped (one past the last agreeing pair), words agreed, and errors."""
+    agreed = errors = 0
+    last_a, last_b = a, b
+
+    def inside(x, stop):
+        return x < stop if step > 0 else x > stop
+
+    def same(x, y, k=0):
+        xa, yb = x + k * step, y + k * step
+        return inside(xa, a_stop) and inside(yb, b_stop) and ids[xa] >= 0 and ids[xa] == q[yb]
+
+    while inside(a, a_stop) and inside(b, b_stop):
+        if same(a, b):
+            a += step
+            b += step
+            agreed += 1
+            last_a, last_b = a, b
+            continue
+        # a barrier, or too many errors: one allowed for every ERROR_EVERY words agreed so far
+        if ids[a] == -2 or ERROR_EVERY * (base_errors + errors + 1) > base + agreed:
+            break
+        if same(a, b, 1) and same(a, b, 2):               # a slip: one wrong word
+            a, b = a + step, b + step
+        elif same(a, b + step) and same(a, b + step, 1):  # a word missing from the narration
+            b += step
+        elif same(a + step, b) and same(a + step, b, 1):  # an extra word in the narration
+            a += step
+        else:
+            break
+        errors += 1
+    if step > 0:
+        return last_a, last_b, agreed, errors
+    return last_a + 1, last_b + 1, agreed, errors
+
+
+def _parse(text: str) -> dict[tuple[int, int], str]:
+    verses = {}
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        sura, aya, words = line.split("|", 2)
+        verses[(int(sura), int(aya))] = words
+    return verses
+
+
+@functools.lru_cache(maxsize=1)
+def _load() -> QuranIndex:
+    folder = resources.files("hijra_audio") / "data" / "quran"
+    return QuranIndex((folder / "quran-simple.txt").read_text(encoding="utf-8"),
+                      (folder / "quran-simple-clean.txt").read_text(encoding="utf-8"))
+
+
+_REF = re.compile(r"^(\d+):(\d+)(?:-(?:(\d+):)?(\d+))?$")
+
+
+def verses_in(reference: str) -> set[tuple[int, int]]:
+    """`36:1-5` -> {(36, 1), ..., (36, 5)}; a range across suras (`2:286-3:2`) keeps its two ends."""
+    m = _REF.match(reference.replace(" ", ""))
+    if not m:
+        return set()
+    sura, first = int(m.group(1)), int(m.group(2))
+    if m.group(3):
+        return {(sura, first), (int(m.group(3)), int(m.group(4)))}
+    last = int(m.group(4)) if m.group(4) else first
+    return {(sura, a) for a in range(first, last + 1)}
+
+
+def score(found: list[str], labels: list[str]) -> dict[str, float]:
+    """Recall and precision of quotations `found` against written references `labels`
+    (both as `sura:aya[-aya]`): a label is recalled when a quotation found covers one of its
+    verses; a quotation found is right when it covers a verse some label names."""
+    labelled = set().union(*(verses_in(r) for r in labels)) if labels else set()
+    covered = set().union(*(verses_in(r) for r in found)) if found else set()
+    recalled = sum(1 for r in labels if verses_in(r) & covered)
+    right = sum(1 for r in found if verses_in(r) & labelled)
+    return {"labels": len(labels), "found": len(found), "recalled": recalled, "right": right,
+            "recall": recalled / len(labels) if labels else 1.0,
+            "precision": right / len(found) if found else 1.0,
+            "verse_recall": len(labelled & covered) / len(labelled) if labelled else 1.0}
+
+
+def written_references(text: str) -> list[str]:
+    """The verse references an edition writes after quotations: `8: 30`, `52: 30- 31`."""
+    return [f"{m.group(1)}:{m.group(2)}" + (f"-{m.group(3)}" if m.group(3) else "")
+            for m in re.finditer(r"(?<![\d:])(\d{1,3}):\s?(\d{1,3})(?:\s?-\s?(\d{1,3}))?(?!\d)", text)]

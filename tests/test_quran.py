@@ -1,0 +1,117 @@
+import hashlib
+
+import pytest
+
+from hijra_audio.text import clean_text
+from hijra_audio.text.quran import QuranIndex, fold, score, verses_in, written_references
+
+
+@pytest.fixture(scope="module")
+def index():
+    return QuranIndex.load()
+
+
+def _find(index, text):
+    words = text.split()
+    return [(index.reference(m.qstart, m.qend), " ".join(words[m.start:m.end])) for m in index.find(words)]
+
+
+@pytest.mark.parametrize("word, folded", [
+    ("الْأَعْلَىٰ", "الاعلي"),
+    ("إِلَّا", "الا"),
+    ("الرَّحْمَـٰنِ", "الرحمن"),
+    ("كَلِمَةُ", "كلمه"),
+    ("يُؤْمِنُونَ", "يومنون"),
+    ("شَيْءٍ", "شي"),
+    ("الماكرين،", "الماكرين"),
+])
+def test_fold(word, folded):
+    assert fold(word) == folded
+
+
+@pytest.mark.parametrize("text, found", [
+    # the bundled lecture: 8:30 without its first letter of ليثبتوك, 9:40 with the slip السهلا
+    ("فاجتمعوا يتشاورون واذ يمكر بك الذين كفروا يثبتوك او يقتلوك او يخرجوك ويمكرون ويمكر الله والله خير الماكرين بعضهم قال",
+     [("8:30", "واذ يمكر بك الذين كفروا يثبتوك او يقتلوك او يخرجوك ويمكرون ويمكر الله والله خير الماكرين")]),
+    ("وجعل كلمة الذين كفروا السهلا وكلمة الله هي العليا والله عزيز حكيم ولما انقطع",
+     [("9:40", "وجعل كلمة الذين كفروا السهلا وكلمة الله هي العليا والله عزيز حكيم")]),
+    # a missing word (بك) and an extra word (يعني) are tolerated
+    ("واذ يمكر الذين كفروا ليثبتوك او يقتلوك او يخرجوك", [("8:30", "واذ يمكر الذين كفروا ليثبتوك او يقتلوك او يخرجوك")]),
+    ("ثاني اثنين اذ هما في الغار اذ يقول يعني لصاحبه لا تحزن ان الله معنا",
+     [("9:40", "ثاني اثنين اذ هما في الغار اذ يقول يعني لصاحبه لا تحزن ان الله معنا")]),
+    # several verses in a row
+    ("يس والقرآن الحكيم. إنك لمن المرسلين. على صراط مستقيم", [("36:1-4", "يس والقرآن الحكيم. إنك لمن المرسلين. على صراط مستقيم")]),
+    # too short, or ordinary speech: nothing
+    ("ان الله معنا", []),
+    ("ثم خرج وذهب هو وابو بكر الى غار ثور بجنوب مكة", []),
+    ("صلى الله عليه وسلم", []),
+])
+def test_find(index, text, found):
+    assert _find(index, text) == found
+
+
+def test_a_written_reference_lets_a_short_quotation_count(index):
+    words = "فأغشيناهم فهم لا يبصرون 36: 9".split()
+    assert index.find(words) == []
+    [match] = index.find(words, anchors={4: {(36, 9)}})
+    assert index.reference(match.qstart, match.qend) == "36:9"
+
+
+def test_display_and_speech_forms(index):
+    [match] = index.find("الا تنصروه فقد نصره الله".split())
+    assert index.display(match.qstart, match.qend) == "﴿إلا تنصروه فقد نصره الله﴾ [9:40]"
+    verse = next(line for line in (index_text()).splitlines() if line.startswith("9|40|"))
+    assert index.speech(match.qstart, match.qend) == " ".join(verse.split("|")[2].split()[:5])
+
+
+def index_text():
+    from importlib import resources
+
+    return (resources.files("hijra_audio") / "data" / "quran" / "quran-simple.txt").read_text(encoding="utf-8")
+
+
+def test_the_index_covers_every_verse(index):
+    assert len(index.verses) == 6236 and len(index.ids) == len(index.plain) == len(index.diacritized)
+    assert index.verses[0] == (1, 1) and index.verses[-1] == (114, 6)
+
+
+def test_the_tanzil_files_ship_verbatim_with_their_notice(shared):
+    from importlib import resources
+
+    folder = resources.files("hijra_audio") / "data" / "quran"
+    for name in ("quran-simple.txt", "quran-simple-clean.txt"):
+        shipped = (folder / name).read_bytes()
+        assert hashlib.sha256(shipped).digest() == hashlib.sha256((shared / "data" / "quran" / name).read_bytes()).digest()
+        assert b"PLEASE DO NOT REMOVE OR CHANGE THIS COPYRIGHT BLOCK" in shipped
+    readme = (folder / "README.md").read_text(encoding="utf-8")
+    assert "Tanzil" in readme and "tanzil.net" in readme
+
+
+@pytest.mark.parametrize("reference, verses", [
+    ("8:30", {(8, 30)}),
+    ("36:1-3", {(36, 1), (36, 2), (36, 3)}),
+    ("2:286-3:1", {(2, 286), (3, 1)}),
+    ("nonsense", set()),
+])
+def test_verses_in(reference, verses):
+    assert verses_in(reference) == verses
+
+
+def test_written_references():
+    assert written_references("خير الماكرين 8: 30، وقول ... المتربصين 52: 30- 31. سنة 622") == ["8:30", "52:30-31"]
+
+
+def test_recall_and_precision_on_ibn_hisham(shared):
+    """The Hijra chapter marks its quotations with references: every one is found, and of the
+    quotations found at most one is not labelled (the Prophet's sermon quoting 4:36)."""
+    text = (shared / "data" / "sira" / "ibnhisham-hijra.txt").read_text(encoding="utf-8")
+    labels = written_references(text)
+    cleaned = clean_text(text)
+    result = score(list(cleaned.quotations), labels)
+    print(result)
+    assert result["labels"] == 6
+    assert result["recall"] == 1.0 and result["verse_recall"] == 1.0
+    assert result["precision"] >= 0.85
+    # every written reference that was absorbed agrees with the verse found
+    for written, found in cleaned.references:
+        assert verses_in(written) & verses_in(found)
