@@ -270,3 +270,8 @@ def test_clean_command_usage_errors(tmp_path):
     assert result.exit_code == 2 and "not a folder" in result.output
     result = CliRunner().invoke(main, ["clean", str(tmp_path / "missing.txt")])
     assert result.exit_code == 1 and "no such file" in result.output
+
+
+def test_a_repetition_revealed_by_removing_another_is_removed_too():
+    # found by hypothesis: the first pass left `ذهب خرج ذهب خرج`, which the second pass shortened
+    assert clean("ذهب خرج خرج ذهب خرج") == clean(clean("ذهب خرج خرج ذهب خرج")) == "ذهب خرج"

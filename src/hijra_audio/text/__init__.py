@@ -95,6 +95,9 @@ def clean(text: str, lexicon: Lexicon | None = None) -> str:
     return clean_text(text, lexicon).display
 
 
+MAX_DISFLUENCY_ROUNDS = 4
+
+
 def clean_text(raw: str, lexicon: Lexicon | None = None, *, quran: bool = True, source: str = "") -> Cleaned:
     """Clean a transcript into display and speech forms, recording every change."""
     from hijra_audio.text.quran import QuranIndex
@@ -124,8 +127,14 @@ def clean_text(raw: str, lexicon: Lexicon | None = None, *, quran: bool = True, 
                 tokens, found, refs = _quotations(tokens, index, changes)
                 quotations.extend(t.quran for t in found)
                 written_refs.extend(refs)
-            for _name, rule in disfluency.RULES:
-                tokens = _run(rule, tokens, changes)
+            # Until nothing more changes: removing one repetition can join the halves of another
+            # (`ذهب خرج خرج ذهب خرج`), and cleaning must give the same text when run again.
+            for _round in range(MAX_DISFLUENCY_ROUNDS):
+                before = len(tokens)
+                for _name, rule in disfluency.RULES:
+                    tokens = _run(rule, tokens, changes)
+                if len(tokens) == before:
+                    break
         tokens = _run(apply_pronunciations, tokens, changes, lexicon, uses)
         tokens = _speech_forms(tokens, changes)
         if not heading and not disfluency.is_written(tokens):      # written text keeps its own
