@@ -45,6 +45,8 @@ class BuildRequest:
     engine: str | None = None
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
     engine_factory: Callable[[], Engine] | None = None   # tests inject a fake engine here
+    voice: str | None = None               # overrides [engine] voice
+    rate: int | None = None                # overrides [engine] rate
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,8 @@ class BuildReport:
 
 def load_show(request: BuildRequest) -> ShowConfig:
     config = load_config(request.config_path)
-    return config.with_overrides(base_url=request.base_url, engine_name=request.engine)
+    return config.with_overrides(base_url=request.base_url, engine_name=request.engine,
+                                 engine_voice=request.voice, engine_rate=request.rate)
 
 
 def plan(config: ShowConfig, inputs: tuple[Path, ...] = ()) -> list[Episode]:
@@ -92,11 +95,25 @@ def plan(config: ShowConfig, inputs: tuple[Path, ...] = ()) -> list[Episode]:
                          max_segment_chars=config.max_segment_chars)
 
 
+def plan_sentence(config: ShowConfig, sentence: str) -> list[Episode]:
+    """`sentence` read, cleaned and cut exactly as `build` reads a narration file (for `say`)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="hijra-audio-say-") as folder:
+        path = Path(folder) / "say.txt"
+        path.write_text(sentence, encoding="utf-8")
+        try:
+            return plan(config, (path,))
+        except InputError as exc:
+            raise InputError(str(exc).replace(str(path), "the text to say")) from None
+
+
 def build(request: BuildRequest, progress: Progress | None = None) -> BuildReport:
     progress = progress or (lambda stage, done, total: None)
     config = load_show(request)
     episodes = plan(config, request.inputs)
-    factory = request.engine_factory or functools.partial(create_engine, config.engine)
+    factory = request.engine_factory or functools.partial(create_engine, config.engine,
+                                                          sample_rate=config.audio.sample_rate)
     engine = factory()
     engine.check()
     identity = engine.identity()
