@@ -33,7 +33,8 @@ def test_every_mp3_is_44k_mono_and_as_long_as_its_clips_and_pauses(built):
         clips = [cache.get(clip_key(identity, s.spoken)) for s in episode.segments]
         expected = sum(round(c.frames * 44100 / c.sample_rate) for c in clips) / 44100
         expected += config.audio.sentence_pause_ms / 1000 * (len(clips) - 1)
-        assert samples.size / rate == pytest.approx(expected, abs=0.05)
+        # LAME's encoder delay and last-frame padding add up to 2298 samples (0.052 s) at 44.1 kHz
+        assert samples.size / rate == pytest.approx(expected, abs=0.06)
         # speech, not silence: most 100 ms windows carry energy
         assert abs(samples).mean() > 300
 

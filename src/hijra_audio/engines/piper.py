@@ -66,6 +66,12 @@ def _digest(path: Path) -> str:
     return _file_digest(str(path), stat.st_size, stat.st_mtime_ns)
 
 
+@lru_cache(maxsize=4)
+def _read_settings(path: str, size: int, mtime_ns: int) -> dict:
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
 @lru_cache(maxsize=2)
 def _load_voice(model: str, config: str):
     piper = _piper()
@@ -110,8 +116,8 @@ class PiperEngine:
         return Path(f"{self.voice}.json")
 
     def _settings(self) -> dict:
-        with open(self.config_path, encoding="utf-8") as handle:
-            return json.load(handle)
+        stat = self.config_path.stat()
+        return _read_settings(str(self.config_path), stat.st_size, stat.st_mtime_ns)
 
     def check(self) -> None:
         _piper()
