@@ -24,6 +24,7 @@ RATE = 24000
 SECONDS_PER_CHAR = 0.06
 EDGE_SILENCE = 0.2
 PATH = "/_/TranslateWebserverUi/data/batchexecute"
+PROXY_VARIABLES = ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY")
 HANG_LIMIT = 30.0   # a hanging answer gives up after this long, whatever happens
 
 

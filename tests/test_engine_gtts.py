@@ -14,7 +14,7 @@ from hijra_audio.config import EngineConfig
 from hijra_audio.engines import create_engine
 from hijra_audio.engines.gtts import MAX_CHARS, URL_ENV, GttsEngine, RateLimiter, split_text, trim_silence
 from hijra_audio.errors import EngineError, EngineUnavailable
-from tests.fake_gtts import EDGE_SILENCE, SECONDS_PER_CHAR, FakeGtts
+from tests.fake_gtts import PROXY_VARIABLES, SECONDS_PER_CHAR, FakeGtts
 from tests.measure import decode
 
 LONG = ("فلما اشتد الأذى على المسلمين في مكة، وضاقت بهم السبل، أذن لهم النبي بالهجرة إلى المدينة؛ "
@@ -26,7 +26,9 @@ UNPUNCTUATED = ("ثم خرج رسول الله صلى الله عليه وسلم
 
 
 @pytest.fixture
-def server():
+def server(monkeypatch):
+    for name in PROXY_VARIABLES:   # gTTS sends through the environment's proxies: none for 127.0.0.1
+        monkeypatch.delenv(name, raising=False)
     with FakeGtts() as fake:
         yield fake
 
@@ -164,6 +166,26 @@ def test_rate_limiter_spaces_callers_sharing_its_file(tmp_path):
         limiter.wait()
         stamps.append(time.monotonic())
     assert stamps[-1] - stamps[0] >= 3 * 0.05 * 0.95
+
+
+def _take_slots(path: str, count: int) -> list[float]:
+    limiter = RateLimiter(20, path)
+    stamps = []
+    for _ in range(count):
+        limiter.wait()
+        stamps.append(time.time())
+    return stamps
+
+
+def test_rate_limit_is_shared_by_worker_processes(tmp_path):
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    path = str(tmp_path / "rate")
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        stamps = sorted(sum(pool.map(_take_slots, [path, path], [3, 3]), []))
+    gaps = [b - a for a, b in zip(stamps, stamps[1:])]
+    assert min(gaps) >= 0.05 * 0.9, gaps    # six slots, one every 1/20 s, whichever process took them
 
 
 def test_offline_check_fails_at_once_naming_the_offline_engine():

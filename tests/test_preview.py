@@ -10,7 +10,7 @@ from hijra_audio.cli import main
 from hijra_audio.config import load_config
 from hijra_audio.engines.gtts import URL_ENV
 from hijra_audio.pipeline import plan_sentence
-from tests.fake_gtts import FakeGtts
+from tests.fake_gtts import PROXY_VARIABLES, FakeGtts
 from tests.measure import decode, mp3_duration
 
 SENTENCE = "ثم ثم اذن لاصحابه بالهجرة الى المدينة، فهاجروا افرادا وجماعات"
@@ -18,6 +18,8 @@ SENTENCE = "ثم ثم اذن لاصحابه بالهجرة الى المدينة
 
 @pytest.fixture
 def server(monkeypatch):
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
     with FakeGtts() as fake:
         monkeypatch.setenv(URL_ENV, fake.url)
         yield fake
