@@ -161,20 +161,19 @@ def test_requests_are_rate_limited(server):
 
 def test_rate_limiter_spaces_callers_sharing_its_file(tmp_path):
     limiter = RateLimiter(20, tmp_path / "rate")
-    stamps = []
+    started = time.monotonic()
     for _ in range(4):
         limiter.wait()
-        stamps.append(time.monotonic())
-    assert stamps[-1] - stamps[0] >= 3 * 0.05 * 0.95
+    assert time.monotonic() - started >= 3 * 0.05 * 0.95   # a lower bound: load only adds to it
 
 
-def _take_slots(path: str, count: int) -> list[float]:
+def _take_slots(path: str, count: int) -> list[tuple[float, float]]:
     limiter = RateLimiter(20, path)
-    stamps = []
+    taken = []
     for _ in range(count):
-        limiter.wait()
-        stamps.append(time.time())
-    return stamps
+        slot = limiter.wait()
+        taken.append((slot, time.time()))
+    return taken
 
 
 def test_rate_limit_is_shared_by_worker_processes(tmp_path):
@@ -183,9 +182,11 @@ def test_rate_limit_is_shared_by_worker_processes(tmp_path):
 
     path = str(tmp_path / "rate")
     with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
-        stamps = sorted(sum(pool.map(_take_slots, [path, path], [3, 3]), []))
-    gaps = [b - a for a, b in zip(stamps, stamps[1:])]
-    assert min(gaps) >= 0.05 * 0.9, gaps    # six slots, one every 1/20 s, whichever process took them
+        taken = sorted(sum(pool.map(_take_slots, [path, path], [3, 3]), []))
+    slots = [slot for slot, _woke in taken]
+    # six slots, one every 1/20 s, whichever process reserved them; nobody goes before its slot
+    assert all(b - a >= 0.05 - 1e-6 for a, b in zip(slots, slots[1:])), slots
+    assert all(woke >= slot for slot, woke in taken)
 
 
 def test_offline_check_fails_at_once_naming_the_offline_engine():
@@ -255,8 +256,10 @@ def test_offline_build_fails_quickly_with_the_message_and_keeps_the_clips(tmp_pa
     assert result.exit_code == 1
     assert "needs internet access" in result.output and "--engine espeak" in result.output
     assert time.monotonic() - started < 8
-    clips = list((out / ".cache" / "clips").rglob("*.clip"))
-    assert len(clips) == 2
+    # the two clips answered before the failure are kept (the worker may have gone on to another
+    # segment before the failure reached the build: that one may be kept too)
+    kept = len(list((out / ".cache" / "clips").rglob("*.clip")))
+    assert 2 <= kept <= len(server.received) - 1
 
     # Offline from the start: the check fails within the timeout, before any request.
     monkeypatch.setenv(URL_ENV, f"http://127.0.0.1:{closed_port()}")
@@ -264,12 +267,12 @@ def test_offline_build_fails_quickly_with_the_message_and_keeps_the_clips(tmp_pa
     result = CliRunner().invoke(main, ["build", "-c", str(config), "-o", str(out), "-j", "1", "-q"])
     assert result.exit_code == 1 and "gtts needs internet access" in result.output
     assert time.monotonic() - started < 1.0 + 0.5
-    assert len(list((out / ".cache" / "clips").rglob("*.clip"))) == 2
+    assert len(list((out / ".cache" / "clips").rglob("*.clip"))) == kept
 
-    # Back online: only the two missing segments are asked for.
+    # Back online: only the missing segments are asked for.
     monkeypatch.setenv(URL_ENV, server.url)
     before = len(server.received)
     result = CliRunner().invoke(main, ["build", "-c", str(config), "-o", str(out), "-j", "1", "-q"])
     assert result.exit_code == 0, result.output
-    assert len(server.received) - before == 2
-    assert "2 from cache" in result.output
+    assert len(server.received) - before == 4 - kept
+    assert f"{kept} from cache" in result.output

@@ -189,9 +189,10 @@ class RateLimiter:
         self.interval = 1.0 / per_second if per_second > 0 else 0.0
         self.path = Path(path)
 
-    def wait(self) -> None:
+    def wait(self) -> float:
+        """Sleep until this caller's slot; returns the slot (time.time() seconds)."""
         if not self.interval:
-            return
+            return time.time()
         with open(self.path, "a+b") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             handle.seek(0)
@@ -204,9 +205,9 @@ class RateLimiter:
             handle.seek(0)
             handle.truncate()
             handle.write(repr(slot).encode())
-        delay = slot - time.time()
-        if delay > 0:
+        while (delay := slot - time.time()) > 0:
             time.sleep(delay)
+        return slot
 
 
 def _limiter_path(host: str) -> Path:
@@ -336,27 +337,30 @@ class GttsEngine:
         return Clip(np.concatenate(parts).astype("<i2").tobytes(), self.sample_rate)
 
     def _fetch(self, piece: str, segment: str) -> bytes:
-        """One piece's MP3, retried on transient failures."""
+        """One piece's MP3, retried on transient failures (at most `retries` times)."""
         limiter = RateLimiter(self.requests_per_second, _limiter_path(self.host_url))
         where = f" (segment «{_short(segment)}»)"
-        for attempt in range(self.retries + 1):
+        attempt = 0
+        while True:
             limiter.wait()
             try:
                 return self._request(piece, where)
             except _Transient as exc:
-                if attempt == self.retries:
-                    tries = f"{self.retries + 1} attempt{'s' if self.retries else ''}"
-                    if exc.offline:
-                        raise EngineError(self._offline_message(f"{exc.reason} after {tries}", where)) from None
-                    raise EngineError(f"gtts failed{where}: {exc.reason} after {tries}. The service is "
-                                      f"refusing or failing; wait and build again (clips already made "
-                                      f"are kept), lower requests_per_second in [engine], or use the "
-                                      f"offline engine: --engine {OFFLINE_ENGINE}.") from None
+                if attempt >= self.retries:
+                    raise self._given_up(exc, attempt + 1, where) from None
                 delay = random.uniform(0, min(self.max_backoff, self.backoff * 2 ** attempt))
                 if exc.retry_after is not None:
                     delay = max(delay, min(exc.retry_after, self.max_backoff))
                 time.sleep(delay)
-        raise AssertionError("unreachable")
+                attempt += 1
+
+    def _given_up(self, exc: _Transient, attempts: int, where: str) -> EngineError:
+        tries = f"{attempts} attempt{'s' if attempts > 1 else ''}"
+        if exc.offline:
+            return EngineError(self._offline_message(f"{exc.reason} after {tries}", where))
+        return EngineError(f"gtts failed{where}: {exc.reason} after {tries}. The service is refusing or "
+                           f"failing; wait and build again (clips already made are kept), lower "
+                           f"requests_per_second in [engine], or use the offline engine: --engine {OFFLINE_ENGINE}.")
 
     def _request(self, piece: str, where: str) -> bytes:
         import requests
