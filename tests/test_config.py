@@ -48,3 +48,26 @@ def test_show_fields_and_their_defaults(tmp_path):
     assert (config.explicit, config.type, config.language, config.locked) == (False, "serial", "ar", True)
     bundled = load_config()
     assert bundled.image == "cover.png" and (bundled.subtitle and bundled.copyright)
+def test_engine_table_takes_every_engine_option(tmp_path):
+    path = tmp_path / "podcast.toml"
+    path.write_text('[engine]\nname = "gtts"\nvoice = "ar"\ntld = "com.eg"\ntimeout = 5\nretries = 2\n'
+                    'requests_per_second = 0.5\nspeed = 1.2\nspeaker = "3"\n', encoding="utf-8")
+    engine = load_config(path).engine
+    assert (engine.name, engine.tld, engine.timeout, engine.retries) == ("gtts", "com.eg", 5.0, 2)
+    assert (engine.requests_per_second, engine.speed, engine.speaker) == (0.5, 1.2, "3")
+
+
+@pytest.mark.parametrize("overrides, expected", [
+    ({}, ("espeak", "ar+m3", 150)),
+    ({"engine_rate": 200}, ("espeak", "ar+m3", 200)),
+    ({"engine_voice": "ar+f2"}, ("espeak", "ar+f2", 150)),
+    ({"engine_name": "espeak"}, ("espeak", "ar+m3", 150)),
+    # a voice means something else to another engine: it is not carried over
+    ({"engine_name": "gtts"}, ("gtts", "", 150)),
+    ({"engine_name": "piper", "engine_voice": "/v/ar.onnx"}, ("piper", "/v/ar.onnx", 150)),
+])
+def test_engine_overrides(tmp_path, overrides, expected):
+    path = tmp_path / "podcast.toml"
+    path.write_text('[engine]\nname = "espeak"\nvoice = "ar+m3"\nrate = 150\n', encoding="utf-8")
+    engine = load_config(path).with_overrides(**overrides).engine
+    assert (engine.name, engine.voice, engine.rate) == expected

@@ -78,3 +78,56 @@ def test_marks_already_given_are_kept():
     assert diacritize(verse) == verse
     mixed = diacritize(f"فانزل الله تعالى {verse} ثم خرج")
     assert verse in mixed and mixed != f"فانزل الله تعالى {verse} ثم خرج"
+def test_rate_changes_the_duration():
+    slow = create_engine(EngineConfig(name="espeak", rate=120)).synthesize(SENTENCE)
+    fast = create_engine(EngineConfig(name="espeak", rate=300)).synthesize(SENTENCE)
+    default = create_engine(EngineConfig(name="espeak")).synthesize(SENTENCE)
+    assert fast.duration < 0.7 * default.duration < 0.7 * slow.duration
+    # back to the default after another rate was used in the same process
+    assert create_engine(EngineConfig(name="espeak")).synthesize(SENTENCE).duration == pytest.approx(
+        default.duration, rel=0.02)
+
+
+def _pitch(clip) -> float:
+    """Median fundamental frequency of the voiced frames, by autocorrelation."""
+    samples = clip.array().astype(np.float64)
+    rate, frame = clip.sample_rate, 1024
+    found = []
+    for start in range(0, samples.size - frame, frame):
+        x = samples[start:start + frame]
+        if np.sqrt(np.mean(x ** 2)) < 1000:
+            continue
+        x = x - x.mean()
+        corr = np.correlate(x, x, "full")[frame - 1:]
+        low, high = rate // 400, rate // 60
+        found.append(rate / (low + int(np.argmax(corr[low:high]))))
+    return float(np.median(found))
+
+
+def test_pitch_and_variant_change_the_voice():
+    base = create_engine(EngineConfig(name="espeak")).synthesize(SENTENCE)
+    high = create_engine(EngineConfig(name="espeak", pitch=90)).synthesize(SENTENCE)
+    assert _pitch(high) > 1.2 * _pitch(base)
+    variant = create_engine(EngineConfig(name="espeak", voice="ar+f2"))
+    variant.check()
+    assert _pitch(variant.synthesize(SENTENCE)) > 1.3 * _pitch(base)   # a female variant
+    assert variant.identity()["voice"] == "ar+f2"
+
+
+@pytest.mark.parametrize("settings, message", [
+    ({"voice": "ar+zzz"}, "no voice variant 'zzz'.*m3"),
+    ({"voice": "xx"}, "no voice 'xx'"),
+])
+def test_unknown_voice_or_variant_is_refused_by_check(settings, message):
+    with pytest.raises(EngineUnavailable, match=message):
+        create_engine(EngineConfig(name="espeak", **settings)).check()
+
+
+@pytest.mark.parametrize("settings, message", [
+    ({"rate": 20}, "rate must be 80-450"),
+    ({"rate": 900}, "rate must be 80-450"),
+    ({"pitch": 150}, "pitch must be 1-99"),
+])
+def test_out_of_range_rate_or_pitch_is_refused(settings, message):
+    with pytest.raises(EngineUnavailable, match=message):
+        create_engine(EngineConfig(name="espeak", **settings))

@@ -78,7 +78,11 @@ def main() -> None:
 @click.option("--force", is_flag=True, help="Rebuild every episode (clips still come from the cache).")
 @click.option("--only", metavar="EPISODE", help="Build only this episode: its number or file name (episode-002).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars, only the results.")
-def build(files, output, config_path, base_url, engine, jobs, dry_run, force, only, quiet):
+@click.option("--voice", help="The engine's voice: espeak 'ar' or a variant like 'ar+m3'; gtts a language code; "
+                              "piper the path of a .onnx voice. Overrides [engine] voice.")
+@click.option("--rate", type=click.IntRange(min=0), help="espeak speaking rate in words per minute (80-450). "
+                                                         "Overrides [engine] rate.")
+def build(files, output, config_path, base_url, engine, jobs, dry_run, force, only, quiet, voice, rate):
     """Build the podcast from narration FILES (UTF-8 text, or folders of .txt files).
 
     With no FILES, builds the narration the config names; with no config either, the bundled
@@ -89,7 +93,8 @@ def build(files, output, config_path, base_url, engine, jobs, dry_run, force, on
 
     bars = _Bars(enabled=not quiet and sys.stderr.isatty())
     request = BuildRequest(inputs=tuple(files), output=output, config_path=config_path,
-                           base_url=base_url, engine=engine, jobs=jobs, force=force, only=only)
+                           base_url=base_url, engine=engine, jobs=jobs, force=force, only=only,
+                           voice=voice, rate=rate)
     if dry_run:
         try:
             _config, decisions, _factory = decide(request)
@@ -271,3 +276,68 @@ def clean(file, show_diff, speech, config_path, lexicon_path):
     for change in shown:
         counts[change.rule] = counts.get(change.rule, 0) + 1
     click.echo(f"{len(shown)} changes: " + ", ".join(f"{rule} {n}" for rule, n in sorted(counts.items())))
+
+
+def _show_config(config_path, engine, voice, rate):
+    from hijra_audio.config import load_config
+
+    config = load_config(config_path)
+    return config.with_overrides(engine_name=engine, engine_voice=voice, engine_rate=rate)
+
+
+@main.command()
+@click.option("-c", "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="podcast.toml whose [engine] settings to use. Default: the bundled show.")
+@click.option("--engine", type=click.Choice(sorted(ENGINES)), help="Which engine counts as chosen (default: the config's).")
+@click.option("--voice", help="Voice for the chosen engine (overrides [engine] voice).")
+def engines(config_path, engine, voice):
+    """List the text-to-speech engines: whether each is usable here (and why not), its identity
+    (what goes into the clip cache key) and its options ([engine] keys in podcast.toml)."""
+    from hijra_audio.preview import engine_statuses
+
+    try:
+        statuses = engine_statuses(_show_config(config_path, engine, voice, None))
+    except HijraAudioError as exc:
+        raise _fail(exc) from None
+    for status in statuses:
+        mark = " (chosen)" if status.configured else ""
+        state = "usable" if status.usable else "not usable"
+        click.echo(f"{status.name}{mark}: {state}")
+        if not status.usable:
+            click.echo(f"  why: {status.reason}")
+        else:
+            click.echo("  identity: " + ", ".join(f"{k}={v}" for k, v in status.identity.items()))
+        for option, meaning in status.options:
+            click.echo(f"  {option}: {meaning}")
+
+
+@main.command()
+@click.argument("text")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("preview.mp3"),
+              show_default=True, help="MP3 file to write.")
+@click.option("-c", "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="podcast.toml whose engine and audio settings to use. Default: the bundled show.")
+@click.option("--engine", type=click.Choice(sorted(ENGINES)), help="Text-to-speech engine (default: from the config, else espeak).")
+@click.option("--voice", help="The engine's voice (overrides [engine] voice), as for build.")
+@click.option("--rate", type=click.IntRange(min=0), help="espeak speaking rate in words per minute (80-450).")
+@click.option("--show-text", is_flag=True, help="Also print the exact text the engine received: after cleaning, "
+                                                "then after the engine's own diacritization and pausal forms.")
+def say(text, output, config_path, engine, voice, rate, show_text):
+    """Speak TEXT into a short MP3 for a quick listen, through the same cleaning and engine as
+    build. Use --show-text to see why a word is said the way it is."""
+    from hijra_audio.preview import say as run_say
+
+    try:
+        config = _show_config(config_path, engine, voice, rate)
+        report = run_say(config, text, output, show_text=show_text)
+    except HijraAudioError as exc:
+        raise _fail(exc) from None
+    if show_text:
+        for number, segment in enumerate(report.segments, start=1):
+            click.echo(f"segment {number} cleaned:  {segment.text}")
+            click.echo(f"segment {number} engine:   {segment.prepared}")
+            for index, piece in enumerate(segment.requests, start=1):
+                click.echo(f"segment {number} request {index}: {piece}")
+            if segment.phonemes:
+                click.echo(f"segment {number} phonemes: {segment.phonemes}")
+    click.echo(f"{report.output}  {_duration(report.duration)}  ({report.engine.get('engine', '')})")

@@ -32,6 +32,12 @@ class EngineConfig:
     voice: str = ""
     rate: int = 0
     pitch: int = 0
+    speed: float = 1.0                 # piper: 1.2 speaks 20% faster
+    speaker: str = ""                  # piper: speaker name or number of a multi-speaker voice
+    tld: str = "com"                   # gtts: translate.google.<tld>
+    timeout: float = 10.0              # gtts: seconds to wait for each request
+    retries: int = 3                   # gtts: retries after 429, 5xx or a connection error
+    requests_per_second: float = 2.0   # gtts: rate limit shared by all workers (0: none)
 
 
 @dataclass(frozen=True)
@@ -83,11 +89,19 @@ class ShowConfig:
         return Path(self.root) / self.lexicon if self.lexicon else None
 
     def with_overrides(self, **changes) -> "ShowConfig":
-        """A copy with the given fields replaced; `engine_name=` replaces the engine's name."""
+        """A copy with the given fields replaced; `engine_name=`, `engine_voice=`, `engine_rate=`
+        replace the engine's (a new engine name drops the config's voice, meant for the other one)."""
         engine_name = changes.pop("engine_name", None)
+        engine_voice = changes.pop("engine_voice", None)
+        engine_rate = changes.pop("engine_rate", None)
         cfg = dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
-        if engine_name:
-            cfg = dataclasses.replace(cfg, engine=dataclasses.replace(cfg.engine, name=engine_name))
+        if engine_name and engine_name != cfg.engine.name:
+            # A voice names something different for each engine: the config's is not carried over.
+            cfg = dataclasses.replace(cfg, engine=dataclasses.replace(cfg.engine, name=engine_name, voice=""))
+        if engine_voice is not None:
+            cfg = dataclasses.replace(cfg, engine=dataclasses.replace(cfg.engine, voice=engine_voice))
+        if engine_rate is not None:
+            cfg = dataclasses.replace(cfg, engine=dataclasses.replace(cfg.engine, rate=engine_rate))
         if changes.get("base_url"):
             cfg = dataclasses.replace(cfg, base_url=_check_url(cfg.base_url, "--base-url"))
         return cfg

@@ -54,6 +54,8 @@ class BuildRequest:
     force: bool = False                    # rebuild every episode (clips still come from the cache)
     only: str | None = None                # build just this episode: its number, file stem or key
     engine_factory: Callable[[], Engine] | None = None   # tests inject a fake engine here
+    voice: str | None = None               # overrides [engine] voice
+    rate: int | None = None                # overrides [engine] rate
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,8 @@ def load_show(request: BuildRequest) -> ShowConfig:
         config = ShowConfig(title=first.stem if first.suffix else first.name, root=str(Path.cwd()))
     else:
         config = load_config(request.config_path)
-    return config.with_overrides(base_url=request.base_url, engine_name=request.engine)
+    return config.with_overrides(base_url=request.base_url, engine_name=request.engine,
+                                 engine_voice=request.voice, engine_rate=request.rate)
 
 
 def plan(config: ShowConfig, inputs: tuple[Path, ...] = ()) -> list[Episode]:
@@ -144,11 +147,25 @@ def clean_all(config: ShowConfig, paths: list[Path], lexicon: text.Lexicon | Non
     return out
 
 
+def plan_sentence(config: ShowConfig, sentence: str) -> list[Episode]:
+    """`sentence` read, cleaned and cut exactly as `build` reads a narration file (for `say`)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="hijra-audio-say-") as folder:
+        path = Path(folder) / "say.txt"
+        path.write_text(sentence, encoding="utf-8")
+        try:
+            return plan(config, (path,))
+        except InputError as exc:
+            raise InputError(str(exc).replace(str(path), "the text to say")) from None
+
+
 def decide(request: BuildRequest) -> tuple[ShowConfig, list[Decision], Callable[[], Engine]]:
     """Plan the show and decide, for each episode, build or keep and why. Touches nothing."""
     config = load_show(request)
     episodes = plan(config, request.inputs)
-    factory = request.engine_factory or functools.partial(create_engine, config.engine)
+    factory = request.engine_factory or functools.partial(create_engine, config.engine,
+                                                          sample_rate=config.audio.sample_rate)
     engine = factory()
     engine.check()
     identity = engine.identity()

@@ -97,6 +97,15 @@ voice = ""
 # Speaking rate and pitch adjustments; 0: the engine's defaults.
 rate = 0
 pitch = 0
+# piper: speaking speed (1.2 speaks 20% faster) and the speaker of a multi-speaker voice.
+speed = 1.0
+speaker = ""
+# gtts (online): Google domain (translate.google.<tld>), seconds to wait for each request,
+# retries after a 429, 5xx or connection error, and requests per second shared by all workers.
+tld = "com"
+timeout = 10.0
+retries = 3
+requests_per_second = 2.0
 '''
 
 

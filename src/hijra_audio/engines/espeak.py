@@ -20,6 +20,14 @@ AUDIO_OUTPUT_SYNCHRONOUS = 2
 POS_CHARACTER = 1
 ESPEAK_CHARS_UTF8 = 1
 ESPEAK_RATE, ESPEAK_PITCH = 1, 3
+DEFAULT_RATE, DEFAULT_PITCH = 175, 50      # espeak-ng's own defaults, used when the option is 0
+RATE_RANGE, PITCH_RANGE = (80, 450), (1, 99)
+
+OPTIONS = (
+    ("voice", "espeak-ng voice, with a variant after + for another timbre: ar, ar+m3, ar+f2 (default ar)"),
+    ("rate", "words per minute, 80-450 (default 0: espeak-ng's 175)"),
+    ("pitch", "base pitch, 1-99 (default 0: espeak-ng's 50)"),
+)
 _SYNTH_CALLBACK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p)
 
 
@@ -66,10 +74,9 @@ class _Native:
         with self._lock:
             if self.lib.espeak_SetVoiceByName(voice.encode()) != 0:
                 raise EngineUnavailable(f"espeak-ng has no voice {voice!r}; use 'ar' or a variant like 'ar+m3'.")
-            if rate:
-                self.lib.espeak_SetParameter(ESPEAK_RATE, rate, 0)
-            if pitch:
-                self.lib.espeak_SetParameter(ESPEAK_PITCH, pitch, 0)
+            # Always set: the library keeps the last values for the whole process.
+            self.lib.espeak_SetParameter(ESPEAK_RATE, rate or DEFAULT_RATE, 0)
+            self.lib.espeak_SetParameter(ESPEAK_PITCH, pitch or DEFAULT_PITCH, 0)
             data = text.encode("utf-8")
             self._chunks = []
             status = self.lib.espeak_Synth(data, len(data) + 1, 0, POS_CHARACTER, 0, ESPEAK_CHARS_UTF8, None, None)
@@ -89,7 +96,11 @@ class EspeakEngine:
     name: str = "espeak"
 
     @classmethod
-    def from_config(cls, config: EngineConfig) -> "EspeakEngine":
+    def from_config(cls, config: EngineConfig, sample_rate: int | None = None) -> "EspeakEngine":
+        for option, value, (low, high) in (("rate", config.rate, RATE_RANGE), ("pitch", config.pitch, PITCH_RANGE)):
+            if value and not low <= value <= high:
+                raise EngineUnavailable(f"espeak: {option} must be {low}-{high}, or 0 for the default "
+                                        f"(it is {value}).")
         return cls(voice=config.voice or "ar", rate=config.rate, pitch=config.pitch)
 
     def identity(self) -> dict[str, str]:
@@ -104,7 +115,21 @@ class EspeakEngine:
         }
 
     def check(self) -> None:
-        _Native.get()
+        native = _Native.get()
+        if "+" in self.voice:
+            import espeakng_loader
+            from pathlib import Path
+
+            variants = Path(espeakng_loader.get_data_path()) / "voices" / "!v"
+            variant = self.voice.split("+", 1)[1]
+            if not (variants / variant).is_file():
+                known = ", ".join(sorted(p.name for p in variants.iterdir() if p.name[:1] in "mf" and len(p.name) == 2))
+                raise EngineUnavailable(f"espeak-ng has no voice variant {variant!r} (in {self.voice!r}); "
+                                        f"try one of: {known}.")
+        with native._lock:
+            if native.lib.espeak_SetVoiceByName(self.voice.encode()) != 0:
+                raise EngineUnavailable(f"espeak-ng has no voice {self.voice!r}; use 'ar' or a variant "
+                                        f"like 'ar+m3' (variants: m1-m7, f1-f5, croak, whisper...).")
 
     def prepare(self, text: str) -> str:
         return arabic.prepare(text)

