@@ -189,3 +189,29 @@ def test_an_engine_failure_keeps_finished_episodes_and_a_matching_feed(tmp_path,
     _check_consistent(out)
     reasons = [d.reason for d in decide(BuildRequest(**request, engine_factory=lambda: FakeEngine(log)))[1]]
     assert reasons == ["unchanged", "unchanged", "text changed"]
+
+
+def test_an_unchanged_show_is_not_planned_again_and_any_change_plans_again(tmp_path, fake_engine, lecture,
+                                                                          monkeypatch):
+    from hijra_audio import pipeline
+
+    out = tmp_path / "out"
+    narration = tmp_path / "lecture.txt"
+    narration.write_text(lecture.read_text(encoding="utf-8"), encoding="utf-8")
+    request = BuildRequest(inputs=(narration,), config_path=BUNDLED, output=out, jobs=1, engine_factory=fake_engine)
+    first = build(request)
+    planned = []
+    real_plan = pipeline.plan
+    monkeypatch.setattr(pipeline, "plan", lambda *a, **k: planned.append(1) or real_plan(*a, **k))
+    second = build(request)
+    assert planned == [] and [e.action for e in second.episodes] == ["kept"] * len(first.episodes)
+    narration.write_text(lecture.read_text(encoding="utf-8").replace("هيأ الرواحل", "جهز الرواحل"),
+                         encoding="utf-8")
+    third = build(request)
+    assert planned == [1] and [e.action for e in third.episodes].count("built") == 1
+    # a dry run reads the plan cache but never writes it
+    narration.write_text(lecture.read_text(encoding="utf-8"), encoding="utf-8")
+    decide(request)
+    assert planned == [1, 1]
+    decide(request)
+    assert planned == [1, 1, 1]

@@ -108,3 +108,31 @@ def _decode(data: bytes) -> Clip | None:
     if magic != _MAGIC or len(samples) != frames * 2 or zlib.crc32(samples) != crc or rate <= 0:
         return None
     return Clip(samples, rate)
+
+
+class PlanCache:
+    """The planned episodes of a show, kept under a hash of everything planning reads (the
+    narration files, the lexicon, the settings and the planning code itself), so that a rebuild
+    of an unchanged book skips reading, cleaning and cutting it again. One entry is kept."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+
+    def get(self, key: str):
+        import pickle
+
+        try:
+            return pickle.loads((self.root / f"{key}.pickle").read_bytes())
+        except FileNotFoundError:
+            return None
+        except Exception:            # a damaged or outdated entry is dropped and planned again
+            (self.root / f"{key}.pickle").unlink(missing_ok=True)
+            return None
+
+    def put(self, key: str, value) -> None:
+        import pickle
+
+        atomic_write(self.root / f"{key}.pickle", pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        for old in self.root.glob("*.pickle"):
+            if old.stem != key:
+                old.unlink(missing_ok=True)

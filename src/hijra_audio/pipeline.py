@@ -24,7 +24,7 @@ from pathlib import Path
 
 from hijra_audio import sources, text
 from hijra_audio.audio import EpisodeTags
-from hijra_audio.cache import ClipCache, atomic_write, clip_key
+from hijra_audio.cache import ClipCache, PlanCache, atomic_write, clip_key
 from hijra_audio.config import ShowConfig, load_config
 from hijra_audio.engines import create_engine
 from hijra_audio.engines.base import Engine
@@ -160,10 +160,11 @@ def plan_sentence(config: ShowConfig, sentence: str) -> list[Episode]:
             raise InputError(str(exc).replace(str(path), "the text to say")) from None
 
 
-def decide(request: BuildRequest) -> tuple[ShowConfig, list[Decision], Callable[[], Engine]]:
-    """Plan the show and decide, for each episode, build or keep and why. Touches nothing."""
+def decide(request: BuildRequest, store_plan: bool = False) -> tuple[ShowConfig, list[Decision], Callable[[], Engine]]:
+    """Plan the show and decide, for each episode, build or keep and why. Touches nothing
+    (but, with `store_plan`, the plan cache in the output folder)."""
     config = load_show(request)
-    episodes = plan(config, request.inputs)
+    episodes, store = _plan_cached(config, request.inputs, Path(request.output))
     factory = request.engine_factory or functools.partial(create_engine, config.engine,
                                                           sample_rate=config.audio.sample_rate)
     engine = factory()
@@ -193,7 +194,45 @@ def decide(request: BuildRequest) -> tuple[ShowConfig, list[Decision], Callable[
             action = "keep" if reason == "unchanged" else "build"
         keys = tuple(clip_key(identity, s.spoken) for s in episode.segments)
         decisions.append(Decision(episode, action, reason, file, keys, pauses, tags, hashes))
+    if store_plan:
+        store()
     return config, decisions, factory
+
+
+PLAN_DIR = ".cache/plan"
+# The modules whose code decides the plan: a change to any of them plans again.
+_PLANNING_CODE = ("sources.py", "episodes.py", "config.py", "text")
+
+
+def _plan_cached(config: ShowConfig, inputs: tuple[Path, ...], output: Path):
+    """`plan()`, reused from the output folder's plan cache when nothing it reads has changed.
+    Returns the episodes and a function that stores a fresh plan (called once the build is sure)."""
+    try:
+        key = _plan_key(config, inputs)
+    except (OSError, HijraAudioError):
+        key = None                      # plan() itself says what is wrong with the inputs
+    cache = PlanCache(output / PLAN_DIR)
+    if key is not None:
+        episodes = cache.get(key)
+        if episodes is not None:
+            return episodes, lambda: None
+    episodes = plan(config, inputs)
+    return episodes, (lambda: cache.put(key, episodes)) if key is not None else (lambda: None)
+
+
+def _plan_key(config: ShowConfig, inputs: tuple[Path, ...]) -> str:
+    digest = hashlib.sha256()
+    package = Path(__file__).parent
+    for name in _PLANNING_CODE:
+        for path in sorted((package / name).rglob("*.py")) if (package / name).is_dir() else [package / name]:
+            digest.update(path.read_bytes())
+    digest.update(json.dumps(asdict(config), ensure_ascii=False, sort_keys=True, default=str).encode())
+    for path in sources.expand(list(inputs) or config.narration_paths()):
+        digest.update(str(path).encode() + b"\0" + path.read_bytes())
+    lexicon = config.lexicon_path()
+    if lexicon is not None and lexicon.is_file():
+        digest.update(lexicon.read_bytes())
+    return digest.hexdigest()
 
 
 def _reason(previous: EpisodeEntry | None, hashes: dict, file: str, output: Path, force: bool) -> str:
@@ -218,7 +257,7 @@ def _select(episodes: list[Episode], wanted: str) -> Episode:
 
 def build(request: BuildRequest, progress: Progress | None = None) -> BuildReport:
     progress = progress or (lambda stage, done, total: None)
-    config, decisions, factory = decide(request)
+    config, decisions, factory = decide(request, store_plan=True)
     output = Path(request.output)
     output.mkdir(parents=True, exist_ok=True)
     with _locked(output):
