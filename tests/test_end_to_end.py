@@ -6,10 +6,11 @@ import feedparser
 import podcastparser
 import pytest
 
+from hijra_audio import audio
 from hijra_audio.cache import ClipCache, clip_key
 from hijra_audio.config import load_config
 from hijra_audio.engines import create_engine
-from hijra_audio.pipeline import CACHE_DIR, BuildRequest, build, plan
+from hijra_audio.pipeline import CACHE_DIR, BuildRequest, _pauses, build, plan
 from tests.measure import decode, mp3_duration
 
 
@@ -31,8 +32,10 @@ def test_every_mp3_is_44k_mono_and_as_long_as_its_clips_and_pauses(built):
         samples, rate, channels = decode(result.file)
         assert (rate, channels) == (44100, 1)
         clips = [cache.get(clip_key(identity, s.spoken)) for s in episode.segments]
-        expected = sum(round(c.frames * 44100 / c.sample_rate) for c in clips) / 44100
-        expected += config.audio.sentence_pause_ms / 1000 * (len(clips) - 1)
+        # each clip trimmed of its leading and trailing silence, then its pause in front
+        expected = sum(audio.trim(audio.resample(c, 44100), 44100, config.audio.trim_silence_db).size
+                       for c in clips) / 44100
+        expected += sum(_pauses(config, episode)) / 1000
         assert mp3_duration(result.file) == pytest.approx(expected, abs=0.05)
         # speech, not silence: most 100 ms windows carry energy
         assert abs(samples).mean() > 300
