@@ -34,6 +34,7 @@ TRIM_MARGIN_S = 0.010     # audio kept on each side of a clip's first and last s
 # MP3 encoding moves peaks a little: the limiter aims this far below the ceiling, so that the
 # decoded file's true peak is still at most the ceiling.
 ENCODE_HEADROOM_DB = 0.5
+MAX_LIMITING_DB = 12.0    # at most this much more gain is pushed into the limiter
 LIMITER_WINDOW_S = 0.010  # the limiter's gain reaches each peak over this time, and leaves it as slowly
 # Changes whenever the way an episode is rendered changes, so that old files are rebuilt.
 RENDER_VERSION = 2
@@ -102,105 +103,227 @@ def join(clips: list[Clip], pauses_before_ms: list[int], rate: int, trim_db: flo
 
 @dataclass(frozen=True)
 class Mastering:
-    """What mastering measured and did to one episode."""
+    """What mastering measured and did to one episode (loudness in LUFS, peaks in dBTP)."""
 
-    loudness_in: float       # LUFS before (-inf: silence, or shorter than one 400 ms block)
-    loudness_out: float      # LUFS after
+    loudness_in: float       # before (-inf: silence, or shorter than one 400 ms block)
     gain_db: float
-    true_peak_dbtp: float    # after, before MP3 encoding
-    limited: bool
+    limited: bool            # the limiter lowered some peaks
+    codec_loss_lu: float     # loudness the MP3 encoding was expected to take, made up in advance
+    loudness_out: float      # of the decoded MP3
+    true_peak_out: float     # of the decoded MP3
+    passes: int              # encodings: 2 when the first file missed the target and was redone
 
 
-def master(samples: np.ndarray, rate: int, target_lufs: float, ceiling_dbtp: float) -> tuple[np.ndarray, Mastering]:
-    """int16 samples brought to `target_lufs` with the true peak at most the ceiling less
-    ENCODE_HEADROOM_DB: one gain for the whole episode, a limiter only where peaks need it."""
+def loudness(x: np.ndarray, rate: int) -> float:
+    """Integrated loudness (ITU-R BS.1770-4: K-weighting, 400 ms blocks overlapping by 75%,
+    absolute and relative gates) of mono float samples in [-1, 1], in LUFS. The K-weighting filters
+    are pyloudnorm's; the gating is pyloudnorm's, with the blocks summed at once instead of in a
+    Python loop (tests check both give the same figure)."""
+    return _gated(_k_weighted(x, rate), rate)
+
+
+def _k_weighted(x: np.ndarray, rate: int) -> np.ndarray:
+    """The signal through BS.1770's K-weighting filters (pyloudnorm's coefficients)."""
+    import pyloudnorm
+
+    y = np.asarray(x, dtype=np.float64)
+    for stage in pyloudnorm.Meter(rate)._filters.values():
+        y = stage.apply_filter(y)
+    return y
+
+
+def _gated(y: np.ndarray, rate: int) -> float:
+    """BS.1770 gated loudness of a K-weighted signal."""
     import pyloudnorm
 
     meter = pyloudnorm.Meter(rate)
-    x = samples.astype(np.float64) / 32768
-    loudness = _loudness(meter, x)
-    if not np.isfinite(loudness):
-        peak = _true_peak_db(x, rate)
-        return samples, Mastering(loudness, loudness, 0.0, peak, False)
-    ceiling = 10 ** ((ceiling_dbtp - ENCODE_HEADROOM_DB) / 20)
-    gain_db = target_lufs - loudness
-    limited = False
-    for _ in range(4):
-        y = x * 10 ** (gain_db / 20)
-        for _ in range(3):
-            envelope = _true_peak_envelope(y, rate)
-            if envelope.max() <= ceiling:
-                break
-            y *= _limiter_gain(envelope, ceiling, rate)
-            limited = True
-        after = _loudness(meter, y)
-        if not limited or after >= target_lufs - 0.3:
-            break
-        gain_db += target_lufs - after   # the limiter took some loudness: a little more gain, again
-    out = np.clip(np.round(y * 32768), -32768, 32767).astype("<i2")
-    return out, Mastering(loudness, after, gain_db, 20 * np.log10(max(envelope.max(), 1e-12)), limited)
-
-
-def _loudness(meter, x: np.ndarray) -> float:
-    if x.size < meter.rate * meter.block_size:
+    if y.size < rate * meter.block_size:
         return float("-inf")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return float(meter.integrated_loudness(x))
+    step = int(round(rate * meter.block_size * (1 - meter.overlap)))    # 100 ms
+    per_block = int(round(meter.block_size / (meter.block_size * (1 - meter.overlap))))   # 4 steps
+    count = int(np.round((y.size / rate - meter.block_size) / (meter.block_size * (1 - meter.overlap)))) + 1
+    squares = np.square(y)
+    steps = np.zeros(count + per_block - 1)
+    whole = min(squares.size // step, steps.size)
+    steps[:whole] = squares[:whole * step].reshape(whole, step).sum(axis=1)
+    if whole < steps.size:
+        steps[whole] = squares[whole * step:(whole + 1) * step].sum()
+    z = np.convolve(steps, np.ones(per_block), mode="valid")[:count] / (meter.block_size * rate)
+    with np.errstate(divide="ignore"):
+        blocks = -0.691 + 10 * np.log10(z)
+        kept = z[blocks >= -70.0]
+        if kept.size == 0:
+            return float("-inf")
+        relative = -0.691 + 10 * np.log10(kept.mean()) - 10
+        kept = z[(blocks > relative) & (blocks >= -70.0)]
+        return float(-0.691 + 10 * np.log10(kept.mean())) if kept.size else float("-inf")
 
 
 def _true_peak_envelope(x: np.ndarray, rate: int, block: int = 1 << 18, context: int = 256) -> np.ndarray:
-    """For each sample, the largest magnitude of the signal 4x oversampled around it (BS.1770
-    true peak), computed block by block so that memory stays small."""
+    """For each sample, the largest magnitude of the signal 4x oversampled (libsoxr) around it: the
+    BS.1770 true peak, sample by sample. Block by block, so that memory stays small."""
     import soxr
 
-    envelope = np.empty(x.size, dtype=np.float64)
+    x = np.asarray(x, dtype=np.float32)
+    envelope = np.abs(x)
     for start in range(0, x.size, block):
         stop = min(x.size, start + block)
         lo, hi = max(0, start - context), min(x.size, stop + context)
         up = soxr.resample(x[lo:hi], rate, 4 * rate, quality="HQ")
-        part = up[4 * (start - lo):4 * (start - lo) + 4 * (stop - start)]
-        if part.size < 4 * (stop - start):
-            part = np.concatenate([part, np.zeros(4 * (stop - start) - part.size)])
-        envelope[start:stop] = np.maximum(np.abs(part).reshape(-1, 4).max(axis=1), np.abs(x[start:stop]))
+        part = up[4 * (start - lo):4 * (stop - lo)]
+        out = envelope[start:start + part.size // 4]
+        for phase in range(4):
+            np.maximum(out, np.abs(part[phase:4 * out.size:4]), out=out)
     return envelope
-
-
-def _true_peak_db(x: np.ndarray, rate: int) -> float:
-    if x.size == 0:
-        return float("-inf")
-    return 20 * float(np.log10(max(_true_peak_envelope(x, rate).max(), 1e-12)))
 
 
 def true_peak_dbtp(samples: np.ndarray, rate: int) -> float:
     """The true peak of int16 samples in dBTP (4x oversampling)."""
-    return _true_peak_db(samples.astype(np.float64) / 32768, rate)
+    if samples.size == 0:
+        return float("-inf")
+    peak = float(_true_peak_envelope(samples.astype(np.float32) / 32768, rate).max())
+    return 20 * np.log10(max(peak, 1e-12))
 
 
-def _limiter_gain(envelope: np.ndarray, ceiling: float, rate: int) -> np.ndarray:
-    """A smooth gain at most ceiling/envelope everywhere: the needed gain's minimum over a window
-    around each sample, averaged over the same window (so it eases in before a peak and out after
-    it), and 1 wherever no peak is near."""
+def _limiter_gain(envelope: np.ndarray, ceiling: float, rate: int) -> np.ndarray | None:
+    """A smooth gain at most ceiling/envelope everywhere, or None where no peak passes the ceiling:
+    the needed gain's minimum over a window around each sample, averaged over the same window (so it
+    eases in before a peak and out after it; each average is of minima over windows that hold the
+    sample, so it never exceeds what the sample needs). Computed only around the peaks."""
     from scipy.ndimage import minimum_filter1d, uniform_filter1d
 
-    need = np.minimum(1.0, ceiling / np.maximum(envelope, 1e-12))
-    size = 2 * int(rate * LIMITER_WINDOW_S) + 1
-    gain = minimum_filter1d(need, size=size, mode="nearest")
-    return np.minimum(uniform_filter1d(gain, size=size, mode="nearest"), need)
+    over = np.flatnonzero(envelope > ceiling)
+    if over.size == 0:
+        return None
+    half = int(rate * LIMITER_WINDOW_S)
+    gain = np.ones(envelope.size, dtype=np.float64)
+    # runs of peaks closer than two windows are handled together
+    breaks = np.flatnonzero(np.diff(over) > 4 * half)
+    for first, last in zip(np.concatenate([[0], breaks + 1]), np.concatenate([breaks, [over.size - 1]])):
+        lo, hi = max(0, over[first] - 3 * half), min(envelope.size, over[last] + 3 * half + 1)
+        need = np.minimum(1.0, ceiling / np.maximum(envelope[lo:hi], 1e-12))
+        smooth = uniform_filter1d(minimum_filter1d(need, size=2 * half + 1, mode="nearest"),
+                                  size=2 * half + 1, mode="nearest")
+        gain[lo:hi] = np.minimum(smooth, need)
+    return gain
+
+
+def master(samples: np.ndarray, rate: int, target_lufs: float, ceiling_dbtp: float,
+           headroom_db: float = ENCODE_HEADROOM_DB, weighted: np.ndarray | None = None,
+           envelope: np.ndarray | None = None) -> tuple[np.ndarray, float, bool]:
+    """int16 samples brought to `target_lufs` with the true peak at most `ceiling_dbtp` less
+    `headroom_db`: one gain for the whole episode, the limiter only where peaks need it (its gain
+    is smooth, so the limited signal's true peak is the envelope times the gain; the decoded MP3
+    is measured afterwards all the same). `before` and `envelope`: the input's loudness and true
+    peak envelope when already measured. Returns the samples, the gain in dB, whether it limited.
+    The loudness after limiting is measured on the K-weighted input times the limiter's gain: the
+    gain is smooth (20 ms), so that is the K-weighted limited signal within a small fraction of a
+    LU, without filtering the whole episode again."""
+    x = samples.astype(np.float64) / 32768
+    weighted = _k_weighted(x, rate) if weighted is None else weighted
+    before = _gated(weighted, rate)
+    if not np.isfinite(before):
+        return samples, 0.0, False
+    envelope = _true_peak_envelope(x, rate) if envelope is None else envelope
+    ceiling = 10 ** ((ceiling_dbtp - headroom_db) / 20)
+    # Loudness after limiting grows with the gain ever more slowly: search the gain between the
+    # plain one and MAX_LIMITING_DB more (a bracketed secant); past that the limiter would no longer
+    # be transparent, and the episode is left quieter than the target rather than crushed.
+    low = high = gain_db = target_lufs - before
+    high += MAX_LIMITING_DB
+    tried: list[tuple[float, float]] = []    # (gain, loudness after limiting)
+    for _ in range(8):
+        gain = 10 ** (gain_db / 20)
+        limit = _limiter_gain(envelope * gain, ceiling, rate)
+        y = x * gain if limit is None else x * (gain * limit)
+        if limit is None:
+            break
+        after = _gated(weighted * (gain * limit), rate)
+        if abs(after - target_lufs) <= 0.1:
+            break
+        if after < target_lufs:
+            low = gain_db
+        else:
+            high = gain_db
+        tried.append((gain_db, after))
+        if len(tried) >= 2 and tried[-1][1] != tried[-2][1]:
+            (g0, l0), (g1, l1) = tried[-2:]
+            guess = g1 + (target_lufs - l1) * (g1 - g0) / (l1 - l0)
+        else:
+            guess = gain_db + target_lufs - after
+        gain_db = guess if low < guess < high else (low + high) / 2
+    out = np.clip(np.round(y * 32768), -32768, 32767).astype("<i2")
+    return out, gain_db, limit is not None
+
+
+def _codec_loss(samples: np.ndarray, rate: int, bitrate_kbps: int) -> float:
+    """How much loudness the MP3 encoding takes from mastered samples (LAME's lowpass and masking
+    remove some of the high frequencies K-weighting counts), measured on up to 8 stretches of 4 s
+    spread over the episode."""
+    piece = 4 * rate
+    if samples.size <= 8 * piece:
+        excerpt = samples
+    else:
+        starts = np.linspace(0, samples.size - piece, 8).astype(np.int64)
+        excerpt = np.concatenate([samples[s:s + piece] for s in starts])
+    pcm = np.ascontiguousarray(excerpt, dtype="<i2")
+    decoded = _decode(_lame(pcm.tobytes(), rate, bitrate_kbps, info=True, samples=pcm.size), rate)
+    loss = loudness(pcm / 32768, rate) - loudness(decoded / 32768, rate)
+    return float(loss) if np.isfinite(loss) else 0.0
+
+
+def _decode(mp3: bytes, rate: int) -> np.ndarray:
+    import miniaudio
+
+    decoded = miniaudio.decode(mp3, nchannels=1, sample_rate=rate, output_format=miniaudio.SampleFormat.SIGNED16)
+    return np.frombuffer(decoded.samples, dtype="<i2")
+
+
+def master_and_encode(samples: np.ndarray, settings: AudioConfig) -> tuple[bytes, Mastering]:
+    """The episode mastered and encoded, checked as a player hears it: the MP3 is decoded and
+    measured; when it misses the target by more than 0.5 LU or passes the peak ceiling, it is
+    mastered again with the difference made up, and encoded again (at most twice more)."""
+    rate, target, ceiling = settings.sample_rate, settings.loudness_lufs, settings.true_peak_dbtp
+    x = samples.astype(np.float64) / 32768
+    weighted = _k_weighted(x, rate)
+    before = _gated(weighted, rate)
+    if not np.isfinite(before):   # silence or under 400 ms: nothing to measure, encoded as it is
+        mp3 = _lame(samples.tobytes(), rate, settings.bitrate_kbps, info=True, samples=samples.size)
+        return mp3, Mastering(before, 0.0, False, 0.0, before, true_peak_dbtp(samples, rate), 1)
+    envelope = _true_peak_envelope(x, rate)
+    headroom = ENCODE_HEADROOM_DB
+    first, _, _ = master(samples, rate, target, ceiling, headroom, weighted, envelope)
+    loss = _codec_loss(first, rate, settings.bitrate_kbps)
+    for passes in (1, 2, 3):
+        mastered, gain_db, limited = master(samples, rate, target + loss, ceiling, headroom, weighted, envelope)
+        mp3 = _lame(mastered.tobytes(), rate, settings.bitrate_kbps, info=True, samples=mastered.size)
+        decoded = _decode(mp3, rate)
+        out_loudness, out_peak = loudness(decoded / 32768, rate), true_peak_dbtp(decoded, rate)
+        if abs(out_loudness - target) <= 0.5 and out_peak <= ceiling:
+            break
+        loss += target - out_loudness
+        headroom += max(0.0, out_peak - ceiling) + 0.2
+    return mp3, Mastering(before, gain_db, limited, loss, out_loudness, out_peak, passes)
+
+
+def _lame(pcm: bytes, rate: int, bitrate_kbps: int, info: bool = True, samples: int = 0) -> bytes:
+    import lameenc
+
+    encoder = lameenc.Encoder()
+    encoder.set_bit_rate(bitrate_kbps)
+    encoder.set_in_sample_rate(rate)
+    encoder.set_out_sample_rate(rate)   # LAME would resample to MPEG-2 rates at low bitrates
+    encoder.set_channels(1)
+    encoder.set_quality(5)  # LAME's own default ('good'); 2 costs twice the time
+    stream = bytes(encoder.encode(pcm) + encoder.flush())
+    return mp3info.add_info_frame(stream, samples) if info else stream
 
 
 def encode_mp3(audio: AudioSegment, bitrate_kbps: int) -> bytes:
     """Constant bit rate mono MP3 (LAME, through lameenc: no ffmpeg), with an Info frame that
     tells players the encoder delay and padding, so the decoded length is exactly the PCM's."""
-    import lameenc
-
-    encoder = lameenc.Encoder()
-    encoder.set_bit_rate(bitrate_kbps)
-    encoder.set_in_sample_rate(audio.frame_rate)
-    encoder.set_channels(1)
-    encoder.set_quality(5)  # LAME's own default ('good'); 2 costs twice the time
-    stream = bytes(encoder.encode(audio.raw_data) + encoder.flush())
-    return mp3info.add_info_frame(stream, len(audio.raw_data) // SAMPLE_WIDTH)
+    return _lame(audio.raw_data, audio.frame_rate, bitrate_kbps, info=True,
+                 samples=len(audio.raw_data) // SAMPLE_WIDTH)
 
 
 @dataclass(frozen=True)
@@ -250,13 +373,10 @@ def render_episode(clips: list[Clip], pauses_before_ms: list[int], settings: Aud
                    cover: bytes = b"") -> RenderedEpisode:
     """One episode from its clips: joined, mastered, encoded, tagged. Runs in a worker process."""
     joined = join(clips, pauses_before_ms, settings.sample_rate, settings.trim_silence_db)
-    pcm, mastering = master(np.frombuffer(joined.audio.raw_data, dtype="<i2"), settings.sample_rate,
-                            settings.loudness_lufs, settings.true_peak_dbtp)
-    mastered = AudioSegment(data=pcm.tobytes(), sample_width=SAMPLE_WIDTH, frame_rate=settings.sample_rate,
-                            channels=1)
+    mp3, mastering = master_and_encode(np.frombuffer(joined.audio.raw_data, dtype="<i2"), settings)
     chapters = (chapters_for(joined.placements, texts, headings, joined.duration, tags.title)
                 if texts else ())
-    mp3 = tag_mp3(encode_mp3(mastered, settings.bitrate_kbps), tags, chapters, cover)
+    mp3 = tag_mp3(mp3, tags, chapters, cover)
     return RenderedEpisode(mp3, joined.duration, joined.placements, chapters, mastering)
 
 
