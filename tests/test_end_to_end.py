@@ -74,3 +74,22 @@ def test_the_report_counts_what_was_spoken(built):
     _out, report = built
     assert report.clips_synthesized == sum(len(e.segments) for e in plan(load_config()))
     assert report.duration > 60
+
+
+def test_real_speech_is_mastered_to_the_target_loudness_under_the_peak_ceiling(built):
+    import numpy as np
+    import pyloudnorm
+    from mutagen.mp3 import MP3
+    from scipy.signal import resample_poly
+
+    out, report = built
+    config = load_config()
+    for result in report.episodes:
+        samples, rate, _ = decode(result.file)
+        x = samples / 32768
+        assert abs(pyloudnorm.Meter(rate).integrated_loudness(x) - config.audio.loudness_lufs) <= 1.0
+        true_peak = 20 * np.log10(np.abs(resample_poly(x, 4, 1)).max())
+        assert true_peak <= config.audio.true_peak_dbtp
+        assert MP3(str(result.file)).info.length == pytest.approx(samples.size / rate, abs=0.002)
+        assert result.duration == pytest.approx(samples.size / rate, abs=0.002)
+        assert (out / f"{result.file.stem}.vtt").is_file() and (out / f"{result.file.stem}.chapters.json").is_file()
