@@ -49,16 +49,23 @@ def built(tmp_path_factory):
     """One build shared by the tests that only read its files."""
     import functools
 
+    from importlib import resources
+
     tmp_path = tmp_path_factory.mktemp("files")
-    report = _build(tmp_path, functools.partial(FakeEngine, str(tmp_path / "calls.log")))
-    return tmp_path / "out", report
+    words = (resources.files("hijra_audio") / "data" / "hijra-lecture.txt").read_text(encoding="utf-8").split()
+    parts = [words[len(words) * k // 5:len(words) * (k + 1) // 5] for k in range(5)]
+    narration = tmp_path / "lecture.txt"
+    narration.write_text("\n\n".join(f"## القسم {k + 1}\n" + " ".join(p) for k, p in enumerate(parts)),
+                         encoding="utf-8")
+    report = _build(tmp_path, functools.partial(FakeEngine, str(tmp_path / "calls.log")), inputs=(narration,))
+    return tmp_path / "out", report, narration
 
 
 def test_cues_start_where_the_segments_start_in_the_mp3(built):
-    out, report = built
+    out, report, narration = built
     config = load_config()
     engine = FakeEngine(str(out.parent / "unused.log"))
-    for episode, result in zip(plan(config), report.episodes):
+    for episode, result in zip(plan(config, (narration,)), report.episodes):
         starts, at = [], 0.0
         for segment, pause in zip(episode.segments, _pauses(config, episode)):
             clip = audio.resample(engine.synthesize(segment.spoken), 44100)
@@ -75,7 +82,7 @@ def test_cues_start_where_the_segments_start_in_the_mp3(built):
 
 
 def test_duration_is_the_same_decoded_in_the_tags_and_in_the_manifest(built):
-    out, report = built
+    out, report, narration = built
     manifest = json.loads((out / "manifest.json").read_text())
     for entry in manifest["episodes"].values():
         samples, rate, channels = decode(out / entry["file"])
@@ -86,8 +93,8 @@ def test_duration_is_the_same_decoded_in_the_tags_and_in_the_manifest(built):
 
 
 def test_chapters_are_ordered_inside_the_episode_one_per_section(built):
-    out, report = built
-    episodes = plan(load_config())
+    out, report, narration = built
+    episodes = plan(load_config(), (narration,))
     for episode, result in zip(episodes, report.episodes):
         length = MP3(str(result.file)).info.length
         data = json.loads((out / f"{episode.slug}.chapters.json").read_text(encoding="utf-8"))
@@ -99,6 +106,7 @@ def test_chapters_are_ordered_inside_the_episode_one_per_section(built):
         headings = [s.text for s in episode.segments if s.is_heading]
         titles = [c["title"] for c in chapters]
         assert titles[-len(headings):] == headings if headings else len(titles) == 1
+        assert len(titles) == len(headings) + (not episode.segments[0].is_heading)
         id3 = ID3(str(result.file))
         chaps = sorted(id3.getall("CHAP"), key=lambda c: c.start_time)
         assert [str(c.sub_frames["TIT2"]) for c in chaps] == titles
@@ -109,8 +117,9 @@ def test_chapters_are_ordered_inside_the_episode_one_per_section(built):
 
 
 def test_tags_read_back_and_the_cover_is_made(built):
-    out, report = built
+    out, report, narration = built
     config = load_config()
+    assert sum(len(ID3(str(r.file)).getall("CHAP")) for r in report.episodes) >= 5   # the five sections
     for result in report.episodes:
         id3 = ID3(str(result.file))
         assert id3.version == (2, 4, 0)

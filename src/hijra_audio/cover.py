@@ -29,8 +29,15 @@ GOLD = (222, 186, 110)
 IVORY = (246, 240, 226)
 
 
+def is_url(config: ShowConfig) -> bool:
+    """An `image` given as an address (https://...) is linked as it is: not checked (no download
+    happens at build time), not embedded, no cover.jpg."""
+    return "://" in config.image
+
+
 def image_path(config: ShowConfig) -> Path | None:
-    return Path(config.root or ".") / config.image if config.image else None
+    """The user's cover file (relative to podcast.toml), or None: make one (or a URL: none)."""
+    return Path(config.root or ".") / config.image if config.image and not is_url(config) else None
 
 
 def check_image(path: Path) -> None:
@@ -60,7 +67,9 @@ def cover_id(config: ShowConfig) -> str:
     """A hash of everything the cover is made from: a change rebuilds the episodes that embed it."""
     path = image_path(config)
     h = hashlib.sha256(f"cover {COVER_VERSION}\n".encode())
-    if path is not None:
+    if is_url(config):
+        h.update(config.image.encode())
+    elif path is not None:
         h.update(path.read_bytes())
     else:
         h.update(config.title.encode())

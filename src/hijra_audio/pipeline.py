@@ -124,7 +124,7 @@ def decide(request: BuildRequest) -> tuple[ShowConfig, list[Decision], Callable[
     identity = engine.identity()
     engine_hash = _hash(identity)
     manifest = Manifest.load(Path(request.output))
-    if config.image:   # a cover directories would refuse stops the build before output is touched
+    if cover.image_path(config) is not None:   # a cover directories would refuse stops the build here
         cover.check_image(cover.image_path(config))
     cover_id = cover.cover_id(config)
     this_year = str(datetime.now(timezone.utc).year)
@@ -227,7 +227,7 @@ class _Build:
             if d.action == "keep":
                 self._keep(d)
         self._advance(0)
-        if to_build or not (self.output / cover.COVER_NAME).is_file():
+        if not cover.is_url(self.config) and (to_build or not (self.output / cover.COVER_NAME).is_file()):
             self._write_cover()
         with self.pool:
             self._schedule(to_build)
