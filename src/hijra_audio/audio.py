@@ -34,6 +34,7 @@ TRIM_MARGIN_S = 0.010     # audio kept on each side of a clip's first and last s
 # MP3 encoding moves peaks a little: the limiter aims this far below the ceiling, so that the
 # decoded file's true peak is still at most the ceiling.
 ENCODE_HEADROOM_DB = 0.5
+VERIFY_MARGIN_DB = 0.05   # the decoded file must be this far under the ceiling (other meters differ a little)
 MAX_LIMITING_DB = 12.0    # at most this much more gain is pushed into the limiter
 LIMITER_WINDOW_S = 0.010  # the limiter's gain reaches each peak over this time, and leaves it as slowly
 # Changes whenever the way an episode is rendered changes, so that old files are rebuilt.
@@ -132,23 +133,34 @@ def _k_weighted(x: np.ndarray, rate: int) -> np.ndarray:
     return y
 
 
+def _step_size(rate: int) -> int:
+    return int(round(rate * 0.1))    # BS.1770 blocks: 400 ms, every 100 ms
+
+
+def _step_energies(y: np.ndarray, rate: int) -> np.ndarray:
+    """Sum of squares of each 100 ms step (the last one partial)."""
+    step = _step_size(rate)
+    squares = np.square(y)
+    whole = squares.size // step
+    sums = squares[:whole * step].reshape(whole, step).sum(axis=1)
+    return np.append(sums, squares[whole * step:].sum()) if squares.size % step else sums
+
+
 def _gated(y: np.ndarray, rate: int) -> float:
     """BS.1770 gated loudness of a K-weighted signal."""
-    import pyloudnorm
+    return _gated_steps(_step_energies(y, rate), y.size, rate)
 
-    meter = pyloudnorm.Meter(rate)
-    if y.size < rate * meter.block_size:
+
+def _gated_steps(steps: np.ndarray, size: int, rate: int) -> float:
+    """BS.1770 gated loudness from the step energies of a K-weighted signal of `size` samples:
+    blocks of 4 steps (400 ms) every step, counted as pyloudnorm counts them; gates at -70 LUFS
+    and 10 LU under the mean of the blocks above it."""
+    if size < rate * 0.4:
         return float("-inf")
-    step = int(round(rate * meter.block_size * (1 - meter.overlap)))    # 100 ms
-    per_block = int(round(meter.block_size / (meter.block_size * (1 - meter.overlap))))   # 4 steps
-    count = int(np.round((y.size / rate - meter.block_size) / (meter.block_size * (1 - meter.overlap)))) + 1
-    squares = np.square(y)
-    steps = np.zeros(count + per_block - 1)
-    whole = min(squares.size // step, steps.size)
-    steps[:whole] = squares[:whole * step].reshape(whole, step).sum(axis=1)
-    if whole < steps.size:
-        steps[whole] = squares[whole * step:(whole + 1) * step].sum()
-    z = np.convolve(steps, np.ones(per_block), mode="valid")[:count] / (meter.block_size * rate)
+    count = int(np.round((size / rate - 0.4) / 0.1)) + 1
+    padded = np.zeros(count + 3)
+    padded[:min(steps.size, padded.size)] = steps[:padded.size]
+    z = np.convolve(padded, np.ones(4), mode="valid")[:count] / (0.4 * rate)
     with np.errstate(divide="ignore"):
         blocks = -0.691 + 10 * np.log10(z)
         kept = z[blocks >= -70.0]
@@ -185,27 +197,28 @@ def true_peak_dbtp(samples: np.ndarray, rate: int) -> float:
     return 20 * np.log10(max(peak, 1e-12))
 
 
-def _limiter_gain(envelope: np.ndarray, ceiling: float, rate: int) -> np.ndarray | None:
-    """A smooth gain at most ceiling/envelope everywhere, or None where no peak passes the ceiling:
-    the needed gain's minimum over a window around each sample, averaged over the same window (so it
-    eases in before a peak and out after it; each average is of minima over windows that hold the
-    sample, so it never exceeds what the sample needs). Computed only around the peaks."""
+def _limiter_regions(envelope: np.ndarray, level: float, rate: int) -> list[tuple[int, int, np.ndarray]]:
+    """Where peaks pass `level`, a smooth gain at most level/envelope: (start, stop, gain) for each
+    stretch around the peaks, nothing elsewhere (the gain is 1 there). The gain is the needed gain's
+    minimum over a window around each sample, averaged over the same window, so it eases in before
+    a peak and out after it; each average is of minima over windows that hold the sample, so it
+    never exceeds what the sample needs."""
     from scipy.ndimage import minimum_filter1d, uniform_filter1d
 
-    over = np.flatnonzero(envelope > ceiling)
+    over = np.flatnonzero(envelope > level)
     if over.size == 0:
-        return None
+        return []
     half = int(rate * LIMITER_WINDOW_S)
-    gain = np.ones(envelope.size, dtype=np.float64)
+    regions = []
     # runs of peaks closer than two windows are handled together
     breaks = np.flatnonzero(np.diff(over) > 4 * half)
     for first, last in zip(np.concatenate([[0], breaks + 1]), np.concatenate([breaks, [over.size - 1]])):
         lo, hi = max(0, over[first] - 3 * half), min(envelope.size, over[last] + 3 * half + 1)
-        need = np.minimum(1.0, ceiling / np.maximum(envelope[lo:hi], 1e-12))
+        need = np.minimum(1.0, level / np.maximum(envelope[lo:hi], 1e-12))
         smooth = uniform_filter1d(minimum_filter1d(need, size=2 * half + 1, mode="nearest"),
                                   size=2 * half + 1, mode="nearest")
-        gain[lo:hi] = np.minimum(smooth, need)
-    return gain
+        regions.append((lo, hi, np.minimum(smooth, need)))
+    return regions
 
 
 def master(samples: np.ndarray, rate: int, target_lufs: float, ceiling_dbtp: float,
@@ -214,18 +227,20 @@ def master(samples: np.ndarray, rate: int, target_lufs: float, ceiling_dbtp: flo
     """int16 samples brought to `target_lufs` with the true peak at most `ceiling_dbtp` less
     `headroom_db`: one gain for the whole episode, the limiter only where peaks need it (its gain
     is smooth, so the limited signal's true peak is the envelope times the gain; the decoded MP3
-    is measured afterwards all the same). `before` and `envelope`: the input's loudness and true
-    peak envelope when already measured. Returns the samples, the gain in dB, whether it limited.
-    The loudness after limiting is measured on the K-weighted input times the limiter's gain: the
-    gain is smooth (20 ms), so that is the K-weighted limited signal within a small fraction of a
-    LU, without filtering the whole episode again."""
+    is measured afterwards all the same). `weighted` and `envelope`: the input K-weighted and its
+    true peak envelope, when already computed. Returns the samples, the gain in dB, whether it
+    limited. The loudness after limiting is measured on the K-weighted input times the limiter's
+    gain (smooth over 20 ms, so within a small fraction of a LU of the K-weighted limited signal),
+    updating only the 100 ms steps the limiter touched."""
     x = samples.astype(np.float64) / 32768
     weighted = _k_weighted(x, rate) if weighted is None else weighted
-    before = _gated(weighted, rate)
+    steps = _step_energies(weighted, rate)
+    before = _gated_steps(steps, weighted.size, rate)
     if not np.isfinite(before):
         return samples, 0.0, False
     envelope = _true_peak_envelope(x, rate) if envelope is None else envelope
     ceiling = 10 ** ((ceiling_dbtp - headroom_db) / 20)
+    step = _step_size(rate)
     # Loudness after limiting grows with the gain ever more slowly: search the gain between the
     # plain one and MAX_LIMITING_DB more (a bracketed secant); past that the limiter would no longer
     # be transparent, and the episode is left quieter than the target rather than crushed.
@@ -234,11 +249,15 @@ def master(samples: np.ndarray, rate: int, target_lufs: float, ceiling_dbtp: flo
     tried: list[tuple[float, float]] = []    # (gain, loudness after limiting)
     for _ in range(8):
         gain = 10 ** (gain_db / 20)
-        limit = _limiter_gain(envelope * gain, ceiling, rate)
-        y = x * gain if limit is None else x * (gain * limit)
-        if limit is None:
+        regions = _limiter_regions(envelope, ceiling / gain, rate)
+        if not regions:
             break
-        after = _gated(weighted * (gain * limit), rate)
+        limited = steps.copy()
+        for lo, hi, g in regions:
+            change = np.bincount(np.arange(lo, hi) // step - lo // step,
+                                 weights=np.square(weighted[lo:hi]) * (np.square(g) - 1))
+            limited[lo // step:lo // step + change.size] += change[:limited.size - lo // step]
+        after = _gated_steps(limited * gain * gain, weighted.size, rate)
         if abs(after - target_lufs) <= 0.1:
             break
         if after < target_lufs:
@@ -252,21 +271,28 @@ def master(samples: np.ndarray, rate: int, target_lufs: float, ceiling_dbtp: flo
         else:
             guess = gain_db + target_lufs - after
         gain_db = guess if low < guess < high else (low + high) / 2
+    y = x * gain
+    for lo, hi, g in regions:
+        y[lo:hi] *= g
     out = np.clip(np.round(y * 32768), -32768, 32767).astype("<i2")
-    return out, gain_db, limit is not None
+    return out, gain_db, bool(regions)
 
 
-def _codec_loss(samples: np.ndarray, rate: int, bitrate_kbps: int) -> float:
-    """How much loudness the MP3 encoding takes from mastered samples (LAME's lowpass and masking
-    remove some of the high frequencies K-weighting counts), measured on up to 8 stretches of 4 s
-    spread over the episode."""
+def _codec_loss(samples: np.ndarray, rate: int, bitrate_kbps: int, gain_db: float = 0.0) -> float:
+    """How much loudness the MP3 encoding takes (LAME's lowpass and masking remove some of the high
+    frequencies K-weighting counts), measured on up to 8 stretches of 4 s spread over the episode,
+    raised by `gain_db` (but never past -1 dBFS: lowered to that instead, not clipped)."""
     piece = 4 * rate
     if samples.size <= 8 * piece:
         excerpt = samples
     else:
         starts = np.linspace(0, samples.size - piece, 8).astype(np.int64)
         excerpt = np.concatenate([samples[s:s + piece] for s in starts])
-    pcm = np.ascontiguousarray(excerpt, dtype="<i2")
+    x = excerpt.astype(np.float64) * 10 ** (gain_db / 20)
+    peak = np.abs(x).max(initial=0.0)
+    if peak > 29000:
+        x *= 29000 / peak
+    pcm = np.round(x).astype("<i2")
     decoded = _decode(_lame(pcm.tobytes(), rate, bitrate_kbps, info=True, samples=pcm.size), rate)
     loss = loudness(pcm / 32768, rate) - loudness(decoded / 32768, rate)
     return float(loss) if np.isfinite(loss) else 0.0
@@ -292,17 +318,16 @@ def master_and_encode(samples: np.ndarray, settings: AudioConfig) -> tuple[bytes
         return mp3, Mastering(before, 0.0, False, 0.0, before, true_peak_dbtp(samples, rate), 1)
     envelope = _true_peak_envelope(x, rate)
     headroom = ENCODE_HEADROOM_DB
-    first, _, _ = master(samples, rate, target, ceiling, headroom, weighted, envelope)
-    loss = _codec_loss(first, rate, settings.bitrate_kbps)
+    loss = _codec_loss(samples, rate, settings.bitrate_kbps, target - before)
     for passes in (1, 2, 3):
         mastered, gain_db, limited = master(samples, rate, target + loss, ceiling, headroom, weighted, envelope)
         mp3 = _lame(mastered.tobytes(), rate, settings.bitrate_kbps, info=True, samples=mastered.size)
         decoded = _decode(mp3, rate)
         out_loudness, out_peak = loudness(decoded / 32768, rate), true_peak_dbtp(decoded, rate)
-        if abs(out_loudness - target) <= 0.5 and out_peak <= ceiling:
+        if abs(out_loudness - target) <= 0.5 and out_peak <= ceiling - VERIFY_MARGIN_DB:
             break
         loss += target - out_loudness
-        headroom += max(0.0, out_peak - ceiling) + 0.2
+        headroom += max(0.0, out_peak - ceiling + VERIFY_MARGIN_DB) + 0.2
     return mp3, Mastering(before, gain_db, limited, loss, out_loudness, out_peak, passes)
 
 
