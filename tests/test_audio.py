@@ -232,3 +232,18 @@ def test_tags_read_back_with_mutagen():
     (toc,) = id3.getall("CTOC")
     assert toc.child_element_ids == [c.element_id for c in chaps]
     assert MP3(io.BytesIO(mp3)).info.length == pytest.approx(joined.duration, abs=1e-6)
+
+
+def test_when_passes_miss_the_ceiling_the_whole_episode_is_lowered(monkeypatch):
+    """A limiter that failed (here: one that does nothing) still gives a file under the ceiling."""
+    from hijra_audio.config import AudioConfig
+
+    def unlimited(samples, rate, target, ceiling, headroom, weighted, envelope):
+        gain = 10 ** ((target - audio._gated(weighted, rate)) / 20)
+        return np.clip(np.round(samples * gain), -32768, 32767).astype("<i2"), 0.0, False
+
+    monkeypatch.setattr(audio, "master", unlimited)
+    pcm = _speechlike(20, -20, seed=7, clicks=True)
+    mp3, report = audio.master_and_encode(pcm, AudioConfig())
+    decoded = audio._decode(mp3, RATE)
+    assert report.passes >= 4 and _oversampled_peak_db(decoded) <= -1.0

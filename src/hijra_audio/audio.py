@@ -308,7 +308,9 @@ def _decode(mp3: bytes, rate: int) -> np.ndarray:
 def master_and_encode(samples: np.ndarray, settings: AudioConfig) -> tuple[bytes, Mastering]:
     """The episode mastered and encoded, checked as a player hears it: the MP3 is decoded and
     measured; when it misses the target by more than 0.5 LU or passes the peak ceiling, it is
-    mastered again with the difference made up, and encoded again (at most twice more)."""
+    mastered again with the difference made up, and encoded again (at most twice more); a file
+    still over the ceiling after that is lowered as a whole until it is under (quieter, not louder
+    than allowed)."""
     rate, target, ceiling = settings.sample_rate, settings.loudness_lufs, settings.true_peak_dbtp
     x = samples.astype(np.float64) / 32768
     weighted = _k_weighted(x, rate)
@@ -328,6 +330,18 @@ def master_and_encode(samples: np.ndarray, settings: AudioConfig) -> tuple[bytes
             break
         loss += target - out_loudness
         headroom += max(0.0, out_peak - ceiling + VERIFY_MARGIN_DB) + 0.2
+    else:
+        # The ceiling wins over the loudness: all of it lower (a decoded peak at full scale may
+        # hide a larger one, clipped by the decoder: hence a few rounds).
+        for _ in range(4):
+            if out_peak <= ceiling - VERIFY_MARGIN_DB:
+                break
+            drop = 10 ** (-(out_peak - ceiling + 2 * VERIFY_MARGIN_DB) / 20)
+            mastered = np.round(mastered * drop).astype("<i2")
+            mp3 = _lame(mastered.tobytes(), rate, settings.bitrate_kbps, info=True, samples=mastered.size)
+            decoded = _decode(mp3, rate)
+            out_loudness, out_peak = loudness(decoded / 32768, rate), true_peak_dbtp(decoded, rate)
+            passes += 1
     return mp3, Mastering(before, gain_db, limited, loss, out_loudness, out_peak, passes)
 
 
