@@ -15,11 +15,8 @@ def decode(path: Path) -> tuple[np.ndarray, int, int]:
     return samples, decoded.sample_rate, decoded.nchannels
 
 
-# LAME puts 576 samples of encoder delay in front of the audio. Until the files carry a LAME/Info
-# tag that tells decoders to drop it, a decoder plays it: measured durations discount it.
-ENCODER_DELAY = 576
-
-
 def mp3_duration(path: Path) -> float:
+    """Seconds of audio a player plays: the files' Info frame tells the decoder (dr_mp3) to drop
+    LAME's encoder delay and padding, so nothing is discounted here."""
     samples, rate, channels = decode(path)
-    return (samples.size / channels - ENCODER_DELAY) / rate
+    return samples.size / channels / rate

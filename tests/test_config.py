@@ -21,6 +21,10 @@ def test_bundled_config():
     ('explicit = "no"', "explicit must be true or false"),
     ('[owner]\nphone = "1"', "unknown key(s) phone"),
     ('owner = "me"', "[owner] must be a table"),
+    ('[audio]\nloudness_lufs = 3', "loudness_lufs 3.0 is out of range"),
+    ('[audio]\ntrue_peak_dbtp = 1', "true_peak_dbtp 1.0 is out of range"),
+    ('[audio]\nbitrate_kbps = 65', "not an MP3 bitrate"),
+    ('[audio]\nsample_rate = 22050', "not an MP3 rate"),
 ])
 def test_bad_config_names_file_and_key(tmp_path, body, message):
     path = tmp_path / "podcast.toml"

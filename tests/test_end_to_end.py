@@ -6,10 +6,11 @@ import feedparser
 import podcastparser
 import pytest
 
+from hijra_audio import audio
 from hijra_audio.cache import ClipCache, clip_key
 from hijra_audio.config import load_config
 from hijra_audio.engines import create_engine
-from hijra_audio.pipeline import CACHE_DIR, BuildRequest, build, plan
+from hijra_audio.pipeline import CACHE_DIR, BuildRequest, _pauses, build, plan
 from tests.measure import decode, mp3_duration
 
 
@@ -31,8 +32,10 @@ def test_every_mp3_is_44k_mono_and_as_long_as_its_clips_and_pauses(built):
         samples, rate, channels = decode(result.file)
         assert (rate, channels) == (44100, 1)
         clips = [cache.get(clip_key(identity, s.spoken)) for s in episode.segments]
-        expected = sum(round(c.frames * 44100 / c.sample_rate) for c in clips) / 44100
-        expected += config.audio.sentence_pause_ms / 1000 * (len(clips) - 1)
+        # each clip trimmed of its leading and trailing silence, then its pause in front
+        expected = sum(audio.trim(audio.resample(c, 44100), 44100, config.audio.trim_silence_db).size
+                       for c in clips) / 44100
+        expected += sum(_pauses(config, episode)) / 1000
         assert mp3_duration(result.file) == pytest.approx(expected, abs=0.05)
         # speech, not silence: most 100 ms windows carry energy
         assert abs(samples).mean() > 300
@@ -71,3 +74,22 @@ def test_the_report_counts_what_was_spoken(built):
     _out, report = built
     assert report.clips_synthesized == sum(len(e.segments) for e in plan(load_config()))
     assert report.duration > 60
+
+
+def test_real_speech_is_mastered_to_the_target_loudness_under_the_peak_ceiling(built):
+    import numpy as np
+    import pyloudnorm
+    from mutagen.mp3 import MP3
+    from scipy.signal import resample_poly
+
+    out, report = built
+    config = load_config()
+    for result in report.episodes:
+        samples, rate, _ = decode(result.file)
+        x = samples / 32768
+        assert abs(pyloudnorm.Meter(rate).integrated_loudness(x) - config.audio.loudness_lufs) <= 1.0
+        true_peak = 20 * np.log10(np.abs(resample_poly(x, 4, 1)).max())
+        assert true_peak <= config.audio.true_peak_dbtp
+        assert MP3(str(result.file)).info.length == pytest.approx(samples.size / rate, abs=0.002)
+        assert result.duration == pytest.approx(samples.size / rate, abs=0.002)
+        assert (out / f"{result.file.stem}.vtt").is_file() and (out / f"{result.file.stem}.chapters.json").is_file()

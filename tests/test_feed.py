@@ -98,8 +98,8 @@ CHANNEL_BUNDLED = [
     ("/rss/channel/copyright/text()", "نص المحاضرة لأصحابه؛ الصوت مولّد آليا"),
     ("/rss/channel/atom:link[@rel='self']/@href", "http://127.0.0.1:8000/feed.xml"),
     ("/rss/channel/atom:link[@rel='self']/@type", "application/rss+xml"),
-    ("/rss/channel/itunes:image/@href", "http://127.0.0.1:8000/cover.png"),
-    ("/rss/channel/image/url/text()", "http://127.0.0.1:8000/cover.png"),
+    ("/rss/channel/itunes:image/@href", "http://127.0.0.1:8000/cover.jpg"),
+    ("/rss/channel/image/url/text()", "http://127.0.0.1:8000/cover.jpg"),
     ("/rss/channel/image/title/text()", "الهجرة النبوية"),
     ("/rss/channel/image/link/text()", "http://127.0.0.1:8000/"),
     ("/rss/channel/itunes:category/@text", "Religion & Spirituality"),
@@ -153,27 +153,25 @@ def test_every_item_tag_of_the_bundled_show(bundled):
         assert one("itunes:episode/text()") == str(entry["number"])
         assert one("itunes:episodeType/text()") == "full"
         assert one("itunes:explicit/text()") == "false"
-        assert item.xpath("podcast:transcript | podcast:chapters", namespaces=NS) == []  # no files yet
+        stem = entry["file"].removesuffix(".mp3")
+        assert one("podcast:transcript/@url") == f"http://127.0.0.1:8000/{stem}.vtt"
+        assert one("podcast:chapters/@url") == f"http://127.0.0.1:8000/{stem}.chapters.json"
 
 
 def test_transcript_and_chapters_are_linked_where_their_files_exist(tmp_path, fake_engine):
     bundled = tmp_path / "out"
     _build(bundled, fake_engine)
-    (bundled / "episode-002.vtt").write_text("WEBVTT\n", encoding="utf-8")
-    (bundled / "episode-002.chapters.json").write_text('{"version": "1.2.0", "chapters": []}', encoding="utf-8")
-    (bundled / "episode-003.vtt").write_text("WEBVTT\n", encoding="utf-8")
-    _build(bundled, fake_engine)
     tree = _tree(bundled)
     transcripts = tree.xpath("//item/podcast:transcript", namespaces=NS)
-    assert [t.getparent().findtext("itunes:episode", namespaces=NS) for t in transcripts] == ["2", "3"]
+    assert [t.getparent().findtext("itunes:episode", namespaces=NS) for t in transcripts] == ["1", "2", "3"]
     for tag in transcripts:
         assert dict(tag.attrib) == {"url": tag.get("url"), "type": "text/vtt", "language": "ar", "rel": "captions"}
-    assert [t.get("url") for t in transcripts] == ["http://127.0.0.1:8000/episode-002.vtt",
-                                                   "http://127.0.0.1:8000/episode-003.vtt"]
-    chapters = _one(tree, "//item/podcast:chapters")
-    assert chapters.get("url") == "http://127.0.0.1:8000/episode-002.chapters.json"
-    assert chapters.get("type") == "application/json+chapters"
-    assert chapters.getparent().findtext("itunes:episode", namespaces=NS) == "2"
+    assert [t.get("url") for t in transcripts] == [f"http://127.0.0.1:8000/episode-00{n}.vtt" for n in (1, 2, 3)]
+    chapters = tree.xpath("//item/podcast:chapters", namespaces=NS)
+    assert [c.get("url") for c in chapters] == [f"http://127.0.0.1:8000/episode-00{n}.chapters.json"
+                                                for n in (1, 2, 3)]
+    assert {c.get("type") for c in chapters} == {"application/json+chapters"}
+
 
 
 def test_hostile_text_comes_back_exactly(hostile):
@@ -280,7 +278,9 @@ def test_a_configured_show_guid_wins(tmp_path, fake_engine):
     (tmp_path / "t.txt").write_text("خرج النبي من مكة ليلا مع صاحبه", encoding="utf-8")
     _build(out, fake_engine, config, inputs=[tmp_path / "t.txt"])
     assert _one(_tree(out), "/rss/channel/podcast:guid/text()") == "917393e3-1b1e-5cef-ace4-edaa54e1f810"
-    assert _tree(out).xpath("/rss/channel/itunes:image", namespaces=NS) == []   # no image configured
+    # no image configured: the build makes cover.jpg from the title, and the feed links it
+    assert _one(_tree(out), "/rss/channel/itunes:image/@href") == "http://127.0.0.1:8000/cover.jpg"
+    assert (out / "cover.jpg").is_file()
 
 
 def test_a_long_description_is_cut_to_4000_bytes(tmp_path, fake_engine):

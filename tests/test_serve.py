@@ -136,7 +136,7 @@ def test_a_symlink_inside_the_folder_is_served(served):
     ("/index.html", "text/html; charset=utf-8"),
     ("/feed.xml", "application/rss+xml; charset=utf-8"),
     ("/manifest.json", "application/json"),
-    ("/cover.png", "image/png"),
+    ("/cover.jpg", "image/jpeg"),
     ("/fonts/Amiri-Regular.ttf", "font/ttf"),
 ])
 def test_mime_types_over_http(served, path, mime):

@@ -14,7 +14,7 @@ import pytest
 from lxml import html as lxml_html
 
 from hijra_audio.config import load_config
-from hijra_audio.errors import InputError
+from hijra_audio.errors import ConfigError, InputError
 from hijra_audio.pipeline import BuildRequest, build, plan
 from hijra_audio.serve import make_server, serve_in_thread
 from hijra_audio.site import SiteEpisode, duration_text, render_page
@@ -44,7 +44,7 @@ def test_page_structure(site):
     assert page.xpath("string(//title)") == config.title
     assert page.xpath("string(//h1)") == config.title
     assert page.xpath("string(//p[@class='description'])") == config.description
-    assert page.xpath("//header/img/@src") == ["cover.png"]
+    assert page.xpath("//header/img/@src") == ["cover.jpg"]
     assert 'font-family: "Amiri"' in page.xpath("string(//style)")
     assert page.xpath("//link[@rel='alternate']/@href") == ["feed.xml"]
     assert page.xpath("//section[@id='subscribe']//a/@href") == ["feed.xml"]
@@ -73,7 +73,10 @@ def test_assets_beside_the_page(site):
     for name in ("Amiri-Regular.ttf", "Amiri-Bold.ttf"):
         assert (out / "fonts" / name).read_bytes() == (source / name).read_bytes()
     assert "SIL OPEN FONT LICENSE" in (out / "fonts" / "OFL.txt").read_text(encoding="utf-8").upper()
-    assert (out / "cover.png").read_bytes() == (Path(load_config().root) / "cover.png").read_bytes()
+    from PIL import Image
+
+    with Image.open(out / "cover.jpg") as cover, Image.open(Path(load_config().root) / "cover.png") as given:
+        assert cover.format == "JPEG" and cover.size == given.size   # the show's image, checked and served
 
 
 def test_hostile_text_is_escaped_and_keeps_its_direction():
@@ -110,7 +113,7 @@ def test_a_missing_cover_stops_the_build_before_the_output_is_touched(tmp_path, 
                       .replace('image = "cover.png"', 'image = "nowhere.jpg"'), encoding="utf-8")
     for name in ("hijra-lecture.txt", "hijra-lecture.lexicon"):
         (tmp_path / name).write_bytes((bundled / name).read_bytes())
-    with pytest.raises(InputError, match="nowhere.jpg"):
+    with pytest.raises(ConfigError, match="nowhere.jpg: cover image not found"):
         _build(out, fake_engine, config_path=config)
     assert tree_snapshot(out) == before
 
@@ -170,7 +173,7 @@ def test_the_page_in_headless_chromium(site, tmp_path):
             assert len(body) == (out / source).stat().st_size
         # The browser itself loaded the page, its cover and its font from the server.
         fetched = " ".join(requests)
-        for path in ("GET / ", "GET /cover.png ", "GET /fonts/Amiri-Regular.ttf "):
+        for path in ("GET / ", "GET /cover.jpg ", "GET /fonts/Amiri-Regular.ttf "):
             assert path in fetched, requests
         assert shot.stat().st_size > 20_000   # a rendered page, not a blank one
     finally:

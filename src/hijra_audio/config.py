@@ -24,6 +24,9 @@ class AudioConfig:
     sentence_pause_ms: int = 450
     section_pause_ms: int = 1200
     bitrate_kbps: int = 64
+    loudness_lufs: float = -16.0        # integrated loudness of each whole episode (ITU-R BS.1770)
+    true_peak_dbtp: float = -1.0        # ceiling for the true peak (4x oversampled)
+    trim_silence_db: float = -50.0      # each clip's leading/trailing audio below this is cut; 0: keep it
 
 
 @dataclass(frozen=True)
@@ -132,7 +135,26 @@ def load_config(path: Path | None = None) -> ShowConfig:
         raise ConfigError(f"{path}: max_segment_chars must be at least 40.")
     if cfg.type not in SHOW_TYPES:
         raise ConfigError(f"{path}: type must be \"serial\" or \"episodic\" (it is {cfg.type!r}).")
+    _check_audio(cfg.audio, path)
     return cfg
+
+
+def _check_audio(audio: AudioConfig, path: Path) -> None:
+    """MP3 (MPEG-1 layer III) rates and bitrates, and a loudness target podcast apps can play."""
+    if audio.sample_rate not in (32000, 44100, 48000):
+        raise ConfigError(f"{path} [audio]: sample_rate {audio.sample_rate} is not an MP3 rate; use 44100.")
+    if audio.bitrate_kbps not in (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320):
+        raise ConfigError(f"{path} [audio]: bitrate_kbps {audio.bitrate_kbps} is not an MP3 bitrate; "
+                          f"use one of 32, 48, 64, 96, 128 (64 suits speech).")
+    if not -40 <= audio.loudness_lufs <= -5:
+        raise ConfigError(f"{path} [audio]: loudness_lufs {audio.loudness_lufs} is out of range; "
+                          f"use -16 (podcasts) or a value from -40 to -5.")
+    if not -9 <= audio.true_peak_dbtp <= 0:
+        raise ConfigError(f"{path} [audio]: true_peak_dbtp {audio.true_peak_dbtp} is out of range; "
+                          f"use -1 or a value from -9 to 0.")
+    if audio.trim_silence_db > 0 or audio.trim_silence_db < -90:
+        raise ConfigError(f"{path} [audio]: trim_silence_db {audio.trim_silence_db} is out of range; "
+                          f"use -50, or 0 to keep each clip's silence.")
 
 
 def _check_url(url: str, where: str) -> str:

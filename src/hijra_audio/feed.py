@@ -81,11 +81,11 @@ def show_guid(url: str) -> str:
 
 
 def image_url(config: ShowConfig) -> str:
-    if not config.image:
-        return ""
+    """The show's cover: an `image` address as it is, else the cover.jpg every build writes
+    (the user's image, checked, or one made from the title)."""
     if "://" in config.image:
         return config.image
-    return media_url(config, config.image.replace("\\", "/").rsplit("/", 1)[-1])
+    return media_url(config, "cover.jpg")
 
 
 def xml_text(text: str) -> str:

@@ -22,8 +22,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from hijra_audio import sources, text
-from hijra_audio.audio import EpisodeTags
+from hijra_audio import cover, sources, text, transcript
+from hijra_audio.audio import RENDER_VERSION, EpisodeTags
 from hijra_audio.cache import ClipCache, PlanCache, atomic_write, clip_key
 from hijra_audio.config import ShowConfig, load_config
 from hijra_audio.engines import create_engine
@@ -32,7 +32,7 @@ from hijra_audio.episodes import Episode, plan_episodes, sections_from_cleaned
 from hijra_audio.errors import HijraAudioError, InputError, LexiconWarning, OutputLocked
 from hijra_audio.feed import CHAPTERS_SUFFIX, FEED_NAME, TRANSCRIPT_SUFFIX, FeedItem, episode_guid, render_feed
 from hijra_audio.manifest import EpisodeEntry, Manifest
-from hijra_audio.site import SiteEpisode, local_image, write_site
+from hijra_audio.site import SiteEpisode, write_site
 from hijra_audio.workers import RenderJob, RenderResult, WorkerPool
 
 LOCK_NAME = ".lock"
@@ -170,23 +170,31 @@ def decide(request: BuildRequest, store_plan: bool = False) -> tuple[ShowConfig,
     engine = factory()
     engine.check()
     identity = engine.identity()
-    local_image(config, Path(request.output))   # a missing cover stops the build before any write
     engine_hash = _hash(identity)
     manifest = Manifest.load(Path(request.output))
+    if cover.image_path(config) is not None:   # a cover directories would refuse stops the build here
+        cover.check_image(cover.image_path(config))
+    cover_id = cover.cover_id(config)
+    this_year = str(datetime.now(timezone.utc).year)
     only = _select(episodes, request.only) if request.only else None
     decisions = []
     for episode in episodes:
         pauses = tuple(_pauses(config, episode))
+        previous = manifest.episodes.get(episode.key)
         tags = EpisodeTags(title=episode.title, album=config.title, artist=config.author,
-                           track=episode.number, total=len(episodes))
+                           track=episode.number, total=len(episodes),
+                           year=previous.pub_date[:4] if previous else this_year,
+                           language=_iso639_2(config.language), comment=config.description, cover_id=cover_id)
         hashes = {
             "text": _hash([[s.spoken, s.text, s.starts_section, s.is_heading] for s in episode.segments]),
             "engine": engine_hash,
-            "settings": _hash({"pauses": pauses, "audio": asdict(config.audio), "tags": asdict(tags)}),
+            "settings": _hash({"pauses": pauses, "audio": asdict(config.audio), "tags": asdict(tags),
+                               "render": RENDER_VERSION, "transcript_language": config.language}),
         }
         file = f"{episode.slug}.mp3"
-        previous = manifest.episodes.get(episode.key)
         reason = _reason(previous, hashes, file, Path(request.output), request.force)
+        if reason in ("unchanged", "forced") and not _sidecars_present(Path(request.output), episode.slug):
+            reason = "file missing"
         if only is not None and episode.key != only.key:
             # not asked for: stays as it was, or stays out of the feed when it has no file
             action = "keep" if previous and reason != "file missing" and reason != "new" else "skip"
@@ -247,6 +255,22 @@ def _reason(previous: EpisodeEntry | None, hashes: dict, file: str, output: Path
     return "forced" if force else "unchanged"
 
 
+def _sidecars_present(output: Path, slug: str) -> bool:
+    """The transcripts and chapters written beside an episode's MP3 are all there."""
+    return all((output / f"{slug}{suffix}").is_file()
+               for suffix in (transcript.VTT_SUFFIX, transcript.SRT_SUFFIX, transcript.CHAPTERS_SUFFIX))
+
+
+_ISO639_2 = {"ar": "ara", "en": "eng", "fr": "fra", "de": "deu", "ur": "urd", "tr": "tur", "id": "ind",
+             "ms": "msa", "fa": "fas", "es": "spa"}
+
+
+def _iso639_2(language: str) -> str:
+    """The ID3 language code (ISO 639-2) of a podcast language like "ar" or "ar-SA"."""
+    base = language.split("-")[0].lower()
+    return _ISO639_2.get(base, base if len(base) == 3 else "und")
+
+
 def _select(episodes: list[Episode], wanted: str) -> Episode:
     for episode in episodes:
         if wanted in (str(episode.number), episode.slug, episode.key, f"{episode.slug}.mp3"):
@@ -280,6 +304,7 @@ class _Build:
         self.total_segments = sum(len(d.keys) for d in decisions if d.action != "skip")
         self.done_segments = 0
         self._saved_at = 0.0
+        self._embedded_cover: bytes | None = None
 
     def run(self) -> BuildReport:
         self._sweep_temporary_files()
@@ -288,6 +313,8 @@ class _Build:
             if d.action == "keep":
                 self._keep(d)
         self._advance(0)
+        if not cover.is_url(self.config) and (to_build or not (self.output / cover.COVER_NAME).is_file()):
+            self._write_cover()
         try:
             with self.pool:
                 self._schedule(to_build)
@@ -302,6 +329,14 @@ class _Build:
         feed_path = self._write_feed()
         results = tuple(self.results[d.episode.number] for d in self.decisions if d.episode.number in self.results)
         return BuildReport(results, feed_path, self.synthesized, self.cached, removed, site_path)
+
+    def _write_cover(self) -> None:
+        """cover.jpg in the output folder (rewritten only when it changed) and its small copy for tags."""
+        full = cover.cover_jpeg(self.config)
+        path = self.output / cover.COVER_NAME
+        if not path.is_file() or path.read_bytes() != full:
+            atomic_write(path, full)
+        self._embedded_cover = cover.embedded(full)
 
     def _sweep_temporary_files(self) -> None:
         """Half-written files of a build that was killed: we hold the lock, so no one writes them."""
@@ -340,7 +375,10 @@ class _Build:
                 submit_render(d)
 
         def submit_render(d: Decision) -> None:
-            job = RenderJob(d.keys, d.pauses, self.config.audio, d.tags, str(self.output / d.file))
+            job = RenderJob(d.keys, d.pauses, self.config.audio, d.tags, str(self.output / d.file),
+                            texts=tuple(s.text for s in d.episode.segments),
+                            headings=tuple(s.is_heading for s in d.episode.segments),
+                            cover=self._embedded_cover or b"", language=self.config.language)
             rendering[self.pool.render(job)] = d
 
         for d in to_build:

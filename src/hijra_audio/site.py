@@ -35,20 +35,6 @@ class SiteEpisode:
     transcript: str = ""                       # its WebVTT file when there is one
 
 
-def local_image(config: ShowConfig, output: Path) -> Path | None:
-    """The cover file to copy into the output folder, or None when the image is a URL, absent, or
-    already in the output folder. Raises InputError when a relative image is nowhere to be found."""
-    if not config.image or "://" in config.image:
-        return None
-    beside_config = Path(config.root or ".") / config.image
-    if beside_config.is_file():
-        return beside_config
-    if (Path(output) / Path(config.image).name).is_file():
-        return None
-    raise InputError(f"image {config.image!r}: no such file beside the config ({beside_config}) nor in "
-                     f"{output}. Put the cover (a square JPEG or PNG, 1400-3000 px) there, or give its URL.")
-
-
 def duration_text(seconds: float) -> str:
     minutes, secs = divmod(int(round(seconds)), 60)
     hours, minutes = divmod(minutes, 60)
@@ -71,7 +57,7 @@ def _text(value: str) -> str:
 def render_page(config: ShowConfig, episodes: list[SiteEpisode], *, font: bool = True) -> str:
     lang = _text(config.language or "ar")
     direction = "rtl" if (config.language or "ar").split("-")[0].lower() in RTL_LANGUAGES else "ltr"
-    cover = Path(config.image).name if config.image and "://" not in config.image else config.image
+    cover = config.image if "://" in config.image else "cover.jpg"   # every build writes cover.jpg
     face = ""
     if font:
         face = "\n".join(
@@ -143,7 +129,8 @@ details summary {{ cursor: pointer; color: #6b4f1d; }}
 
 
 def write_site(config: ShowConfig, episodes: list[SiteEpisode], output: Path) -> Path:
-    """Write index.html, the web font and the cover into `output`; files already right are left alone."""
+    """Write index.html and the web font into `output` (the cover is the pipeline's cover.jpg);
+    files already right are left alone."""
     output = Path(output)
     fonts = _font_source()
     if fonts is not None:
@@ -151,9 +138,6 @@ def write_site(config: ShowConfig, episodes: list[SiteEpisode], output: Path) ->
             source = fonts / name if name != "LICENSE" else fonts.parent / "LICENSE"
             target = output / FONT_DIR / ("OFL.txt" if name == "LICENSE" else name)
             _copy_if_changed(source, target)
-    image = local_image(config, output)
-    if image is not None:
-        _copy_if_changed(image, output / image.name)
     path = output / PAGE_NAME
     data = render_page(config, episodes, font=fonts is not None).encode("utf-8")
     if not path.is_file() or path.read_bytes() != data:
@@ -171,4 +155,4 @@ def _copy_if_changed(source: Path, target: Path) -> None:
     atomic_write(target, data)
 
 
-__all__ = ["SiteEpisode", "render_page", "write_site", "local_image", "duration_text", "PAGE_NAME"]
+__all__ = ["SiteEpisode", "render_page", "write_site", "duration_text", "PAGE_NAME"]

@@ -14,7 +14,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from hijra_audio import audio
+from hijra_audio import audio, transcript
 from hijra_audio.cache import ClipCache, atomic_write
 from hijra_audio.config import AudioConfig
 from hijra_audio.engines.base import Engine
@@ -29,6 +29,10 @@ class RenderJob:
     settings: AudioConfig
     tags: audio.EpisodeTags
     target: str          # the MP3's path
+    texts: tuple[str, ...] = ()       # display text of each segment: transcripts and chapters
+    headings: tuple[bool, ...] = ()   # which segments are section headings: chapters
+    cover: bytes = b""                # JPEG embedded in the tag
+    language: str = ""                # the show's language, for the transcripts
 
 
 @dataclass(frozen=True)
@@ -64,8 +68,15 @@ def render(job: RenderJob) -> RenderResult:
     missing = tuple(dict.fromkeys(k for k, c in zip(job.keys, clips) if c is None))
     if missing:
         return RenderResult(missing=missing)
-    rendered = audio.render_episode(clips, list(job.pauses_ms), job.settings, job.tags)
-    atomic_write(Path(job.target), rendered.mp3)
+    rendered = audio.render_episode(clips, list(job.pauses_ms), job.settings, job.tags,
+                                    job.texts, job.headings, job.cover)
+    target = Path(job.target)
+    if job.texts:
+        stem = target.name[:-len(target.suffix)] if target.suffix else target.name
+        for name, data in transcript.files(stem, rendered.placements, job.texts, rendered.chapters,
+                                           job.tags.title, job.language).items():
+            atomic_write(target.parent / name, data)
+    atomic_write(target, rendered.mp3)
     return RenderResult(bytes=len(rendered.mp3), duration=rendered.duration, placements=rendered.placements)
 
 

@@ -1,0 +1,86 @@
+"""Mastering and encoding cost per hour of audio, next to raw LAME encoding of the same PCM.
+
+The audio: the bundled lecture's segments spoken by espeak-ng once, resampled to 44.1 kHz, joined
+with the configured pauses and repeated to make one episode of --minutes (default 10, the
+default episode length). Timed in this process (imports done before timing, as in a worker that
+has rendered one episode already):
+  raw LAME   lameenc on the joined PCM, nothing else
+  master     audio.master_and_encode: loudness, true peak, codec-loss estimate, limiter, encoding,
+             decoding and measuring the MP3 (and a second encoding when the first missed)
+and the parts of master alone. Prints seconds per hour of audio (medians over --runs).
+
+    .venv/bin/python benchmarks/bench_master.py [--minutes 10] [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import numpy as np
+
+
+def speech(minutes: float) -> np.ndarray:
+    from hijra_audio import audio
+    from hijra_audio.config import load_config
+    from hijra_audio.engines import create_engine
+    from hijra_audio.pipeline import plan
+
+    config = load_config()
+    engine = create_engine(config.engine)
+    segments = [s.spoken for e in plan(config) for s in e.segments]
+    clips = [engine.synthesize(text) for text in segments]
+    joined = audio.join(clips, [450] * len(clips), 44100, config.audio.trim_silence_db)
+    pcm = np.frombuffer(joined.audio.raw_data, dtype="<i2")
+    repeat = int(np.ceil(minutes * 60 * 44100 / pcm.size))
+    return np.tile(pcm, repeat)[:int(minutes * 60 * 44100)]
+
+
+def timed(fn, runs: int) -> tuple[float, object]:
+    times, result = [], None
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--minutes", type=float, default=10.0, help="length of the episode measured")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each measurement (median printed)")
+    args = parser.parse_args()
+
+    from hijra_audio import audio
+    from hijra_audio.config import AudioConfig
+
+    pcm = speech(args.minutes)
+    settings = AudioConfig()
+    hours = pcm.size / 44100 / 3600
+    x = pcm.astype(np.float64) / 32768
+    audio.loudness(x[:44100], 44100)            # imports (scipy, pyloudnorm, soxr, lameenc) before timing
+    audio._true_peak_envelope(x[:44100], 44100)
+    audio._lame(pcm[:44100].tobytes(), 44100, 64, info=False)
+
+    raw, _ = timed(lambda: audio._lame(pcm.tobytes(), 44100, settings.bitrate_kbps, info=False), args.runs)
+    full, (mp3, report) = timed(lambda: audio.master_and_encode(pcm, settings), args.runs)
+    parts = {
+        "loudness (one measure)": lambda: audio.loudness(x, 44100),
+        "true peak envelope (one)": lambda: audio._true_peak_envelope(x, 44100),
+        "codec-loss estimate": lambda: audio._codec_loss(pcm, 44100, settings.bitrate_kbps),
+        "decode the MP3 (miniaudio)": lambda: audio._decode(mp3, 44100),
+    }
+    print(f"audio: {pcm.size / 44100 / 60:.1f} min of espeak-ng speech, 44.1 kHz mono, "
+          f"{settings.bitrate_kbps} kbps; medians of {args.runs} runs; seconds per hour of audio")
+    print(f"  raw LAME encoding          {raw / hours:7.1f}")
+    print(f"  master + encode + verify   {full / hours:7.1f}   ({full / raw:.2f}x raw)")
+    for name, fn in parts.items():
+        print(f"    {name:<26} {timed(fn, args.runs)[0] / hours:7.1f}")
+    print(f"  result: {report.loudness_in:.2f} -> {report.loudness_out:.2f} LUFS, true peak "
+          f"{report.true_peak_out:.2f} dBTP, limited={report.limited}, codec loss {report.codec_loss_lu:.2f} LU, "
+          f"{report.passes} encoding(s)")
+
+
+if __name__ == "__main__":
+    main()

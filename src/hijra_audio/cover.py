@@ -1,0 +1,172 @@
+"""The show's cover art: the user's image checked, or one made from the show's title.
+
+A user's image (`image` in podcast.toml) must be what podcast directories accept: square, 1400 to
+3000 pixels a side, JPEG or PNG, RGB. It is checked while the inputs are checked, before anything
+in the output folder is touched. Without one, a 3000x3000 cover is drawn with the show's title in
+Arabic, shaped and right to left (Pillow's raqm layout, the Amiri font of `fontpkg-amiri`). Either
+way the output folder gets `cover.jpg`, and each episode's tag embeds a copy of at most 800x800
+pixels and 300 KB. Pillow is imported only when a cover is checked or made.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from importlib import metadata
+from pathlib import Path
+
+from hijra_audio.config import ShowConfig
+from hijra_audio.errors import ConfigError, HijraAudioError
+
+COVER_NAME = "cover.jpg"
+COVER_VERSION = 1            # changes when the generated cover's design changes
+SIZE = 3000
+MIN_SIDE, MAX_SIDE = 1400, 3000
+EMBED_SIDE = 800
+EMBED_MAX_BYTES = 300_000
+BACKGROUND_TOP, BACKGROUND_BOTTOM = (14, 62, 54), (6, 28, 25)
+GOLD = (222, 186, 110)
+IVORY = (246, 240, 226)
+
+
+def is_url(config: ShowConfig) -> bool:
+    """An `image` given as an address (https://...) is linked as it is: not checked (no download
+    happens at build time), not embedded, no cover.jpg."""
+    return "://" in config.image
+
+
+def image_path(config: ShowConfig) -> Path | None:
+    """The user's cover file (relative to podcast.toml), or None: make one (or a URL: none)."""
+    return Path(config.root or ".") / config.image if config.image and not is_url(config) else None
+
+
+def check_image(path: Path) -> None:
+    """Refuse a cover podcast directories would refuse, naming the file and the fix."""
+    from PIL import Image, UnidentifiedImageError
+
+    fix = "Give a square JPEG or PNG of 1400 to 3000 pixels in RGB as image = in podcast.toml, or leave image out to have one made."
+    if not path.is_file():
+        raise ConfigError(f"{path}: cover image not found. {fix}")
+    try:
+        with Image.open(path) as image:
+            kind, mode, (width, height) = image.format, image.mode, image.size
+    except (UnidentifiedImageError, OSError):
+        raise ConfigError(f"{path}: not an image Pillow can read. {fix}") from None
+    if kind not in ("JPEG", "PNG"):
+        raise ConfigError(f"{path}: the cover is {kind}, not JPEG or PNG. {fix}")
+    if width != height:
+        raise ConfigError(f"{path}: the cover is {width}x{height}, not square. Crop it to a square. {fix}")
+    if not MIN_SIDE <= width <= MAX_SIDE:
+        raise ConfigError(f"{path}: the cover is {width}x{height}; it must be 1400 to 3000 pixels a side. {fix}")
+    if mode != "RGB":
+        raise ConfigError(f"{path}: the cover's colour mode is {mode}, not RGB. Save it as RGB "
+                          f"(no alpha, no palette, no CMYK). {fix}")
+
+
+def cover_id(config: ShowConfig) -> str:
+    """A hash of everything the cover is made from: a change rebuilds the episodes that embed it."""
+    path = image_path(config)
+    h = hashlib.sha256(f"cover {COVER_VERSION}\n".encode())
+    if is_url(config):
+        h.update(config.image.encode())
+    elif path is not None:
+        h.update(path.read_bytes())
+    else:
+        h.update(config.title.encode())
+        for package in ("pillow", "fontpkg-amiri"):
+            h.update(f"{package} {metadata.version(package)}\n".encode())
+    return h.hexdigest()[:16]
+
+
+def cover_jpeg(config: ShowConfig) -> bytes:
+    """The full-size cover as JPEG bytes: the user's JPEG as it is, a PNG converted, or one made."""
+    path = image_path(config)
+    if path is None:
+        return _jpeg(generate(config.title), quality=90)
+    check_image(path)
+    data = path.read_bytes()
+    if data[:3] == b"\xff\xd8\xff":
+        return data
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:
+        return _jpeg(image.convert("RGB"), quality=92)
+
+
+def embedded(cover: bytes) -> bytes:
+    """A copy of the cover for the ID3 tag: at most 800x800 pixels and 300 KB, JPEG."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(cover)) as image:
+        small = image.convert("RGB")
+        small.thumbnail((EMBED_SIDE, EMBED_SIDE), Image.Resampling.LANCZOS)
+    for quality in (88, 80, 70, 60, 50, 40):
+        data = _jpeg(small, quality)
+        if len(data) <= EMBED_MAX_BYTES:
+            return data
+    return data
+
+
+def generate(title: str, size: int = SIZE):
+    """A square cover with `title` in Arabic (Amiri, shaped, right to left) on a dark green field."""
+    from PIL import Image, ImageDraw, ImageFont, features
+
+    if not features.check("raqm"):
+        raise HijraAudioError("Pillow here has no raqm text layout, so Arabic letters would not join: "
+                              "install libfribidi (Debian: apt install libfribidi0), or give your own "
+                              "cover as image = in podcast.toml.")
+    import fontpkg_amiri
+
+    font_path = str(fontpkg_amiri.ROOT / "files" / "Amiri-Bold.ttf")
+    scale = size / SIZE
+    image = Image.new("RGB", (size, size))
+    draw = ImageDraw.Draw(image)
+    for y in range(size):   # a vertical gradient, one line at a time
+        t = y / (size - 1)
+        draw.line([(0, y), (size, y)], fill=tuple(round(a + (b - a) * t) for a, b in
+                                                 zip(BACKGROUND_TOP, BACKGROUND_BOTTOM)))
+    margin, width = round(150 * scale), max(2, round(14 * scale))
+    draw.rectangle([margin, margin, size - margin, size - margin], outline=GOLD, width=width)
+    inner = margin + round(40 * scale)
+    draw.rectangle([inner, inner, size - inner, size - inner], outline=GOLD, width=max(1, width // 3))
+
+    lines, font = _fit(draw, title, font_path, room=size - 2 * inner - round(300 * scale),
+                       largest=round(420 * scale))
+    heights = [draw.textbbox((0, 0), line, font=font, direction="rtl", language="ar")[3] for line in lines]
+    gap = round(font.size * 0.35)
+    total = sum(heights) + gap * (len(lines) - 1)
+    y = (size - total) / 2
+    for line, height in zip(lines, heights):
+        draw.text((size / 2, y + height / 2), line, font=font, fill=IVORY, anchor="mm",
+                  direction="rtl", language="ar")
+        y += height + gap
+    rule = round(500 * scale)
+    for yy in ((size - total) / 2 - round(180 * scale), (size + total) / 2 + round(180 * scale)):
+        draw.line([(size / 2 - rule / 2, yy), (size / 2 + rule / 2, yy)], fill=GOLD, width=width)
+    return image
+
+
+def _fit(draw, title: str, font_path: str, room: int, largest: int):
+    """The title in as few lines as fit `room` pixels wide, at the largest size that fits."""
+    from PIL import ImageFont
+
+    words = title.split() or [title]
+    for size in range(largest, 60, -20):
+        font = ImageFont.truetype(font_path, size, layout_engine=ImageFont.Layout.RAQM)
+        for count in range(1, min(len(words), 4) + 1):
+            lines = _split(words, count)
+            if all(draw.textlength(line, font=font, direction="rtl", language="ar") <= room for line in lines):
+                return lines, font
+    return [" ".join(words)], font
+
+
+def _split(words: list[str], count: int) -> list[str]:
+    """`words` in `count` lines of about the same length."""
+    per = -(-len(words) // count)
+    return [" ".join(words[i:i + per]) for i in range(0, len(words), per)]
+
+
+def _jpeg(image, quality: int) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=quality, optimize=True)
+    return buffer.getvalue()
