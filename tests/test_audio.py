@@ -238,8 +238,8 @@ def test_when_passes_miss_the_ceiling_the_whole_episode_is_lowered(monkeypatch):
     """A limiter that failed (here: one that does nothing) still gives a file under the ceiling."""
     from hijra_audio.config import AudioConfig
 
-    def unlimited(samples, rate, target, ceiling, headroom, weighted, envelope):
-        gain = 10 ** ((target - audio._gated(weighted, rate)) / 20)
+    def unlimited(samples, rate, target, ceiling, headroom, steps, envelope):
+        gain = 10 ** ((target - audio._gated_steps(steps, samples.size, rate)) / 20)
         return np.clip(np.round(samples * gain), -32768, 32767).astype("<i2"), 0.0, False
 
     monkeypatch.setattr(audio, "master", unlimited)

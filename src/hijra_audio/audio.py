@@ -83,22 +83,22 @@ def trim(samples: np.ndarray, rate: int, threshold_db: float) -> np.ndarray:
 
 
 def join(clips: list[Clip], pauses_before_ms: list[int], rate: int, trim_db: float = 0.0) -> EpisodeAudio:
-    """Each clip at `rate`, trimmed (when `trim_db` < 0), preceded by its pause, joined once."""
+    """Each clip at `rate`, trimmed (when `trim_db` < 0), preceded by its pause, joined once:
+    written into one array sized for the longest result, so the episode is held once."""
     if len(clips) != len(pauses_before_ms):
         raise ValueError("one pause per clip")
-    parts: list[bytes] = []
+    bound = sum(int(round(rate * p / 1000)) for p in pauses_before_ms)
+    bound += sum(-(-c.frames * rate // c.sample_rate) + 16 for c in clips)
+    out = np.zeros(bound, dtype="<i2")
     placements: list[Placed] = []
     frames = 0
     for clip, pause_ms in zip(clips, pauses_before_ms):
-        silence = int(round(rate * pause_ms / 1000))
-        if silence:
-            parts.append(bytes(silence * SAMPLE_WIDTH))
-            frames += silence
+        frames += int(round(rate * pause_ms / 1000))       # the array is zeros: silence already
         samples = trim(resample(clip, rate), rate, trim_db)
-        parts.append(samples.tobytes())
+        out[frames:frames + samples.size] = samples
         placements.append(Placed(frames / rate, (frames + samples.size) / rate))
         frames += samples.size
-    segment = AudioSegment(data=b"".join(parts), sample_width=SAMPLE_WIDTH, frame_rate=rate, channels=1)
+    segment = AudioSegment(data=out[:frames].data.cast("B"), sample_width=SAMPLE_WIDTH, frame_rate=rate, channels=1)
     return EpisodeAudio(segment, tuple(placements))
 
 
@@ -171,6 +171,50 @@ def _gated_steps(steps: np.ndarray, size: int, rate: int) -> float:
         return float(-0.691 + 10 * np.log10(kept.mean())) if kept.size else float("-inf")
 
 
+BLOCK_STEPS = 240   # whole-episode measures run over blocks of 24 s, so memory stays small
+
+
+def _k_stages(rate: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    import pyloudnorm
+
+    return [(np.asarray(f.b, dtype=np.float64), np.asarray(f.a, dtype=np.float64))
+            for f in pyloudnorm.Meter(rate)._filters.values()]
+
+
+def _weighted_blocks(samples: np.ndarray, rate: int, start: int = 0, stop: int | None = None):
+    """(offset, K-weighted float64 block) over int16 `samples[start:stop]`, block by block with
+    the filters' state carried across: the same figures as filtering the whole at once."""
+    from scipy.signal import lfilter
+
+    stop = samples.size if stop is None else stop
+    stages = _k_stages(rate)
+    states = [np.zeros(max(len(a), len(b)) - 1) for b, a in stages]
+    block = _step_size(rate) * BLOCK_STEPS
+    for lo in range(start, stop, block):
+        y = samples[lo:min(stop, lo + block)].astype(np.float64) / 32768
+        for k, (b, a) in enumerate(stages):
+            y, states[k] = lfilter(b, a, y, zi=states[k])
+        yield lo, y
+
+
+def _weighted_range(samples: np.ndarray, rate: int, lo: int, hi: int) -> np.ndarray:
+    """K-weighted samples[lo:hi], the filters run in from half a second before (their memory is
+    a few milliseconds)."""
+    start = max(0, lo - rate // 2)
+    return np.concatenate([y for _o, y in _weighted_blocks(samples, rate, start, hi)])[lo - start:]
+
+
+def _steps_i16(samples: np.ndarray, rate: int) -> np.ndarray:
+    """`_step_energies` of the K-weighted int16 `samples`, block by block."""
+    parts = [_step_energies(y, rate) for _o, y in _weighted_blocks(samples, rate)]
+    return np.concatenate(parts) if parts else np.zeros(0)
+
+
+def loudness_i16(samples: np.ndarray, rate: int) -> float:
+    """`loudness()` of int16 samples, measured block by block (any length, little memory)."""
+    return _gated_steps(_steps_i16(samples, rate), samples.size, rate)
+
+
 def _true_peak_envelope(x: np.ndarray, rate: int, block: int = 1 << 18, context: int = 256) -> np.ndarray:
     """For each sample, the largest magnitude of the signal 4x oversampled (libsoxr) around it: the
     BS.1770 true peak, sample by sample. Block by block, so that memory stays small."""
@@ -189,11 +233,27 @@ def _true_peak_envelope(x: np.ndarray, rate: int, block: int = 1 << 18, context:
     return envelope
 
 
+def _envelope_i16(samples: np.ndarray, rate: int, dtype=np.float16) -> np.ndarray:
+    """The true peak envelope of int16 samples, computed block by block and kept as `dtype`
+    (float16: a quarter of float64's memory, within 0.01 dB, which the decoded check covers)."""
+    envelope = np.empty(samples.size, dtype=dtype)
+    block, context = 1 << 20, 256
+    for start in range(0, samples.size, block):
+        lo, hi = max(0, start - context), min(samples.size, start + block + context)
+        part = _true_peak_envelope(samples[lo:hi].astype(np.float32) / 32768, rate)
+        envelope[start:start + block] = part[start - lo:start - lo + min(block, samples.size - start)]
+    return envelope
+
+
 def true_peak_dbtp(samples: np.ndarray, rate: int) -> float:
-    """The true peak of int16 samples in dBTP (4x oversampling)."""
+    """The true peak of int16 samples in dBTP (4x oversampling), block by block."""
     if samples.size == 0:
         return float("-inf")
-    peak = float(_true_peak_envelope(samples.astype(np.float32) / 32768, rate).max())
+    peak = 0.0
+    block, context = 1 << 20, 256
+    for start in range(0, samples.size, block):
+        lo, hi = max(0, start - context), min(samples.size, start + block + context)
+        peak = max(peak, float(_true_peak_envelope(samples[lo:hi].astype(np.float32) / 32768, rate).max()))
     return 20 * np.log10(max(peak, 1e-12))
 
 
@@ -214,7 +274,7 @@ def _limiter_regions(envelope: np.ndarray, level: float, rate: int) -> list[tupl
     breaks = np.flatnonzero(np.diff(over) > 4 * half)
     for first, last in zip(np.concatenate([[0], breaks + 1]), np.concatenate([breaks, [over.size - 1]])):
         lo, hi = max(0, over[first] - 3 * half), min(envelope.size, over[last] + 3 * half + 1)
-        need = np.minimum(1.0, level / np.maximum(envelope[lo:hi], 1e-12))
+        need = np.minimum(1.0, level / np.maximum(envelope[lo:hi].astype(np.float64), 1e-12))
         smooth = uniform_filter1d(minimum_filter1d(need, size=2 * half + 1, mode="nearest"),
                                   size=2 * half + 1, mode="nearest")
         regions.append((lo, hi, np.minimum(smooth, need)))
@@ -222,7 +282,7 @@ def _limiter_regions(envelope: np.ndarray, level: float, rate: int) -> list[tupl
 
 
 def master(samples: np.ndarray, rate: int, target_lufs: float, ceiling_dbtp: float,
-           headroom_db: float = ENCODE_HEADROOM_DB, weighted: np.ndarray | None = None,
+           headroom_db: float = ENCODE_HEADROOM_DB, steps: np.ndarray | None = None,
            envelope: np.ndarray | None = None) -> tuple[np.ndarray, float, bool]:
     """int16 samples brought to `target_lufs` with the true peak at most `ceiling_dbtp` less
     `headroom_db`: one gain for the whole episode, the limiter only where peaks need it (its gain
@@ -232,13 +292,11 @@ def master(samples: np.ndarray, rate: int, target_lufs: float, ceiling_dbtp: flo
     limited. The loudness after limiting is measured on the K-weighted input times the limiter's
     gain (smooth over 20 ms, so within a small fraction of a LU of the K-weighted limited signal),
     updating only the 100 ms steps the limiter touched."""
-    x = samples.astype(np.float64) / 32768
-    weighted = _k_weighted(x, rate) if weighted is None else weighted
-    steps = _step_energies(weighted, rate)
-    before = _gated_steps(steps, weighted.size, rate)
+    steps = _steps_i16(samples, rate) if steps is None else steps
+    before = _gated_steps(steps, samples.size, rate)
     if not np.isfinite(before):
         return samples, 0.0, False
-    envelope = _true_peak_envelope(x, rate) if envelope is None else envelope
+    envelope = _envelope_i16(samples, rate) if envelope is None else envelope
     ceiling = 10 ** ((ceiling_dbtp - headroom_db) / 20)
     step = _step_size(rate)
     # Loudness after limiting grows with the gain ever more slowly: search the gain between the
@@ -255,9 +313,9 @@ def master(samples: np.ndarray, rate: int, target_lufs: float, ceiling_dbtp: flo
         limited = steps.copy()
         for lo, hi, g in regions:
             change = np.bincount(np.arange(lo, hi) // step - lo // step,
-                                 weights=np.square(weighted[lo:hi]) * (np.square(g) - 1))
+                                 weights=np.square(_weighted_range(samples, rate, lo, hi)) * (np.square(g) - 1))
             limited[lo // step:lo // step + change.size] += change[:limited.size - lo // step]
-        after = _gated_steps(limited * gain * gain, weighted.size, rate)
+        after = _gated_steps(limited * gain * gain, samples.size, rate)
         if abs(after - target_lufs) <= 0.1:
             break
         if after < target_lufs:
@@ -271,11 +329,24 @@ def master(samples: np.ndarray, rate: int, target_lufs: float, ceiling_dbtp: flo
         else:
             guess = gain_db + target_lufs - after
         gain_db = guess if low < guess < high else (low + high) / 2
-    y = x * gain
-    for lo, hi, g in regions:
-        y[lo:hi] *= g
-    out = np.clip(np.round(y * 32768), -32768, 32767).astype("<i2")
+    out = _scaled(samples, gain, regions)
     return out, gain_db, bool(regions)
+
+
+def _scaled(samples: np.ndarray, gain: float, regions=()) -> np.ndarray:
+    """int16 `samples` times `gain`, and times each limiter region's gain there, block by block."""
+    out = np.empty_like(samples, dtype="<i2")
+    block = 1 << 20
+    for start in range(0, samples.size, block):
+        stop = min(samples.size, start + block)
+        y = samples[start:stop].astype(np.float64) * gain
+        for lo, hi, g in regions:
+            a, b = max(lo, start), min(hi, stop)
+            if a < b:
+                y[a - start:b - start] *= g[a - lo:b - lo]
+        np.clip(np.round(y), -32768, 32767, out=y)
+        out[start:stop] = y
+    return out
 
 
 def _codec_loss(samples: np.ndarray, rate: int, bitrate_kbps: int, gain_db: float = 0.0) -> float:
@@ -312,20 +383,21 @@ def master_and_encode(samples: np.ndarray, settings: AudioConfig) -> tuple[bytes
     still over the ceiling after that is lowered as a whole until it is under (quieter, not louder
     than allowed)."""
     rate, target, ceiling = settings.sample_rate, settings.loudness_lufs, settings.true_peak_dbtp
-    x = samples.astype(np.float64) / 32768
-    weighted = _k_weighted(x, rate)
-    before = _gated(weighted, rate)
+    steps = _steps_i16(samples, rate)
+    before = _gated_steps(steps, samples.size, rate)
     if not np.isfinite(before):   # silence or under 400 ms: nothing to measure, encoded as it is
-        mp3 = _lame(samples.tobytes(), rate, settings.bitrate_kbps, info=True, samples=samples.size)
+        mp3 = _lame(samples, rate, settings.bitrate_kbps, info=True, samples=samples.size)
         return mp3, Mastering(before, 0.0, False, 0.0, before, true_peak_dbtp(samples, rate), 1)
-    envelope = _true_peak_envelope(x, rate)
+    envelope = _envelope_i16(samples, rate)
     headroom = ENCODE_HEADROOM_DB
     loss = _codec_loss(samples, rate, settings.bitrate_kbps, target - before)
     for passes in (1, 2, 3):
-        mastered, gain_db, limited = master(samples, rate, target + loss, ceiling, headroom, weighted, envelope)
-        mp3 = _lame(mastered.tobytes(), rate, settings.bitrate_kbps, info=True, samples=mastered.size)
+        mastered, gain_db, limited = master(samples, rate, target + loss, ceiling, headroom, steps, envelope)
+        mp3 = _lame(mastered, rate, settings.bitrate_kbps, info=True, samples=mastered.size)
+        del mastered
         decoded = _decode(mp3, rate)
-        out_loudness, out_peak = loudness(decoded / 32768, rate), true_peak_dbtp(decoded, rate)
+        out_loudness, out_peak = loudness_i16(decoded, rate), true_peak_dbtp(decoded, rate)
+        del decoded
         if abs(out_loudness - target) <= 0.5 and out_peak <= ceiling - VERIFY_MARGIN_DB:
             break
         loss += target - out_loudness
@@ -333,19 +405,21 @@ def master_and_encode(samples: np.ndarray, settings: AudioConfig) -> tuple[bytes
     else:
         # The ceiling wins over the loudness: all of it lower (a decoded peak at full scale may
         # hide a larger one, clipped by the decoder: hence a few rounds).
+        mastered = master(samples, rate, target + loss, ceiling, headroom, steps, envelope)[0]
         for _ in range(4):
             if out_peak <= ceiling - VERIFY_MARGIN_DB:
                 break
             drop = 10 ** (-(out_peak - ceiling + 2 * VERIFY_MARGIN_DB) / 20)
-            mastered = np.round(mastered * drop).astype("<i2")
-            mp3 = _lame(mastered.tobytes(), rate, settings.bitrate_kbps, info=True, samples=mastered.size)
+            mastered = _scaled(mastered, drop)
+            mp3 = _lame(mastered, rate, settings.bitrate_kbps, info=True, samples=mastered.size)
             decoded = _decode(mp3, rate)
-            out_loudness, out_peak = loudness(decoded / 32768, rate), true_peak_dbtp(decoded, rate)
+            out_loudness, out_peak = loudness_i16(decoded, rate), true_peak_dbtp(decoded, rate)
             passes += 1
     return mp3, Mastering(before, gain_db, limited, loss, out_loudness, out_peak, passes)
 
 
-def _lame(pcm: bytes, rate: int, bitrate_kbps: int, info: bool = True, samples: int = 0) -> bytes:
+def _lame(pcm, rate: int, bitrate_kbps: int, info: bool = True, samples: int = 0) -> bytes:
+    """`pcm` (int16 bytes or array) as MP3, fed to LAME in blocks so no second copy is made."""
     import lameenc
 
     encoder = lameenc.Encoder()
@@ -354,7 +428,11 @@ def _lame(pcm: bytes, rate: int, bitrate_kbps: int, info: bool = True, samples: 
     encoder.set_out_sample_rate(rate)   # LAME would resample to MPEG-2 rates at low bitrates
     encoder.set_channels(1)
     encoder.set_quality(5)  # LAME's own default ('good'); 2 costs twice the time
-    stream = bytes(encoder.encode(pcm) + encoder.flush())
+    if isinstance(pcm, np.ndarray):
+        pcm = np.ascontiguousarray(pcm, dtype="<i2")
+    view = memoryview(pcm).cast("B")
+    chunks = [encoder.encode(bytes(view[i:i + (1 << 21)])) for i in range(0, len(view), 1 << 21)]
+    stream = b"".join(bytes(c) for c in chunks) + bytes(encoder.flush())
     return mp3info.add_info_frame(stream, samples) if info else stream
 
 
