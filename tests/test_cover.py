@@ -92,3 +92,25 @@ def test_cover_id_follows_what_the_cover_is_made_of(tmp_path):
     first = cover.cover_id(config)
     _image(tmp_path / "art.png", (1500, 1500))
     assert cover.cover_id(config) != first
+
+
+def test_without_raqm_the_title_is_still_joined_and_right_to_left(monkeypatch):
+    """Pillow's raqm layout needs the system's libfribidi; without it the cover is drawn from text
+    shaped by arabic-reshaper and reordered by python-bidi (pure wheels)."""
+    from PIL import ImageDraw, ImageFont, features
+
+    real = features.check
+    monkeypatch.setattr(features, "check", lambda name: False if name == "raqm" else real(name))
+    layout, shape, options = cover._text_layout()
+    assert layout == ImageFont.Layout.BASIC and options == {}
+    import fontpkg_amiri
+
+    font = ImageFont.truetype(str(fontpkg_amiri.ROOT / "files" / "Amiri-Bold.ttf"), 200, layout_engine=layout)
+    draw = ImageDraw.Draw(Image.new("RGB", (10, 10)))
+    word = "الهجرة"
+    shaped = shape(word)
+    assert shaped[-1] in "\ufe8d\u0627"          # the alef, first in reading order, drawn last: at the right
+    assert draw.textlength(shaped, font=font) < 0.9 * sum(draw.textlength(c, font=font) for c in word)
+    image = Image.open(io.BytesIO(cover.cover_jpeg(ShowConfig(title="الهجرة النبوية"))))
+    assert image.size == (3000, 3000)
+    assert (np.asarray(image.convert("L"))[1200:1800, 500:2500] > 200).mean() > 0.02

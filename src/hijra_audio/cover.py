@@ -109,12 +109,8 @@ def embedded(cover: bytes) -> bytes:
 
 def generate(title: str, size: int = SIZE):
     """A square cover with `title` in Arabic (Amiri, shaped, right to left) on a dark green field."""
-    from PIL import Image, ImageDraw, ImageFont, features
+    from PIL import Image, ImageDraw
 
-    if not features.check("raqm"):
-        raise HijraAudioError("Pillow here has no raqm text layout, so Arabic letters would not join: "
-                              "install libfribidi (Debian: apt install libfribidi0), or give your own "
-                              "cover as image = in podcast.toml.")
     import fontpkg_amiri
 
     font_path = str(fontpkg_amiri.ROOT / "files" / "Amiri-Bold.ttf")
@@ -130,15 +126,16 @@ def generate(title: str, size: int = SIZE):
     inner = margin + round(40 * scale)
     draw.rectangle([inner, inner, size - inner, size - inner], outline=GOLD, width=max(1, width // 3))
 
+    layout, shape, options = _text_layout()
     lines, font = _fit(draw, title, font_path, room=size - 2 * inner - round(300 * scale),
-                       largest=round(420 * scale))
-    heights = [draw.textbbox((0, 0), line, font=font, direction="rtl", language="ar")[3] for line in lines]
+                       largest=round(420 * scale), layout=layout, shape=shape, options=options)
+    lines = [shape(line) for line in lines]
+    heights = [draw.textbbox((0, 0), line, font=font, **options)[3] for line in lines]
     gap = round(font.size * 0.35)
     total = sum(heights) + gap * (len(lines) - 1)
     y = (size - total) / 2
     for line, height in zip(lines, heights):
-        draw.text((size / 2, y + height / 2), line, font=font, fill=IVORY, anchor="mm",
-                  direction="rtl", language="ar")
+        draw.text((size / 2, y + height / 2), line, font=font, fill=IVORY, anchor="mm", **options)
         y += height + gap
     rule = round(500 * scale)
     for yy in ((size - total) / 2 - round(180 * scale), (size + total) / 2 + round(180 * scale)):
@@ -146,16 +143,33 @@ def generate(title: str, size: int = SIZE):
     return image
 
 
-def _fit(draw, title: str, font_path: str, room: int, largest: int):
+def _text_layout():
+    """How to lay Arabic out here: Pillow's raqm layout when it has one (it loads the system's
+    libfribidi), else the basic layout fed text already shaped and reordered by arabic-reshaper
+    and python-bidi (pure wheels), so the letters join and read right to left either way.
+    Returns (layout engine, text -> text to draw, keyword options for drawing)."""
+    from PIL import ImageFont, features
+
+    if features.check("raqm"):
+        return ImageFont.Layout.RAQM, (lambda text: text), {"direction": "rtl", "language": "ar"}
+    import arabic_reshaper
+    from bidi import get_display
+
+    return ImageFont.Layout.BASIC, (lambda text: get_display(arabic_reshaper.reshape(text))), {}
+
+
+def _fit(draw, title: str, font_path: str, room: int, largest: int, layout=None, shape=None, options=None):
     """The title in as few lines as fit `room` pixels wide, at the largest size that fits."""
     from PIL import ImageFont
 
+    if layout is None:
+        layout, shape, options = _text_layout()
     words = title.split() or [title]
     for size in range(largest, 60, -20):
-        font = ImageFont.truetype(font_path, size, layout_engine=ImageFont.Layout.RAQM)
+        font = ImageFont.truetype(font_path, size, layout_engine=layout)
         for count in range(1, min(len(words), 4) + 1):
             lines = _split(words, count)
-            if all(draw.textlength(line, font=font, direction="rtl", language="ar") <= room for line in lines):
+            if all(draw.textlength(shape(line), font=font, **options) <= room for line in lines):
                 return lines, font
     return [" ".join(words)], font
 
