@@ -233,28 +233,27 @@ def _true_peak_envelope(x: np.ndarray, rate: int, block: int = 1 << 18, context:
     return envelope
 
 
-def _envelope_i16(samples: np.ndarray, rate: int, dtype=np.float16) -> np.ndarray:
-    """The true peak envelope of int16 samples, computed block by block and kept as `dtype`
-    (float16: a quarter of float64's memory, within 0.01 dB, which the decoded check covers)."""
-    envelope = np.empty(samples.size, dtype=dtype)
-    block, context = 1 << 20, 256
+def _envelope_blocks(samples: np.ndarray, rate: int, block: int = 1 << 20, context: int = 256):
+    """(offset, true peak envelope of that block) over int16 samples, block by block."""
     for start in range(0, samples.size, block):
         lo, hi = max(0, start - context), min(samples.size, start + block + context)
         part = _true_peak_envelope(samples[lo:hi].astype(np.float32) / 32768, rate)
-        envelope[start:start + block] = part[start - lo:start - lo + min(block, samples.size - start)]
+        yield start, part[start - lo:start - lo + min(block, samples.size - start)]
+
+
+def _envelope_i16(samples: np.ndarray, rate: int, dtype=np.float16) -> np.ndarray:
+    """The true peak envelope of int16 samples, kept as `dtype` (float16: a quarter of float64's
+    memory, within 0.01 dB, which the check of the decoded file covers)."""
+    envelope = np.empty(samples.size, dtype=dtype)
+    for start, part in _envelope_blocks(samples, rate):
+        envelope[start:start + part.size] = part
     return envelope
 
 
 def true_peak_dbtp(samples: np.ndarray, rate: int) -> float:
     """The true peak of int16 samples in dBTP (4x oversampling), block by block."""
-    if samples.size == 0:
-        return float("-inf")
-    peak = 0.0
-    block, context = 1 << 20, 256
-    for start in range(0, samples.size, block):
-        lo, hi = max(0, start - context), min(samples.size, start + block + context)
-        peak = max(peak, float(_true_peak_envelope(samples[lo:hi].astype(np.float32) / 32768, rate).max()))
-    return 20 * np.log10(max(peak, 1e-12))
+    peak = max((float(part.max()) for _start, part in _envelope_blocks(samples, rate)), default=None)
+    return float("-inf") if peak is None else 20 * np.log10(max(peak, 1e-12))
 
 
 def _limiter_regions(envelope: np.ndarray, level: float, rate: int) -> list[tuple[int, int, np.ndarray]]:
