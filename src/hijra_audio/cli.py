@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 from pathlib import Path
 
 import click
 
 from hijra_audio import __version__
 from hijra_audio.engines import ENGINES
-from hijra_audio.errors import HijraAudioError
+from hijra_audio.errors import HijraAudioError, LexiconWarning
 
 
 def _fail(exc: HijraAudioError) -> click.ClickException:
@@ -97,18 +98,18 @@ def build(files, output, config_path, base_url, engine, jobs, dry_run, force, on
                            voice=voice, rate=rate)
     if dry_run:
         try:
-            _config, decisions, _factory = decide(request)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", LexiconWarning)
+                _config, decisions, _factory = decide(request)
         except HijraAudioError as exc:
             raise _fail(exc) from None
+        for warning in caught:
+            click.echo(f"warning: {warning.message}", err=True)
         for d in decisions:
             click.echo(f"{d.action:5}  {d.file}  {d.reason:16}  {d.episode.title}")
         building = sum(d.action == "build" for d in decisions)
         click.echo(f"{building} of {len(decisions)} episodes to build (dry run: nothing written)")
         return
-    import warnings
-
-    from hijra_audio.errors import LexiconWarning
-
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", LexiconWarning)
@@ -247,10 +248,7 @@ def clean(file, show_diff, speech, config_path, lexicon_path):
     as ﴿...﴾ [sura:aya] with the canonical verse, removes disfluencies (fillers, broken-off
     letters, repetitions, self-repairs) and adds punctuation. --diff shows what changed and why.
     """
-    import warnings
-
     from hijra_audio.config import load_config
-    from hijra_audio.errors import LexiconWarning
     from hijra_audio.pipeline import clean_all, load_lexicon
 
     if file.is_dir():
@@ -329,7 +327,10 @@ def say(text, output, config_path, engine, voice, rate, show_text):
 
     try:
         config = _show_config(config_path, engine, voice, rate)
-        report = run_say(config, text, output, show_text=show_text)
+        with warnings.catch_warnings():
+            # the show's lexicon is for its narration: most of it never matches one sentence
+            warnings.simplefilter("ignore", LexiconWarning)
+            report = run_say(config, text, output, show_text=show_text)
     except HijraAudioError as exc:
         raise _fail(exc) from None
     if show_text:
