@@ -72,3 +72,13 @@ def test_cleaned_sections_keep_headings_keys_and_give_both_forms(shared):
     spoken = [s for s in segments if s.speech]
     assert spoken and all("﴿" not in s.speech for s in spoken)
     assert all(len(s.text) <= 160 or "﴿" in s.text for s in segments)
+
+
+def test_a_heading_used_twice_still_gives_every_episode_its_own_key():
+    # found on Ibn Hisham's whole book: `تفسير ابن هشام لبعض الغريب` opens several episodes
+    body = " ".join(["كلمة"] * 120)
+    text = "\n".join(f"## {heading}\n{body}" for heading in ["باب", "تفسير الغريب", "باب آخر", "تفسير الغريب"])
+    episodes = _plan(text, minutes=1.0, wpm=100.0)
+    assert [e.title for e in episodes] == ["باب", "تفسير الغريب", "باب آخر", "تفسير الغريب"]
+    keys = [e.key for e in episodes]
+    assert len(set(keys)) == 4 and keys[3] == keys[1] + "-2"

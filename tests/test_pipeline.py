@@ -103,3 +103,20 @@ def test_narration_without_a_config_gets_defaults_titled_after_the_file(tmp_path
     config = load_show(BuildRequest(inputs=(narration,)))
     assert config.title == "سيرة-قصيرة" and config.episode_minutes == 10.0
     assert load_show(BuildRequest()).title == load_show(BuildRequest(config_path=BUNDLED)).title
+
+
+def test_repeated_headings_rebuild_nothing_the_second_time(tmp_path, fake_engine, lecture):
+    body = " ".join(lecture.read_text(encoding="utf-8").split()[:240])
+    narration = tmp_path / "book.txt"
+    narration.write_text("\n".join(f"## {h}\n{body}" for h in ["باب", "تفسير الغريب", "باب آخر", "تفسير الغريب"]),
+                         encoding="utf-8")
+    config = tmp_path / "podcast.toml"
+    config.write_text('title = "كتاب"\nepisode_minutes = 1.5\n', encoding="utf-8")
+    request = BuildRequest(inputs=(narration,), config_path=config, output=tmp_path / "out", jobs=1,
+                           engine_factory=fake_engine)
+    first = build(request)
+    assert len(first.episodes) == 4
+    second = build(request)
+    assert [e.action for e in second.episodes] == ["kept"] * 4
+    guids = [e.id for e in feedparser.parse(str(tmp_path / "out" / "feed.xml")).entries]
+    assert len(set(guids)) == 4

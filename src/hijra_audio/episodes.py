@@ -147,6 +147,7 @@ def plan_episodes(sections: list[Section], *, episode_minutes: float, words_per_
         groups[-2].extend(groups.pop())
 
     episodes = []
+    seen: dict[str, int] = {}
     for number, group in enumerate(groups, start=1):
         segments: list[Segment] = []
         opened: set[int] = set()
@@ -160,8 +161,13 @@ def plan_episodes(sections: list[Section], *, episode_minutes: float, words_per_
             for piece, speech in chunk:
                 segments.append(Segment(piece, index, opens, speech=speech))
                 opens = False
-        episodes.append(Episode(number, _episode_key(group, number, sections),
-                                _title(group, number, sections, segments), tuple(segments)))
+        key = _episode_key(group, number, sections)
+        # A heading can open several episodes (a book repeats `تفسير ابن هشام لبعض الغريب`): the
+        # second and later get the occurrence number, so every key, and so every guid, is unique.
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] > 1:
+            key = f"{key}-{seen[key]}"
+        episodes.append(Episode(number, key, _title(group, number, sections, segments), tuple(segments)))
     return episodes
 
 
