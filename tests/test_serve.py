@@ -213,7 +213,12 @@ def test_cli_serves_on_loopback_by_default(served, tmp_path):
         assert _request(port, "HEAD", "/feed.xml")[0] == 200
     finally:
         process.terminate()
-        output, _ = process.communicate(timeout=TIMEOUT)
+        process.wait(timeout=TIMEOUT)
+        # read through the same text buffer readline() used: communicate() reads the pipe itself
+        # and would miss lines readline() had already buffered
+        output = process.stdout.read()
+        process.stdout.close()
+        process.stderr.close()
     text = first + output
     assert "feed: " + url + "feed.xml" in text
     assert "--base-url" in text   # the feed was built for another port: says how to rebuild
@@ -231,7 +236,12 @@ def test_cli_on_all_interfaces_prints_the_lan_url_and_how_to_build_for_it(served
         assert _request(port, "HEAD", "/")[0] == 200
     finally:
         process.terminate()
-        output, _ = process.communicate(timeout=TIMEOUT)
+        process.wait(timeout=TIMEOUT)
+        # read through the same text buffer readline() used: communicate() reads the pipe itself
+        # and would miss lines readline() had already buffered
+        output = process.stdout.read()
+        process.stdout.close()
+        process.stderr.close()
     assert f"build --base-url {url}" in output
     assert "same network" in output
 
