@@ -95,9 +95,9 @@ def _find(tokens: list[Token], i: int, entries: list[Entry]) -> Entry | None:
     return None
 
 
-def apply_corrections(tokens: list[Token], lexicon: Lexicon, uses: dict[int, int]) -> tuple[list[Token], list[Change]]:
-    """Replace each `wrong` phrase by its `right` words in both forms (rule `lexicon`)."""
-    entries = lexicon.corrections()
+def _replace(tokens: list[Token], entries, uses: dict[int, int], rewrite) -> tuple[list[Token], list[Change]]:
+    """Each span of `tokens` an entry matches, replaced by `rewrite(span, entry)` -> (tokens, change);
+    `uses` counts the matches of each entry by its line."""
     if not entries:
         return tokens, []
     out: list[Token] = []
@@ -110,40 +110,37 @@ def apply_corrections(tokens: list[Token], lexicon: Lexicon, uses: dict[int, int
             i += 1
             continue
         span = tokens[i:i + len(entry.wrong)]
-        lead, trail = split_punct(span[0].display)[0], split_punct(span[-1].display)[2]
-        words = list(entry.right)
-        words[0] = lead + words[0]
-        words[-1] = words[-1] + trail
-        new = [Token(w, line=span[0].line, word=span[0].word) for w in words]
-        changes.append(Change(span[0].line, span[0].word, " ".join(t.display for t in span),
-                              " ".join(t.display for t in new), "lexicon"))
-        uses[entry.line] = uses.get(entry.line, 0) + 1
+        new, change = rewrite(span, entry)
         out.extend(new)
+        changes.append(change)
+        uses[entry.line] = uses.get(entry.line, 0) + 1
         i += len(span)
     return out, changes
+
+
+def _corrected(span: list[Token], entry) -> tuple[list[Token], Change]:
+    lead, trail = split_punct(span[0].display)[0], split_punct(span[-1].display)[2]
+    words = list(entry.right)
+    words[0] = lead + words[0]
+    words[-1] = words[-1] + trail
+    new = [Token(w, line=span[0].line, word=span[0].word) for w in words]
+    return new, Change(span[0].line, span[0].word, " ".join(t.display for t in span),
+                       " ".join(t.display for t in new), "lexicon")
+
+
+def _pronounced(span: list[Token], entry) -> tuple[list[Token], Change]:
+    spoken = " ".join(entry.right) + split_punct(span[-1].display)[2]
+    before = " ".join(t.spoken for t in span)
+    new = Token(" ".join(t.display for t in span), spoken, span[0].line, span[0].word)
+    return [new], Change(span[0].line, span[0].word, before, spoken, "pronunciation", "speech")
+
+
+def apply_corrections(tokens: list[Token], lexicon: Lexicon, uses: dict[int, int]) -> tuple[list[Token], list[Change]]:
+    """Replace each `wrong` phrase by its `right` words in both forms (rule `lexicon`)."""
+    return _replace(tokens, lexicon.corrections(), uses, _corrected)
 
 
 def apply_pronunciations(tokens: list[Token], lexicon: Lexicon, uses: dict[int, int]) -> tuple[list[Token], list[Change]]:
     """Give the engine the spoken form of each listed word or phrase (rule `pronunciation`);
     the display form keeps what is written."""
-    entries = lexicon.pronunciations()
-    if not entries:
-        return tokens, []
-    out: list[Token] = []
-    changes: list[Change] = []
-    i = 0
-    while i < len(tokens):
-        entry = _find(tokens, i, entries)
-        if entry is None:
-            out.append(tokens[i])
-            i += 1
-            continue
-        span = tokens[i:i + len(entry.wrong)]
-        trail = split_punct(span[-1].display)[2]
-        spoken = " ".join(entry.right) + trail
-        before = " ".join(t.spoken for t in span)
-        out.append(Token(" ".join(t.display for t in span), spoken, span[0].line, span[0].word))
-        changes.append(Change(span[0].line, span[0].word, before, spoken, "pronunciation", "speech"))
-        uses[entry.line] = uses.get(entry.line, 0) + 1
-        i += len(span)
-    return out, changes
+    return _replace(tokens, lexicon.pronunciations(), uses, _pronounced)
