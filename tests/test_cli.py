@@ -1,6 +1,5 @@
 """The command line: results, help, and every bad input with a clear message that loses nothing."""
 
-import os
 import subprocess
 import sys
 

@@ -3,7 +3,6 @@ prove loading, synthesis, speed and durations), and its errors. Arabic voices ge
 diacritization and pausal forms: checked with a voice config that says it is Arabic."""
 
 import json
-import shutil
 import sys
 
 import numpy as np

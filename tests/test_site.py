@@ -14,7 +14,7 @@ import pytest
 from lxml import html as lxml_html
 
 from hijra_audio.config import load_config
-from hijra_audio.errors import ConfigError, InputError
+from hijra_audio.errors import ConfigError
 from hijra_audio.pipeline import BuildRequest, build, plan
 from hijra_audio.serve import make_server, serve_in_thread
 from hijra_audio.site import SiteEpisode, duration_text, render_page

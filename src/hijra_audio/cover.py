@@ -16,7 +16,7 @@ from importlib import metadata
 from pathlib import Path
 
 from hijra_audio.config import ShowConfig
-from hijra_audio.errors import ConfigError, HijraAudioError
+from hijra_audio.errors import ConfigError
 
 COVER_NAME = "cover.jpg"
 COVER_VERSION = 1            # changes when the generated cover's design changes

@@ -16,7 +16,6 @@ from urllib.parse import quote
 
 from hijra_audio.cache import atomic_write
 from hijra_audio.config import ShowConfig
-from hijra_audio.errors import InputError
 from hijra_audio.feed import FEED_NAME, feed_url, xml_text
 
 PAGE_NAME = "index.html"
