@@ -201,47 +201,46 @@ def test_a_missing_folder_is_a_clear_error(tmp_path):
         make_server(tmp_path / "nothing", "127.0.0.1", 0)
 
 
-def test_cli_serves_on_loopback_by_default(served, tmp_path):
-    out, _port, _base, _ = served
-    process = subprocess.Popen([sys.executable, "-m", "hijra_audio", "serve", str(out), "--port", "0"],
+def _serve_cli(out, *options, check):
+    """Run `hijra-audio serve OUT OPTIONS`, call `check(url, port)` once it listens, stop it, and
+    return (its url, everything it printed)."""
+    process = subprocess.Popen([sys.executable, "-m", "hijra_audio", "serve", str(out), "--port", "0", *options],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         first = process.stdout.readline()
         url = re.search(r"at (http://\S+)", first).group(1)
-        assert url.startswith("http://127.0.0.1:")
-        port = int(url.rstrip("/").rsplit(":", 1)[1])
-        assert _request(port, "HEAD", "/feed.xml")[0] == 200
+        check(url, int(url.rstrip("/").rsplit(":", 1)[1]))
     finally:
         process.terminate()
         process.wait(timeout=TIMEOUT)
         # read through the same text buffer readline() used: communicate() reads the pipe itself
         # and would miss lines readline() had already buffered
-        output = process.stdout.read()
+        rest = process.stdout.read()
         process.stdout.close()
         process.stderr.close()
-    text = first + output
+    return url, first + rest
+
+
+def test_cli_serves_on_loopback_by_default(served, tmp_path):
+    out, _port, _base, _ = served
+
+    def check(url, port):
+        assert url.startswith("http://127.0.0.1:")
+        assert _request(port, "HEAD", "/feed.xml")[0] == 200
+
+    url, text = _serve_cli(out, check=check)
     assert "feed: " + url + "feed.xml" in text
     assert "--base-url" in text   # the feed was built for another port: says how to rebuild
 
 
 def test_cli_on_all_interfaces_prints_the_lan_url_and_how_to_build_for_it(served):
     out, _port, _base, _ = served
-    process = subprocess.Popen([sys.executable, "-m", "hijra_audio", "serve", str(out), "--host", "0.0.0.0",
-                                "--port", "0", "-q"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        first = process.stdout.readline()
-        url = re.search(r"at (http://\S+)", first).group(1)
-        port = int(url.rstrip("/").rsplit(":", 1)[1])
+
+    def check(url, port):
         assert url == f"http://{lan_address()}:{port}/"
         assert _request(port, "HEAD", "/")[0] == 200
-    finally:
-        process.terminate()
-        process.wait(timeout=TIMEOUT)
-        # read through the same text buffer readline() used: communicate() reads the pipe itself
-        # and would miss lines readline() had already buffered
-        output = process.stdout.read()
-        process.stdout.close()
-        process.stderr.close()
+
+    url, output = _serve_cli(out, "--host", "0.0.0.0", "-q", check=check)
     assert f"build --base-url {url}" in output
     assert "same network" in output
 
