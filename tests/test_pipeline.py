@@ -52,7 +52,7 @@ def test_editing_one_sentence_speaks_one_segment_and_rebuilds_one_episode(tmp_pa
     text = lecture.read_text(encoding="utf-8")
     narration = tmp_path / "lecture.txt"
     narration.write_text(text, encoding="utf-8")
-    first = _build(tmp_path, fake_engine, [narration])
+    _build(tmp_path, fake_engine, [narration])
     feed_before = feedparser.parse(str(tmp_path / "out" / "feed.xml"))
     calls = len(fake_engine.calls())
     narration.write_text(text.replace("هيأ الرواحل والزاد", "جهز الرواحل والزاد كله"), encoding="utf-8")
