@@ -5,9 +5,11 @@ with the configured pauses and repeated to make one episode of --minutes (defaul
 default episode length). Timed in this process (imports done before timing, as in a worker that
 has rendered one episode already):
   raw LAME   lameenc on the joined PCM, nothing else
-  master     audio.master_and_encode: loudness, true peak, codec-loss estimate, limiter, encoding,
+  master     audio.master_and_encode on the episode in a temporary file, as a worker renders it:
+             the measure (loudness and true peak), codec-loss estimate, limiter, encoding,
              decoding and measuring the MP3 (and a second encoding when the first missed)
-and the parts of master alone. Prints seconds per hour of audio (medians over --runs).
+and the parts of master alone. Prints seconds per hour of audio (medians over --runs), and the
+peak of memory allocated while mastering (tracemalloc, the MP3 included).
 
     .venv/bin/python benchmarks/bench_master.py [--minutes 10] [--runs 3]
 """
@@ -52,29 +54,34 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="runs of each measurement (median printed)")
     args = parser.parse_args()
 
-    from hijra_audio import audio
+    import tracemalloc
+
+    from hijra_audio import audio, meter
     from hijra_audio.config import AudioConfig
 
     pcm = speech(args.minutes)
     settings = AudioConfig()
     hours = pcm.size / 44100 / 3600
-    x = pcm.astype(np.float64) / 32768
-    audio.loudness(x[:44100], 44100)            # imports (scipy, pyloudnorm, soxr, lameenc) before timing
-    audio._true_peak_envelope(x[:44100], 44100)
-    audio._lame(pcm[:44100].tobytes(), 44100, 64, info=False)
+    source = meter.PcmFile()
+    source.append(pcm)
+    meter.measure(meter.ArraySource(pcm[:44100]), 44100)     # imports (soxr, lameenc) before timing
+    audio._lame([pcm[:44100]], 44100, 64, info=False)
 
-    raw, _ = timed(lambda: audio._lame(pcm.tobytes(), 44100, settings.bitrate_kbps, info=False), args.runs)
-    full, (mp3, report) = timed(lambda: audio.master_and_encode(pcm, settings), args.runs)
+    raw, _ = timed(lambda: audio._lame([pcm], 44100, settings.bitrate_kbps, info=False), args.runs)
+    tracemalloc.start()
+    full, (mp3, report) = timed(lambda: audio.master_and_encode(source, settings), args.runs)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
     parts = {
-        "loudness (one measure)": lambda: audio.loudness(x, 44100),
-        "true peak envelope (one)": lambda: audio._true_peak_envelope(x, 44100),
-        "codec-loss estimate": lambda: audio._codec_loss(pcm, 44100, settings.bitrate_kbps),
-        "decode the MP3 (miniaudio)": lambda: audio._decode(mp3, 44100),
+        "measure (loudness, true peak)": lambda: meter.measure(source, 44100),
+        "codec-loss estimate": lambda: audio._codec_loss(source, 44100, settings.bitrate_kbps),
+        "decode the MP3 and measure it": lambda: audio._measure_mp3(mp3, 44100, None),
     }
     print(f"audio: {pcm.size / 44100 / 60:.1f} min of espeak-ng speech, 44.1 kHz mono, "
           f"{settings.bitrate_kbps} kbps; medians of {args.runs} runs; seconds per hour of audio")
     print(f"  raw LAME encoding          {raw / hours:7.1f}")
-    print(f"  master + encode + verify   {full / hours:7.1f}   ({full / raw:.2f}x raw)")
+    print(f"  master + encode + verify   {full / hours:7.1f}   ({full / raw:.2f}x raw; "
+          f"peak allocated {peak / 1e6:.0f} MB for {pcm.nbytes / 1e6:.0f} MB of PCM)")
     for name, fn in parts.items():
         print(f"    {name:<26} {timed(fn, args.runs)[0] / hours:7.1f}")
     print(f"  result: {report.loudness_in:.2f} -> {report.loudness_out:.2f} LUFS, true peak "

@@ -238,9 +238,8 @@ def test_when_passes_miss_the_ceiling_the_whole_episode_is_lowered(monkeypatch):
     """A limiter that failed (here: one that does nothing) still gives a file under the ceiling."""
     from hijra_audio.config import AudioConfig
 
-    def unlimited(samples, rate, target, ceiling, headroom, steps, envelope):
-        gain = 10 ** ((target - audio._gated_steps(steps, samples.size, rate)) / 20)
-        return np.clip(np.round(samples * gain), -32768, 32767).astype("<i2"), 0.0, False
+    def unlimited(source, measured, target, ceiling, headroom):
+        return target - measured.loudness(), None
 
     monkeypatch.setattr(audio, "master", unlimited)
     pcm = _speechlike(20, -20, seed=7, clicks=True)

@@ -8,8 +8,10 @@ Nothing in the output folder is touched until every input has been read and chec
 
 from __future__ import annotations
 
+import ctypes
 import fcntl
 import functools
+import gc
 import hashlib
 import json
 import os
@@ -33,6 +35,7 @@ from hijra_audio.errors import HijraAudioError, InputError, LexiconWarning, Outp
 from hijra_audio.feed import CHAPTERS_SUFFIX, FEED_NAME, TRANSCRIPT_SUFFIX, FeedItem, episode_guid, render_feed
 from hijra_audio.manifest import EpisodeEntry, Manifest
 from hijra_audio.site import SiteEpisode, write_site
+from hijra_audio.text import quran
 from hijra_audio.workers import RenderJob, RenderResult, WorkerPool
 
 LOCK_NAME = ".lock"
@@ -288,6 +291,18 @@ def build(request: BuildRequest, progress: Progress | None = None) -> BuildRepor
         return _Build(config, decisions, factory, output, request, progress).run()
 
 
+def _give_back_memory() -> None:
+    """Planning (the Quran index, the cleaned text) and the cover leave freed memory in the
+    allocator's pools: hand it back to the system (glibc's malloc_trim) before the long part of
+    the build, so that the parent stays small while the workers run."""
+    quran.release()
+    gc.collect()
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):   # not glibc: the memory is only reused, not returned
+        pass
+
+
 class _Build:
     """One build's scheduling: clips are spoken across episodes in a bounded window, and each
     episode is rendered as soon as its clips are all in the cache."""
@@ -315,6 +330,7 @@ class _Build:
         self._advance(0)
         if not cover.is_url(self.config) and (to_build or not (self.output / cover.COVER_NAME).is_file()):
             self._write_cover()
+        _give_back_memory()
         try:
             with self.pool:
                 self._schedule(to_build)

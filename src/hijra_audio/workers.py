@@ -64,13 +64,22 @@ def speak(key: str, text: str) -> tuple[str, float]:
 
 
 def render(job: RenderJob) -> RenderResult:
-    clips = [_cache.get(key) for key in job.keys]
-    missing = tuple(dict.fromkeys(k for k, c in zip(job.keys, clips) if c is None))
-    if missing:
-        return RenderResult(missing=missing)
-    rendered = audio.render_episode(clips, list(job.pauses_ms), job.settings, job.tags,
-                                    job.texts, job.headings, job.cover)
+    """One episode's files, its clips read from the cache one at a time (an absent or corrupt
+    one is reported back, to be spoken again)."""
     target = Path(job.target)
+    missing: list[str] = []
+
+    def clips():
+        for key in job.keys:
+            clip = _cache.get(key)
+            if clip is None:
+                missing.append(key)
+            yield clip
+
+    rendered = audio.render_episode(clips(), list(job.pauses_ms), job.settings, job.tags,
+                                    job.texts, job.headings, job.cover, folder=target.parent)
+    if rendered is None:
+        return RenderResult(missing=tuple(dict.fromkeys(missing)))
     if job.texts:
         stem = target.name[:-len(target.suffix)] if target.suffix else target.name
         for name, data in transcript.files(stem, rendered.placements, job.texts, rendered.chapters,

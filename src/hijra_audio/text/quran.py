@@ -215,6 +215,11 @@ def _load() -> QuranIndex:
                       (folder / "quran-simple-clean.txt").read_text(encoding="utf-8"))
 
 
+def release() -> None:
+    """Drop the loaded index (tens of MB); the next use loads it again."""
+    _load.cache_clear()
+
+
 _REF = re.compile(r"^(\d+):(\d+)(?:-(?:(\d+):)?(\d+))?$")
 
 

@@ -1,0 +1,117 @@
+"""The block-by-block meter against the reference implementations, and streaming render memory."""
+
+import tracemalloc
+
+import numpy as np
+import pytest
+
+from hijra_audio import audio, meter
+from hijra_audio.config import AudioConfig
+from hijra_audio.engines.base import Clip
+from tests.test_audio import _speechlike
+
+
+def _noise(seconds: float, rate: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    n = int(seconds * rate)
+    swell = np.sin(np.arange(n) / rate * 2 * np.pi * 0.7) ** 2
+    return np.clip(rng.standard_normal(n) * 4000 * swell, -32768, 32767).astype("<i2")
+
+
+@pytest.mark.parametrize("rate", [44100, 48000, 22050])
+@pytest.mark.parametrize("seconds", [0.45, 3.31, 47.9])
+def test_measured_loudness_is_pyloudnorms(rate, seconds, tmp_path):
+    import pyloudnorm
+
+    x = _noise(seconds, rate, seed=int(seconds * 10))
+    expected = pyloudnorm.Meter(rate).integrated_loudness(x / 32768)
+    in_memory = meter.measure(meter.ArraySource(x), rate)
+    with meter.PcmFile(tmp_path) as pcm:
+        for part in np.array_split(x, 7):          # appended in uneven parts, as clips are
+            pcm.append(part)
+        from_file = meter.measure(pcm, rate)
+    assert in_memory.loudness() == pytest.approx(expected, abs=1e-6)
+    assert np.array_equal(in_memory.energy, from_file.energy) and np.array_equal(in_memory.peak, from_file.peak)
+    assert meter.loudness(x / 32768, rate) == pytest.approx(expected, abs=1e-6)
+
+
+def test_k_weighting_is_the_biquads_filtering():
+    import pyloudnorm
+    from scipy.signal import lfilter
+
+    x = _noise(5.0, 44100, seed=3) / 32768
+    expected = x
+    for stage in pyloudnorm.Meter(44100)._filters.values():
+        expected = lfilter(stage.b, stage.a, expected)
+    assert np.abs(meter.k_weighted(x, 44100) - expected).max() < 1e-9
+    # in two parts, the first given as the second's history: the same
+    cut = 80_000
+    second = meter.k_weighted(x[cut:], 44100, history=x[:cut])
+    assert np.abs(second - expected[cut:]).max() < 1e-9
+
+
+def test_true_peak_finds_peaks_between_samples():
+    from scipy.signal import resample_poly
+
+    # a sine at a quarter of the rate, sampled 45 degrees off its crests: samples at 0.707 of it
+    n = np.arange(44100)
+    x = np.round(np.sin(np.pi / 2 * n + np.pi / 4) * 0.9 * 32767).astype("<i2")
+    measured = meter.measure(meter.ArraySource(x), 44100)
+    sample_peak = 20 * np.log10(np.abs(x).max() / 32768)
+    other_route = 20 * np.log10(np.abs(resample_poly(x / 32768, 4, 1)).max())
+    assert measured.true_peak_db() == pytest.approx(other_route, abs=0.1)
+    assert measured.true_peak_db() > sample_peak + 2.5
+
+
+@pytest.mark.parametrize("size", [1, 5, 440, 883, 884, 5000])
+def test_moving_filters_are_scipys(size):
+    from scipy.ndimage import minimum_filter1d, uniform_filter1d
+
+    x = np.random.default_rng(size).random(size)
+    width = 2 * 441 + 1
+    assert np.array_equal(audio._moving_min(x, width), minimum_filter1d(x, width, mode="nearest"))
+    assert np.allclose(audio._moving_mean(x, width), uniform_filter1d(x, width, mode="nearest"), atol=1e-12)
+
+
+def test_the_limiter_gain_is_the_same_worked_out_in_pieces():
+    x = _speechlike(12, -3, seed=5, clicks=True)
+    source = meter.ArraySource(x)
+    measured = meter.measure(source, 44100)
+    limiter = audio._limiter(source, measured, 10 ** (-9 / 20))
+    assert len(limiter.regions) > 3
+    lo, hi = limiter.regions[0][0], limiter.regions[-1][1]
+    whole = limiter.gain(source, lo, hi)
+    pieces = np.concatenate([limiter.gain(source, a, min(hi, a + 1000)) for a in range(lo, hi, 1000)])
+    assert np.abs(whole - pieces).max() < 1e-6     # float32 oversampling: the same to its precision
+    # outside the regions it is 1, inside it keeps every true peak at most the level
+    gain = np.ones(x.size)
+    for start, g in limiter.pieces(source):
+        gain[start:start + g.size] = g
+    assert np.all(gain[:lo] == 1) and np.all(gain[hi:] == 1)
+    limited = meter.measure(meter.ArraySource(np.round(x * gain).astype("<i2")), 44100)
+    assert limited.true_peak_db() <= -9 + 0.1
+
+
+def _episode_peak_memory(minutes: float, tmp_path) -> int:
+    """Peak of memory allocated while rendering an episode of `minutes` from 6 s clips."""
+    clip = Clip(_speechlike(6, -12, seed=1)[::2].tobytes(), 22050)
+    count = int(minutes * 60 / 6.3)
+    tags = audio.EpisodeTags("t", "a", "b", 1, 1)
+    tracemalloc.start()
+    try:
+        rendered = audio.render_episode((clip for _ in range(count)), [300] * count, AudioConfig(), tags,
+                                        folder=tmp_path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert minutes * 60 * 0.7 < rendered.duration < minutes * 60 * 1.05
+    return peak - len(rendered.mp3)
+
+
+def test_an_episode_is_rendered_in_memory_that_does_not_grow_with_its_length(tmp_path):
+    short, long = _episode_peak_memory(0.5, tmp_path), _episode_peak_memory(4, tmp_path)
+    # 3.5 more minutes are 9.3 million samples: held whole even once as int16 they would add
+    # 18.6 MB (before streaming, about 8 bytes a sample were held). What grows now is the
+    # per-chunk measures (12 bytes per 63 samples, of the episode and of its decoded MP3) and the
+    # MP3's copies while it is put together.
+    assert long - short < 15_000_000, (short, long)
