@@ -238,7 +238,7 @@ def test_when_passes_miss_the_ceiling_the_whole_episode_is_lowered(monkeypatch):
     """A limiter that failed (here: one that does nothing) still gives a file under the ceiling."""
     from hijra_audio.config import AudioConfig
 
-    def unlimited(source, measured, target, ceiling, headroom):
+    def unlimited(measured, target, ceiling, headroom):
         return target - measured.loudness(), None
 
     monkeypatch.setattr(audio, "master", unlimited)

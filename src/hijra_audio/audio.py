@@ -166,75 +166,51 @@ def _moving_mean(x: np.ndarray, width: int) -> np.ndarray:
 @dataclass(frozen=True)
 class Limiter:
     """A smooth gain that keeps the true peak at most `level` (full scale 1.0, before the episode's
-    gain), under 1 only within `regions` ((lo, hi) in samples). The gain at each sample is the
-    needed gain (level / true peak envelope, at most 1) at its minimum over a window around the
-    sample, averaged over the same window: it eases in before a peak and out after it, and since
-    each average is of minima over windows that hold the sample, it never exceeds what the sample
-    needs. It depends only on the signal within two windows of the sample, so it is worked out
-    stretch by stretch, when needed, and never held for the whole episode."""
+    gain), worked out per chunk of the measure (about 1.4 ms) from its true peaks, so it costs
+    almost nothing and is never held sample by sample for the whole episode.
+
+    The gain of a chunk is the needed gain (level / the chunk's true peak, at most 1) at its
+    minimum over a window of chunks around it (at least LIMITER_WINDOW_S on each side), averaged
+    over the same window: it eases in before a peak and out after it, and since each average is
+    of minima over windows that hold the chunk, it never exceeds what the chunk needs. Between
+    chunks it is a straight line, each chunk's ends at most its own gain: still never more than
+    any of its samples needs, and without steps."""
 
     level: float
-    regions: tuple[tuple[int, int], ...] = ()
-    rate: int = 44100
+    edges: np.ndarray    # gain at each chunk boundary (one more than there are chunks)
+    chunk: int
+
+    @classmethod
+    def at(cls, measured: meter.Measure, level: float) -> "Limiter":
+        need = np.minimum(1.0, level / np.maximum(measured.peak.astype(np.float64), 1e-12))
+        half = -(-int(measured.rate * LIMITER_WINDOW_S) // measured.chunk)
+        width = 2 * half + 1
+        gain = np.minimum(_moving_mean(_moving_min(need, width), width), need) if need.size else need
+        gain[gain > 1 - 1e-9] = 1.0     # the running sums' rounding, where nothing is limited
+        edges = np.minimum(np.concatenate([gain[:1], gain]), np.concatenate([gain, gain[-1:]]))
+        return cls(level, edges, measured.chunk)
 
     @property
-    def half(self) -> int:
-        return int(self.rate * LIMITER_WINDOW_S)
+    def active(self) -> bool:
+        return bool((self.edges < 1).any())
 
-    def gain(self, source, lo: int, hi: int) -> np.ndarray:
-        """The gain on source[lo:hi]."""
-        width = 2 * self.half + 1
-        start, stop = max(0, lo - 2 * self.half), min(source.size, hi + 2 * self.half)
-        envelope = meter.envelope(source, self.rate, start, stop).astype(np.float64)
-        need = np.minimum(1.0, self.level / np.maximum(envelope, 1e-12))
-        smooth = _moving_mean(_moving_min(need, width), width)
-        return np.minimum(smooth, need)[lo - start:hi - start]
+    def chunk_mean_square(self) -> np.ndarray:
+        """The mean of the gain squared over each chunk (a straight line between its ends)."""
+        a, b = self.edges[:-1], self.edges[1:]
+        return (a * a + a * b + b * b) / 3
 
-    def pieces(self, source, lo: int = 0, hi: int | None = None, most: int = 1 << 18):
-        """(start, gain) over the parts of the regions within [lo, hi), at most `most` samples each."""
-        hi = source.size if hi is None else hi
-        for a, b in self.regions:
-            for start in range(max(a, lo), min(b, hi), most):
-                stop = min(b, hi, start + most)
-                yield start, self.gain(source, start, stop)
+    def gain(self, lo: int, hi: int) -> np.ndarray | None:
+        """The gain of samples lo..hi-1 (None where it is 1 throughout)."""
+        c0, c1 = lo // self.chunk, -(-hi // self.chunk)
+        if not (self.edges[c0:c1 + 1] < 1).any():
+            return None
+        at = np.arange(lo, hi) + 0.5
+        return np.interp(at, np.arange(c0, c1 + 1) * self.chunk, self.edges[c0:c1 + 1])
 
 
-def _limiter(source, measured: meter.Measure, level: float) -> Limiter:
-    """The limiter at `level`: its regions are the stretches around the chunks whose true peak
-    passes the level (runs closer than two windows together), three windows wide on each side,
-    starting and ending on chunk boundaries."""
-    chunk, limiter = measured.chunk, Limiter(level, (), measured.rate)
-    over = np.flatnonzero(measured.peak > level)
-    if over.size == 0:
-        return limiter
-    half = limiter.half
-    breaks = np.flatnonzero(np.diff(over) * chunk > 4 * half)
-    regions = []
-    for first, last in zip(np.concatenate([[0], breaks + 1]), np.concatenate([breaks, [over.size - 1]])):
-        lo = max(0, int(over[first]) * chunk - 3 * half) // chunk * chunk
-        hi = min(measured.size, -(-((int(over[last]) + 1) * chunk + 3 * half) // chunk) * chunk)
-        regions.append((lo, hi))
-    return Limiter(level, tuple(regions), measured.rate)
-
-
-def _limited_energy(source, measured: meter.Measure, limiter: Limiter) -> np.ndarray:
-    """The per-chunk K-weighted energy once the limiter's gain is applied: each chunk's energy
-    times the mean square of the gain over it (the gain is smooth over 20 ms, a chunk is under
-    1.5 ms, so this is the K-weighted limited signal's energy within a small fraction of a LU).
-    Pieces start on chunk boundaries: regions do, and pieces are a multiple of the chunk long."""
-    energy = measured.energy.copy()
-    chunk = measured.chunk
-    for start, gain in limiter.pieces(source, most=chunk * 4096):
-        squares = np.square(gain)
-        squares = np.append(squares, np.ones(-squares.size % chunk))
-        c0 = start // chunk
-        energy[c0:c0 + squares.size // chunk] *= squares.reshape(-1, chunk).mean(axis=1)
-    return energy
-
-
-def master(source, measured: meter.Measure, target_lufs: float, ceiling_dbtp: float,
+def master(measured: meter.Measure, target_lufs: float, ceiling_dbtp: float,
            headroom_db: float = ENCODE_HEADROOM_DB) -> tuple[float, Limiter | None]:
-    """The gain (dB) that brings `source` to `target_lufs`, and the limiter that keeps its true
+    """The gain (dB) that brings the measured episode to `target_lufs`, and the limiter that keeps its true
     peak at most `ceiling_dbtp` less `headroom_db` (None: not needed): one gain for the whole
     episode, the limiter only where peaks need it (its gain is smooth, so the limited signal's
     true peak is the envelope times the gain; the decoded MP3 is measured afterwards all the same)."""
@@ -251,10 +227,12 @@ def master(source, measured: meter.Measure, target_lufs: float, ceiling_dbtp: fl
     limiter = None
     for _ in range(8):
         gain = 10 ** (gain_db / 20)
-        limiter = _limiter(source, measured, ceiling / gain)
-        if not limiter.regions:
+        limiter = Limiter.at(measured, ceiling / gain)
+        if not limiter.active:
             return gain_db, None
-        after = measured.loudness(_limited_energy(source, measured, limiter) * gain * gain)
+        # each chunk's K-weighted energy times the gain's mean square over it: the gain is smooth
+        # over 20 ms, a chunk under 1.5 ms, so within a small fraction of a LU of the real thing
+        after = measured.loudness(measured.energy * limiter.chunk_mean_square() * gain * gain)
         if abs(after - target_lufs) <= 0.1:
             break
         if after < target_lufs:
@@ -269,8 +247,8 @@ def master(source, measured: meter.Measure, target_lufs: float, ceiling_dbtp: fl
             guess = gain_db + target_lufs - after
         gain_db = guess if low < guess < high else (low + high) / 2
     if limiter is not None and limiter.level != ceiling / 10 ** (gain_db / 20):
-        limiter = _limiter(source, measured, ceiling / 10 ** (gain_db / 20))
-    return gain_db, limiter if limiter is not None and limiter.regions else None
+        limiter = Limiter.at(measured, ceiling / 10 ** (gain_db / 20))
+    return gain_db, limiter if limiter is not None and limiter.active else None
 
 
 def _blocks(source, gain: float = 1.0, limiter: Limiter | None = None, block: int = 1 << 18):
@@ -278,9 +256,9 @@ def _blocks(source, gain: float = 1.0, limiter: Limiter | None = None, block: in
     for start in range(0, source.size, block):
         stop = min(source.size, start + block)
         y = source.read(start, stop).astype(np.float64) * gain
-        if limiter is not None:
-            for at, g in limiter.pieces(source, start, stop):
-                y[at - start:at - start + g.size] *= g
+        limited = limiter.gain(start, stop) if limiter is not None else None
+        if limited is not None:
+            y *= limited
         np.clip(np.round(y), -32768, 32767, out=y)
         yield y.astype("<i2")
 
@@ -340,7 +318,7 @@ def master_and_encode(samples, settings: AudioConfig, folder=None) -> tuple[byte
     headroom = ENCODE_HEADROOM_DB
     loss = _codec_loss(source, rate, settings.bitrate_kbps, target - before)
     for passes in (1, 2, 3):
-        gain_db, limiter = master(source, measured, target + loss, ceiling, headroom)
+        gain_db, limiter = master(measured, target + loss, ceiling, headroom)
         mp3 = _lame(_blocks(source, 10 ** (gain_db / 20), limiter), rate, settings.bitrate_kbps,
                     info=True, samples=source.size)
         heard = _measure_mp3(mp3, rate, folder)
@@ -352,7 +330,7 @@ def master_and_encode(samples, settings: AudioConfig, folder=None) -> tuple[byte
     else:
         # The ceiling wins over the loudness: all of it lower (a decoded peak at full scale may
         # hide a larger one, clipped by the decoder: hence a few rounds).
-        gain_db, limiter = master(source, measured, target + loss, ceiling, headroom)
+        gain_db, limiter = master(measured, target + loss, ceiling, headroom)
         for _ in range(4):
             if out_peak <= ceiling - VERIFY_MARGIN_DB:
                 break
