@@ -1,4 +1,10 @@
-"""Run a command and sample the resident memory of its whole process tree (from /proc)."""
+"""Run a command and sample the memory of its whole process tree (from /proc).
+
+Two sums over the tree: RSS counts the pages each process has in memory, so the shared libraries
+every worker maps (numpy, onnxruntime, ...) are counted once per process; PSS (proportional set
+size, from /proc/PID/smaps_rollup) splits each shared page among the processes that map it, so
+its sum is what the tree takes from the machine. Both are reported.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +15,8 @@ import time
 from pathlib import Path
 
 
-def _tree_rss(root: int) -> tuple[int, int]:
-    """(sum of RSS over the tree, RSS of the root) in bytes."""
+def _children() -> dict[int, list[int]]:
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -20,29 +24,47 @@ def _tree_rss(root: int) -> tuple[int, int]:
             status = (entry / "status").read_text()
         except OSError:
             continue
-        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-        pid, ppid = int(entry.name), int(fields.get("PPid", "0"))
-        children.setdefault(ppid, []).append(pid)
-        rss[pid] = int(fields.get("VmRSS", "0 kB").split()[0]) * 1024
-    total, stack = 0, [root]
+        for line in status.splitlines():
+            if line.startswith("PPid:"):
+                children.setdefault(int(line.split()[1]), []).append(int(entry.name))
+                break
+    return children
+
+
+def _memory(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) of one process in bytes; zeros when it is gone."""
+    try:
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0, 0
+    fields = {line.split(":")[0]: int(line.split()[1]) * 1024 for line in rollup.splitlines()[1:] if ":" in line}
+    return fields.get("Rss", 0), fields.get("Pss", 0)
+
+
+def _tree(root: int) -> dict[int, tuple[int, int]]:
+    children, out, stack = _children(), {}, [root]
     while stack:
         pid = stack.pop()
-        total += rss.get(pid, 0)
+        out[pid] = _memory(pid)
         stack.extend(children.get(pid, []))
-    return total, rss.get(root, 0)
+    return out
 
 
 def run(command: list[str], interval: float = 0.2, **kw) -> dict:
-    """Wall time, peak RSS of the whole tree and of the main process, exit code."""
+    """Wall time, exit code, and peaks: RSS and PSS summed over the tree, the main process's RSS,
+    and the largest RSS of any other process in the tree."""
     start = time.perf_counter()
     process = subprocess.Popen(command, **kw)
-    peak = {"tree": 0, "main": 0}
+    peak = {"tree": 0, "tree_pss": 0, "main": 0, "child": 0}
     done = threading.Event()
 
     def sample():
         while not done.is_set():
-            tree, main = _tree_rss(process.pid)
-            peak["tree"], peak["main"] = max(peak["tree"], tree), max(peak["main"], main)
+            tree = _tree(process.pid)
+            peak["tree"] = max(peak["tree"], sum(r for r, _ in tree.values()))
+            peak["tree_pss"] = max(peak["tree_pss"], sum(p for _, p in tree.values()))
+            peak["main"] = max(peak["main"], tree.get(process.pid, (0, 0))[0])
+            peak["child"] = max([peak["child"]] + [r for pid, (r, _) in tree.items() if pid != process.pid])
             done.wait(interval)
 
     thread = threading.Thread(target=sample, daemon=True)
@@ -51,7 +73,8 @@ def run(command: list[str], interval: float = 0.2, **kw) -> dict:
     wall = time.perf_counter() - start
     done.set()
     thread.join()
-    return {"wall": wall, "peak_tree": peak["tree"], "peak_main": peak["main"], "code": code}
+    return {"wall": wall, "peak_tree": peak["tree"], "peak_tree_pss": peak["tree_pss"],
+            "peak_main": peak["main"], "peak_child": peak["child"], "code": code}
 
 
 if __name__ == "__main__":
