@@ -120,3 +120,37 @@ def test_repeated_headings_rebuild_nothing_the_second_time(tmp_path, fake_engine
     assert [e.action for e in second.episodes] == ["kept"] * 4
     guids = [e.id for e in feedparser.parse(str(tmp_path / "out" / "feed.xml")).entries]
     assert len(set(guids)) == 4
+
+
+def test_a_large_narration_is_planned_apart_with_the_same_plan_warnings_and_errors(tmp_path, monkeypatch):
+    """Past PLAN_APART_BYTES the plan is made in a process of its own (its memory is given back
+    when it ends): the plan, the lexicon's warnings and the errors are the same as in place."""
+    import warnings
+
+    from hijra_audio import pipeline
+    from hijra_audio.config import load_config
+    from hijra_audio.errors import InputError, LexiconWarning
+
+    config = load_config()
+    in_place = pipeline.plan(config)
+    monkeypatch.setattr(pipeline, "PLAN_APART_BYTES", 0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", LexiconWarning)
+        apart, _store = pipeline._plan_cached(config, (), tmp_path / "out")
+    assert apart == in_place
+    lexicon = tmp_path / "extra.lexicon"
+    lexicon.write_text("كلمة_لا_ترد = كلمة\n", encoding="utf-8")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", LexiconWarning)
+        pipeline._plan_cached(_with_lexicon(config, lexicon), (), tmp_path / "out2")
+    assert any(issubclass(w.category, LexiconWarning) and "never matched" in str(w.message) for w in caught)
+    broken = tmp_path / "broken.txt"
+    broken.write_bytes("قال\n".encode() + b"\xff\xfe\n")
+    with pytest.raises(InputError, match="broken.txt"):
+        pipeline._plan_cached(config, (broken,), tmp_path / "out3")
+
+
+def _with_lexicon(config, path):
+    import dataclasses
+
+    return dataclasses.replace(config, lexicon=str(path))

@@ -273,13 +273,15 @@ def _codec_loss(source, rate: int, bitrate_kbps: int, gain_db: float = 0.0) -> f
     else:
         starts = np.linspace(0, source.size - piece, 8).astype(np.int64)
         excerpt = np.concatenate([source.read(s, s + piece) for s in starts])
-    x = excerpt.astype(np.float64) * 10 ** (gain_db / 20)
+    x = excerpt.astype(np.float32) * np.float32(10 ** (gain_db / 20))
     peak = np.abs(x).max(initial=0.0)
     if peak > 29000:
         x *= 29000 / peak
     pcm = np.round(x).astype("<i2")
+    del x
     decoded = _decode(_lame([pcm], rate, bitrate_kbps, info=True, samples=pcm.size), rate)
-    loss = loudness(pcm / 32768, rate) - loudness(decoded / 32768, rate)
+    loss = (meter.measure(meter.ArraySource(pcm), rate).loudness()
+            - meter.measure(meter.ArraySource(decoded), rate).loudness())
     return float(loss) if np.isfinite(loss) else 0.0
 
 

@@ -227,8 +227,41 @@ def _plan_cached(config: ShowConfig, inputs: tuple[Path, ...], output: Path):
         episodes = cache.get(key)
         if episodes is not None:
             return episodes, lambda: None
-    episodes = plan(config, inputs)
+    episodes = _plan_apart(config, inputs) if _narration_bytes(config, inputs) > PLAN_APART_BYTES else plan(config, inputs)
     return episodes, (lambda: cache.put(key, episodes)) if key is not None else (lambda: None)
+
+
+# Narration larger than this is planned in a process of its own. Cleaning a whole book leaves the
+# parent's heap fragmented: 145 MB resident for 20 MB of plan after the Sira's 288k words, held
+# all through the build beside the workers. A process that ends gives all of it back. Smaller
+# narration is planned in place: a process costs about 0.4 s to start.
+PLAN_APART_BYTES = 1_000_000
+
+
+def _narration_bytes(config: ShowConfig, inputs: tuple[Path, ...]) -> int:
+    try:
+        return sum(path.stat().st_size for path in sources.expand(list(inputs) or config.narration_paths()))
+    except (OSError, HijraAudioError):
+        return 0                        # plan() itself says what is wrong with the inputs
+
+
+def _plan_apart(config: ShowConfig, inputs: tuple[Path, ...]) -> list[Episode]:
+    """`plan()` in a spawned process; its warnings are given again here, its errors raised here."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        episodes, caught = pool.submit(_plan_noting_warnings, config, inputs).result()
+    for category, message in caught:
+        warnings.warn(category(message), stacklevel=2)
+    return episodes
+
+
+def _plan_noting_warnings(config: ShowConfig, inputs: tuple[Path, ...]):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        episodes = plan(config, inputs)
+    return episodes, [(w.category, str(w.message)) for w in caught if issubclass(w.category, LexiconWarning)]
 
 
 def _plan_key(config: ShowConfig, inputs: tuple[Path, ...]) -> str:
