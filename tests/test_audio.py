@@ -100,7 +100,7 @@ def test_mastered_mp3_decodes_at_the_target_loudness_under_the_peak_ceiling(seco
     pcm = _speechlike(seconds, level_db, seed=seconds, clicks=clicks)
     settings = AudioConfig(loudness_lufs=target)
     mp3, report = audio.master_and_encode(pcm, settings)
-    decoded = np.frombuffer(miniaudio.decode(mp3, nchannels=1, output_format=miniaudio.SampleFormat.SIGNED16).samples,
+    decoded = np.frombuffer(miniaudio.decode(bytes(mp3), nchannels=1, output_format=miniaudio.SampleFormat.SIGNED16).samples,
                             dtype="<i2")
     assert decoded.size == pcm.size
     measured = pyloudnorm.Meter(RATE).integrated_loudness(decoded / 32768)
@@ -126,7 +126,7 @@ def test_silence_is_encoded_as_it_is():
 
     mp3, report = audio.master_and_encode(np.zeros(RATE * 2, dtype="<i2"), AudioConfig())
     assert report.gain_db == 0 and report.passes == 1
-    decoded = miniaudio.decode(mp3, nchannels=1, output_format=miniaudio.SampleFormat.SIGNED16)
+    decoded = miniaudio.decode(bytes(mp3), nchannels=1, output_format=miniaudio.SampleFormat.SIGNED16)
     assert decoded.num_frames == RATE * 2
 
 

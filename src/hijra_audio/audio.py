@@ -118,7 +118,7 @@ def join_into(sink, clips: Iterable[Clip | None], pauses_before_ms: list[int], r
 
 
 def join(clips: list[Clip], pauses_before_ms: list[int], rate: int, trim_db: float = 0.0) -> EpisodeAudio:
-    """`join_into` memory, as one pydub AudioSegment (previews and short clips)."""
+    """`join_into` in memory, as one pydub AudioSegment (previews and short joins)."""
     if len(clips) != len(pauses_before_ms):
         raise ValueError("one pause per clip")
     sink = _Chunks()
@@ -288,7 +288,7 @@ def _codec_loss(source, rate: int, bitrate_kbps: int, gain_db: float = 0.0) -> f
 def _decode(mp3: bytes, rate: int) -> np.ndarray:
     import miniaudio
 
-    decoded = miniaudio.decode(mp3, nchannels=1, sample_rate=rate, output_format=miniaudio.SampleFormat.SIGNED16)
+    decoded = miniaudio.decode(bytes(mp3), nchannels=1, sample_rate=rate, output_format=miniaudio.SampleFormat.SIGNED16)
     return np.frombuffer(decoded.samples, dtype="<i2")
 
 
@@ -298,13 +298,13 @@ def _measure_mp3(mp3: bytes, rate: int, folder) -> meter.Measure:
     import miniaudio
 
     with meter.PcmFile(folder) as decoded:
-        for part in miniaudio.stream_memory(mp3, output_format=miniaudio.SampleFormat.SIGNED16, nchannels=1,
+        for part in miniaudio.stream_memory(bytes(mp3), output_format=miniaudio.SampleFormat.SIGNED16, nchannels=1,
                                             sample_rate=rate, frames_to_read=1 << 18):
             decoded.append(np.frombuffer(part, dtype="<i2"))
         return meter.measure(decoded, rate)
 
 
-def master_and_encode(samples, settings: AudioConfig, folder=None) -> tuple[bytes, Mastering]:
+def master_and_encode(samples, settings: AudioConfig, folder=None) -> tuple[bytearray, Mastering]:
     """The episode (int16 array, or a `meter.PcmFile`) mastered and encoded, checked as a player
     hears it: the MP3 is decoded and measured; when it misses the target by more than 0.5 LU or
     passes the peak ceiling, it is mastered again with the difference made up, and encoded again
@@ -345,8 +345,9 @@ def master_and_encode(samples, settings: AudioConfig, folder=None) -> tuple[byte
     return mp3, Mastering(before, gain_db, limiter is not None, loss, out_loudness, out_peak, passes)
 
 
-def _lame(blocks, rate: int, bitrate_kbps: int, info: bool = True, samples: int = 0) -> bytes:
-    """int16 `blocks` (arrays, or bytes) as one MP3 stream, encoded block by block."""
+def _lame(blocks, rate: int, bitrate_kbps: int, info: bool = True, samples: int = 0) -> bytearray:
+    """int16 `blocks` (arrays, or bytes) as one MP3 stream, encoded block by block into one
+    buffer (the Info frame is put in front of it in place: the stream is never copied)."""
     import lameenc
 
     encoder = lameenc.Encoder()
@@ -355,21 +356,23 @@ def _lame(blocks, rate: int, bitrate_kbps: int, info: bool = True, samples: int 
     encoder.set_out_sample_rate(rate)   # LAME would resample to MPEG-2 rates at low bitrates
     encoder.set_channels(1)
     encoder.set_quality(5)  # LAME's own default ('good'); 2 costs twice the time
-    parts = []
+    stream = bytearray()
     for block in blocks:
         data = memoryview(np.ascontiguousarray(block, dtype="<i2") if isinstance(block, np.ndarray) else block)
         data = data.cast("B")
         for i in range(0, len(data), 1 << 21):
-            parts.append(bytes(encoder.encode(bytes(data[i:i + (1 << 21)]))))
-    stream = b"".join(parts) + bytes(encoder.flush())
-    return mp3info.add_info_frame(stream, samples) if info else stream
+            stream += encoder.encode(bytes(data[i:i + (1 << 21)]))
+    stream += encoder.flush()
+    if info:
+        stream[0:0] = mp3info.info_frame(stream, samples)
+    return stream
 
 
 def encode_mp3(audio: AudioSegment, bitrate_kbps: int) -> bytes:
     """Constant bit rate mono MP3 (LAME, through lameenc: no ffmpeg), with an Info frame that
     tells players the encoder delay and padding, so the decoded length is exactly the PCM's."""
-    return _lame([audio.raw_data], audio.frame_rate, bitrate_kbps, info=True,
-                 samples=len(audio.raw_data) // SAMPLE_WIDTH)
+    return bytes(_lame([audio.raw_data], audio.frame_rate, bitrate_kbps, info=True,
+                       samples=len(audio.raw_data) // SAMPLE_WIDTH))
 
 
 @dataclass(frozen=True)
@@ -396,7 +399,7 @@ class Chapter:
 
 @dataclass(frozen=True)
 class RenderedEpisode:
-    mp3: bytes
+    mp3: bytes | bytearray
     duration: float
     placements: tuple[Placed, ...]
     chapters: tuple[Chapter, ...] = ()
@@ -440,9 +443,10 @@ def render_episode(clips: Iterable[Clip | None], pauses_before_ms: list[int], se
     return RenderedEpisode(mp3, duration, placements, chapters, mastering)
 
 
-def tag_mp3(mp3: bytes, tags: EpisodeTags, chapters: tuple[Chapter, ...] = (), cover: bytes = b"") -> bytes:
+def tag_mp3(mp3: bytes | bytearray, tags: EpisodeTags, chapters: tuple[Chapter, ...] = (), cover: bytes = b"") -> bytes | bytearray:
     """The MP3 with an ID3v2.4 tag in front: title, album (the show), artist, track number, year,
-    language, comment, the cover (JPEG bytes) and chapters (CHAP frames under one CTOC)."""
+    language, comment, the cover (JPEG bytes) and chapters (CHAP frames under one CTOC). A
+    bytearray gets the tag in place (and is returned)."""
     from mutagen.id3 import (APIC, CHAP, COMM, CTOC, ID3, TALB, TDRC, TIT2, TLAN, TPE1, TRCK,
                              CTOCFlags, PictureType)
 
@@ -468,6 +472,9 @@ def tag_mp3(mp3: bytes, tags: EpisodeTags, chapters: tuple[Chapter, ...] = (), c
     if chapters:
         id3.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=ids,
                      sub_frames=[TIT2(encoding=3, text=tags.album)]))
-    buffer = io.BytesIO(mp3)
-    id3.save(buffer, v2_version=4, padding=lambda info: 0)
-    return buffer.getvalue()
+    buffer = io.BytesIO()
+    id3.save(buffer, v2_version=4, padding=lambda info: 0)      # the tag alone
+    if isinstance(mp3, bytearray):
+        mp3[0:0] = buffer.getvalue()        # in place: an hour's MP3 is not copied
+        return mp3
+    return buffer.getvalue() + mp3

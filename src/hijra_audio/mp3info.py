@@ -59,6 +59,11 @@ def frame_offsets(mp3: bytes) -> list[tuple[int, int]]:
 
 def add_info_frame(mp3: bytes, samples: int, delay: int = LAME_ENCODER_DELAY, bitrate_kbps: int = 0) -> bytes:
     """`mp3` (a bare CBR stream of `samples` samples from LAME) with an Info frame in front."""
+    return info_frame(mp3, samples, delay, bitrate_kbps) + mp3
+
+
+def info_frame(mp3: bytes, samples: int, delay: int = LAME_ENCODER_DELAY, bitrate_kbps: int = 0) -> bytes:
+    """The Info frame to put in front of `mp3` (a bare CBR stream of `samples` samples from LAME)."""
     frames = frame_offsets(mp3)
     if not frames:
         raise ValueError("no MP3 frames to describe")
@@ -96,4 +101,4 @@ def add_info_frame(mp3: bytes, samples: int, delay: int = LAME_ENCODER_DELAY, bi
     start = 4 + side_info
     frame[start:start + len(body)] = body
     frame[start + len(body):start + len(body) + 2] = struct.pack(">H", crc16(bytes(frame[:start + len(body)])))
-    return bytes(frame) + mp3
+    return bytes(frame)

@@ -8,7 +8,6 @@ Nothing in the output folder is touched until every input has been read and chec
 
 from __future__ import annotations
 
-import ctypes
 import fcntl
 import functools
 import gc
@@ -36,7 +35,7 @@ from hijra_audio.feed import CHAPTERS_SUFFIX, FEED_NAME, TRANSCRIPT_SUFFIX, Feed
 from hijra_audio.manifest import EpisodeEntry, Manifest
 from hijra_audio.site import SiteEpisode, write_site
 from hijra_audio.text import quran
-from hijra_audio.workers import RenderJob, RenderResult, WorkerPool
+from hijra_audio.workers import RenderJob, RenderResult, WorkerPool, give_back_memory
 
 LOCK_NAME = ".lock"
 CACHE_DIR = ".cache/clips"
@@ -330,10 +329,7 @@ def _give_back_memory() -> None:
     the build, so that the parent stays small while the workers run."""
     quran.release()
     gc.collect()
-    try:
-        ctypes.CDLL(None).malloc_trim(0)
-    except (OSError, AttributeError):   # not glibc: the memory is only reused, not returned
-        pass
+    give_back_memory()
 
 
 class _Build:
