@@ -210,10 +210,11 @@ class Limiter:
 
 def master(measured: meter.Measure, target_lufs: float, ceiling_dbtp: float,
            headroom_db: float = ENCODE_HEADROOM_DB) -> tuple[float, Limiter | None]:
-    """The gain (dB) that brings the measured episode to `target_lufs`, and the limiter that keeps its true
-    peak at most `ceiling_dbtp` less `headroom_db` (None: not needed): one gain for the whole
-    episode, the limiter only where peaks need it (its gain is smooth, so the limited signal's
-    true peak is the envelope times the gain; the decoded MP3 is measured afterwards all the same)."""
+    """The gain (dB) that brings the measured episode to `target_lufs`, and the limiter that keeps
+    its true peak at most `ceiling_dbtp` less `headroom_db` (None: not needed): one gain for the
+    whole episode, the limiter only where peaks need it (its gain is smooth, so the limited
+    signal's true peak is the envelope times the gain; the decoded MP3 is measured afterwards all
+    the same)."""
     before = measured.loudness()
     if not np.isfinite(before):
         return 0.0, None
@@ -443,7 +444,8 @@ def render_episode(clips: Iterable[Clip | None], pauses_before_ms: list[int], se
     return RenderedEpisode(mp3, duration, placements, chapters, mastering)
 
 
-def tag_mp3(mp3: bytes | bytearray, tags: EpisodeTags, chapters: tuple[Chapter, ...] = (), cover: bytes = b"") -> bytes | bytearray:
+def tag_mp3(mp3: bytes | bytearray, tags: EpisodeTags, chapters: tuple[Chapter, ...] = (),
+            cover: bytes = b"") -> bytes | bytearray:
     """The MP3 with an ID3v2.4 tag in front: title, album (the show), artist, track number, year,
     language, comment, the cover (JPEG bytes) and chapters (CHAP frames under one CTOC). A
     bytearray gets the tag in place (and is returned)."""

@@ -153,7 +153,8 @@ def k_weighted(x: np.ndarray, rate: int, history: np.ndarray | None = None) -> n
     out = np.empty(len(x))
     for lo in range(0, len(x), hop):
         n = min(hop, len(x) - lo)
-        out[lo:lo + n] = np.fft.irfft(np.fft.rfft(padded[lo:lo + n + taps - 1], size) * spectrum, size)[taps - 1:taps - 1 + n]
+        spectrum_in = np.fft.rfft(padded[lo:lo + n + taps - 1], size)
+        out[lo:lo + n] = np.fft.irfft(spectrum_in * spectrum, size)[taps - 1:taps - 1 + n]
     return out
 
 
@@ -212,7 +213,7 @@ class Measure:
 
 def measure(source, rate: int) -> Measure:
     """Per chunk K-weighted energy and true peak of `source` (int16), block by block."""
-    size, hop, _spectrum = _fir_plan(rate)
+    _fft_size, hop, _spectrum = _fir_plan(rate)
     taps = _k_weighting_fir(rate).size
     chunk = chunk_size(rate)
     count = -(-source.size // chunk)
@@ -224,10 +225,10 @@ def measure(source, rate: int) -> Measure:
         at = lo - start
         y = k_weighted(x[at:at + hi - lo], rate, x[:at])
         env = true_peak_envelope(x, rate, at, at + hi - lo)
-        pad = -(hi - lo) % chunk
-        c0 = lo // chunk
-        energy[c0:c0 + (hi - lo + pad) // chunk] = np.square(np.append(y, np.zeros(pad))).reshape(-1, chunk).sum(axis=1)
-        peak[c0:c0 + (hi - lo + pad) // chunk] = np.append(env, np.zeros(pad, np.float32)).reshape(-1, chunk).max(axis=1)
+        pad = -(hi - lo) % chunk                 # the last block's last chunk: zeros after the end
+        c0, c1 = lo // chunk, (hi + pad) // chunk
+        energy[c0:c1] = np.square(np.append(y, np.zeros(pad))).reshape(-1, chunk).sum(axis=1)
+        peak[c0:c1] = np.append(env, np.zeros(pad, np.float32)).reshape(-1, chunk).max(axis=1)
     return Measure(rate, source.size, chunk, energy, peak)
 
 

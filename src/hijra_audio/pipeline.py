@@ -226,7 +226,8 @@ def _plan_cached(config: ShowConfig, inputs: tuple[Path, ...], output: Path):
         episodes = cache.get(key)
         if episodes is not None:
             return episodes, lambda: None
-    episodes = _plan_apart(config, inputs) if _narration_bytes(config, inputs) > PLAN_APART_BYTES else plan(config, inputs)
+    large = _narration_bytes(config, inputs) > PLAN_APART_BYTES
+    episodes = _plan_apart(config, inputs) if large else plan(config, inputs)
     return episodes, (lambda: cache.put(key, episodes)) if key is not None else (lambda: None)
 
 
@@ -407,6 +408,7 @@ class _Build:
         rendering: dict[Future, Decision] = {}
         queue: list[tuple[str, str]] = []            # (key, text) not yet submitted
         queued: set[str] = set()
+        ready: list[Decision] = []                   # episodes whose clips are all in, to render
 
         def need(d: Decision, keys) -> None:
             remaining[d.episode.number] = set(keys)
@@ -420,11 +422,21 @@ class _Build:
                 submit_render(d)
 
         def submit_render(d: Decision) -> None:
-            job = RenderJob(d.keys, d.pauses, self.config.audio, d.tags, str(self.output / d.file),
-                            texts=tuple(s.text for s in d.episode.segments),
-                            headings=tuple(s.is_heading for s in d.episode.segments),
-                            cover=self._embedded_cover or b"", language=self.config.language)
-            rendering[self.pool.render(job)] = d
+            ready.append(d)
+
+        def start_renders() -> None:
+            # While clips remain to be spoken, one worker is left to speak them: speaking then
+            # ends early, and at the end every worker renders, instead of the last episode's
+            # render waiting for the last clips of a thin trickle of speech between renders.
+            still_speaking = (position < len(queue) and failure is None) or speaking
+            limit = max(1, self.pool.jobs - 1) if still_speaking else self.pool.jobs
+            while ready and len(rendering) < limit:
+                d = ready.pop(0)
+                job = RenderJob(d.keys, d.pauses, self.config.audio, d.tags, str(self.output / d.file),
+                                texts=tuple(s.text for s in d.episode.segments),
+                                headings=tuple(s.is_heading for s in d.episode.segments),
+                                cover=self._embedded_cover or b"", language=self.config.language)
+                rendering[self.pool.render(job)] = d
 
         for d in to_build:
             missing = [k for k in dict.fromkeys(d.keys) if k not in self.cache and k not in queued]
@@ -436,11 +448,12 @@ class _Build:
 
         position = 0
         failure: BaseException | None = None
-        while (position < len(queue) and failure is None) or speaking or rendering:
+        while (position < len(queue) and failure is None) or speaking or rendering or ready:
             while position < len(queue) and len(speaking) < window and failure is None:
                 key, spoken = queue[position]
                 position += 1
                 speaking[self.pool.speak(key, spoken)] = key
+            start_renders()
             done, _ = wait(set(speaking) | set(rendering), return_when=FIRST_COMPLETED)
             for future in done:
                 if future in speaking:
