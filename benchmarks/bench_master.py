@@ -17,10 +17,9 @@ peak of memory allocated while mastering (tracemalloc, the MP3 included).
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 
 import numpy as np
+from timing import timed  # benchmarks/timing.py: this script runs from its folder
 
 
 def speech(minutes: float) -> np.ndarray:
@@ -37,15 +36,6 @@ def speech(minutes: float) -> np.ndarray:
     pcm = np.frombuffer(joined.audio.raw_data, dtype="<i2")
     repeat = int(np.ceil(minutes * 60 * 44100 / pcm.size))
     return np.tile(pcm, repeat)[:int(minutes * 60 * 44100)]
-
-
-def timed(fn, runs: int) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
 
 
 def main() -> None:

@@ -10,7 +10,6 @@ import argparse
 import http.client
 import os
 import random
-import statistics
 import tempfile
 import time
 from datetime import datetime, timedelta, timezone
@@ -20,15 +19,7 @@ from hijra_audio.config import load_config
 from hijra_audio.feed import FeedItem, render_feed
 from hijra_audio.serve import make_server, serve_in_thread
 from hijra_audio.site import SiteEpisode, render_page
-
-
-def timed(fn, runs=5):
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
+from timing import timed  # benchmarks/timing.py: this script runs from its folder
 
 
 def main() -> None:
