@@ -113,12 +113,14 @@ def test_mastered_mp3_decodes_at_the_target_loudness_under_the_peak_ceiling(seco
 def test_loudness_is_pyloudnorms():
     import pyloudnorm
 
+    from hijra_audio.meter import loudness
+
     meter = pyloudnorm.Meter(RATE)
     for seed, seconds in [(1, 0.4), (2, 3.3), (3, 31.7)]:
         x = _speechlike(seconds, -20, seed) / 32768
-        assert audio.loudness(x, RATE) == pytest.approx(meter.integrated_loudness(x), abs=1e-6)
-    assert audio.loudness(np.zeros(RATE), RATE) == float("-inf")
-    assert audio.loudness(np.ones(100) * 0.1, RATE) == float("-inf")   # shorter than one block
+        assert loudness(x, RATE) == pytest.approx(meter.integrated_loudness(x), abs=1e-6)
+    assert loudness(np.zeros(RATE), RATE) == float("-inf")
+    assert loudness(np.ones(100) * 0.1, RATE) == float("-inf")   # shorter than one block
 
 
 def test_silence_is_encoded_as_it_is():

@@ -141,11 +141,6 @@ class Mastering:
     passes: int              # encodings: 2 when the first file missed the target and was redone
 
 
-def loudness(x: np.ndarray, rate: int) -> float:
-    """Integrated loudness (ITU-R BS.1770-4) of mono float samples in [-1, 1], in LUFS."""
-    return meter.loudness(x, rate)
-
-
 def _moving_min(x: np.ndarray, width: int) -> np.ndarray:
     """Minimum over the `width` (odd) samples centred on each one, the ends repeated (van Herk /
     Gil-Werman: two running minima per block of `width`, linear time)."""
