@@ -360,7 +360,8 @@ class _Build:
         self._advance(0)
         if not cover.is_url(self.config) and (to_build or not (self.output / cover.COVER_NAME).is_file()):
             self._write_cover()
-        _give_back_memory()
+        if to_build:        # workers are about to start: the parent's freed memory goes back first
+            _give_back_memory()
         try:
             with self.pool:
                 self._schedule(to_build)
@@ -419,10 +420,7 @@ class _Build:
                     queued.add(key)
                     queue.append((key, spoken[key]))
             if not remaining[d.episode.number]:
-                submit_render(d)
-
-        def submit_render(d: Decision) -> None:
-            ready.append(d)
+                ready.append(d)
 
         def start_renders() -> None:
             # While clips remain to be spoken, one worker is left to speak them: speaking then
@@ -468,7 +466,7 @@ class _Build:
                         self._advance(sum(1 for k in d.keys if k == key))
                         remaining[d.episode.number].discard(key)
                         if not remaining[d.episode.number]:
-                            submit_render(d)
+                            ready.append(d)
                 else:
                     d = rendering.pop(future)
                     result: RenderResult = future.result()
