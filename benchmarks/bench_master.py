@@ -5,7 +5,7 @@ with the configured pauses and repeated to make one episode of --minutes (defaul
 default episode length). Timed in this process (imports done before timing, as in a worker that
 has rendered one episode already):
   raw LAME   lameenc on the joined PCM, nothing else
-  master     audio.master_and_encode on the episode in a temporary file, as a worker renders it:
+  master     master.master_and_encode on the episode in a temporary file, as a worker renders it:
              the measure (loudness and true peak), codec-loss estimate, limiter, encoding,
              decoding and measuring the MP3 (and a second encoding when the first missed)
 and the parts of master alone. Prints seconds per hour of audio (medians over --runs), and the
@@ -23,7 +23,7 @@ from timing import timed  # benchmarks/timing.py: this script runs from its fold
 
 
 def speech(minutes: float) -> np.ndarray:
-    from hijra_audio import audio
+    from hijra_audio.audio import master
     from hijra_audio.config import load_config
     from hijra_audio.engines import create_engine
     from hijra_audio.pipeline import plan
@@ -32,7 +32,7 @@ def speech(minutes: float) -> np.ndarray:
     engine = create_engine(config.engine)
     segments = [s.spoken for e in plan(config) for s in e.segments]
     clips = [engine.synthesize(text) for text in segments]
-    joined = audio.join(clips, [450] * len(clips), 44100, config.audio.trim_silence_db)
+    joined = master.join(clips, [450] * len(clips), 44100, config.audio.trim_silence_db)
     pcm = np.frombuffer(joined.audio.raw_data, dtype="<i2")
     repeat = int(np.ceil(minutes * 60 * 44100 / pcm.size))
     return np.tile(pcm, repeat)[:int(minutes * 60 * 44100)]
@@ -46,7 +46,7 @@ def main() -> None:
 
     import tracemalloc
 
-    from hijra_audio import audio, meter
+    from hijra_audio.audio import master, meter
     from hijra_audio.config import AudioConfig
 
     pcm = speech(args.minutes)
@@ -55,17 +55,17 @@ def main() -> None:
     source = meter.PcmFile()
     source.append(pcm)
     meter.measure(meter.ArraySource(pcm[:44100]), 44100)     # imports (soxr, lameenc) before timing
-    audio._lame([pcm[:44100]], 44100, 64, info=False)
+    master._lame([pcm[:44100]], 44100, 64, info=False)
 
-    raw, _ = timed(lambda: audio._lame([pcm], 44100, settings.bitrate_kbps, info=False), args.runs)
+    raw, _ = timed(lambda: master._lame([pcm], 44100, settings.bitrate_kbps, info=False), args.runs)
     tracemalloc.start()
-    full, (mp3, report) = timed(lambda: audio.master_and_encode(source, settings), args.runs)
+    full, (mp3, report) = timed(lambda: master.master_and_encode(source, settings), args.runs)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     parts = {
         "measure (loudness, true peak)": lambda: meter.measure(source, 44100),
-        "codec-loss estimate": lambda: audio._codec_loss(source, 44100, settings.bitrate_kbps),
-        "decode the MP3 and measure it": lambda: audio._measure_mp3(mp3, 44100, None),
+        "codec-loss estimate": lambda: master._codec_loss(source, 44100, settings.bitrate_kbps),
+        "decode the MP3 and measure it": lambda: master._measure_mp3(mp3, 44100, None),
     }
     print(f"audio: {pcm.size / 44100 / 60:.1f} min of espeak-ng speech, 44.1 kHz mono, "
           f"{settings.bitrate_kbps} kbps; medians of {args.runs} runs; seconds per hour of audio")

@@ -15,11 +15,12 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from hijra_audio.config import load_config
-from hijra_audio.feed import FeedItem, render_feed
-from hijra_audio.serve import make_server, serve_in_thread
-from hijra_audio.site import SiteEpisode, render_page
 from timing import timed  # benchmarks/timing.py: this script runs from its folder
+
+from hijra_audio.config import load_config
+from hijra_audio.publish.feed import FeedItem, render_feed
+from hijra_audio.publish.site import SiteEpisode, render_page
+from hijra_audio.serve import make_server, serve_in_thread
 
 
 def main() -> None:

@@ -6,8 +6,8 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from hijra_audio.cli import main
 from hijra_audio import pipeline
+from hijra_audio.cli import main
 from hijra_audio.pipeline import BuildRequest
 
 

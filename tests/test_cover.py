@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from hijra_audio import cover
 from hijra_audio.config import ShowConfig
 from hijra_audio.errors import ConfigError
+from hijra_audio.publish import cover
 
 
 def test_generated_cover_is_3000_square_rgb_jpeg_with_the_title_drawn():

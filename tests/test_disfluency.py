@@ -1,6 +1,12 @@
 import pytest
 
-from hijra_audio.text.disfluency import broken_letters, filled_pauses, repeated_word, repetitions, self_repairs
+from hijra_audio.text.disfluency import (
+    broken_letters,
+    filled_pauses,
+    repeated_word,
+    repetitions,
+    self_repairs,
+)
 from tests.textcases import run, tokens
 
 

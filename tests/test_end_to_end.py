@@ -6,11 +6,11 @@ import feedparser
 import podcastparser
 import pytest
 
-from hijra_audio import audio
-from hijra_audio.cache import ClipCache, clip_key
+from hijra_audio.audio import master
 from hijra_audio.config import load_config
 from hijra_audio.engines import create_engine
 from hijra_audio.pipeline import CACHE_DIR, BuildRequest, _pauses, build, plan
+from hijra_audio.rebuild.cache import ClipCache, clip_key
 from tests.measure import decode, mp3_duration
 
 
@@ -33,7 +33,7 @@ def test_every_mp3_is_44k_mono_and_as_long_as_its_clips_and_pauses(built):
         assert (rate, channels) == (44100, 1)
         clips = [cache.get(clip_key(identity, s.spoken)) for s in episode.segments]
         # each clip trimmed of its leading and trailing silence, then its pause in front
-        expected = sum(audio.trim(audio.resample(c, 44100), 44100, config.audio.trim_silence_db).size
+        expected = sum(master.trim(master.resample(c, 44100), 44100, config.audio.trim_silence_db).size
                        for c in clips) / 44100
         expected += sum(_pauses(config, episode)) / 1000
         assert mp3_duration(result.file) == pytest.approx(expected, abs=0.05)

@@ -2,8 +2,7 @@ import numpy as np
 import pytest
 
 from hijra_audio.config import EngineConfig
-from hijra_audio.engines import ENGINES, create_engine
-from hijra_audio.engines import arabic
+from hijra_audio.engines import ENGINES, arabic, create_engine
 from hijra_audio.errors import EngineUnavailable
 
 SENTENCE = "ثم اذن لاصحابه بالهجرة الى المدينة فهاجروا افرادا وجماعات"

@@ -12,7 +12,14 @@ from click.testing import CliRunner
 from hijra_audio.cli import main
 from hijra_audio.config import EngineConfig
 from hijra_audio.engines import create_engine
-from hijra_audio.engines.gtts import MAX_CHARS, URL_ENV, GttsEngine, RateLimiter, split_text, trim_silence
+from hijra_audio.engines.gtts import (
+    MAX_CHARS,
+    URL_ENV,
+    GttsEngine,
+    RateLimiter,
+    split_text,
+    trim_silence,
+)
 from hijra_audio.errors import EngineError, EngineUnavailable
 from tests.fake_gtts import PROXY_VARIABLES, SECONDS_PER_CHAR, FakeGtts
 from tests.measure import decode

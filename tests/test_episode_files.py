@@ -13,7 +13,7 @@ from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 from PIL import Image
 
-from hijra_audio import audio
+from hijra_audio.audio import master
 from hijra_audio.config import bundled_config_path, load_config
 from hijra_audio.errors import ConfigError
 from hijra_audio.pipeline import BuildRequest, _pauses, build, plan
@@ -52,7 +52,6 @@ def _vtt_starts(path: Path) -> list[float]:
 def built(tmp_path_factory):
     """One build shared by the tests that only read its files."""
     import functools
-
     from importlib import resources
 
     tmp_path = tmp_path_factory.mktemp("files")
@@ -73,10 +72,10 @@ def test_cues_start_where_the_segments_start_in_the_mp3(built):
     for episode, result in zip(plan(config, (narration,)), report.episodes):
         starts, at = [], 0.0
         for segment, pause in zip(episode.segments, _pauses(config, episode)):
-            clip = audio.resample(engine.synthesize(segment.spoken), 44100)
+            clip = master.resample(engine.synthesize(segment.spoken), 44100)
             at += pause / 1000
             starts.append(at)
-            at += audio.trim(clip, 44100, config.audio.trim_silence_db).size / 44100
+            at += master.trim(clip, 44100, config.audio.trim_silence_db).size / 44100
         cues = _vtt_starts(out / f"{episode.slug}.vtt")
         assert len(cues) == len(starts) == len(episode.segments)
         assert max(abs(a - b) for a, b in zip(cues, starts)) <= 0.050

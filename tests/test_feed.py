@@ -14,8 +14,14 @@ import pytest
 from lxml import etree
 
 from hijra_audio.config import load_config
-from hijra_audio.feed import DESCRIPTION_LIMIT, clip_bytes, notes_html, show_guid, xml_text
 from hijra_audio.pipeline import BuildRequest, build
+from hijra_audio.publish.feed import (
+    DESCRIPTION_LIMIT,
+    clip_bytes,
+    notes_html,
+    show_guid,
+    xml_text,
+)
 from tests.fakes import FakeEngine
 
 NS = {"itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",

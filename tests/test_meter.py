@@ -5,7 +5,8 @@ import tracemalloc
 import numpy as np
 import pytest
 
-from hijra_audio import audio, meter
+from hijra_audio.audio import master, meter
+from hijra_audio.audio.tags import EpisodeTags
 from hijra_audio.config import AudioConfig
 from hijra_audio.engines.base import Clip
 from tests.test_audio import _speechlike
@@ -69,15 +70,15 @@ def test_moving_filters_are_scipys(size):
 
     x = np.random.default_rng(size).random(size)
     width = 2 * 441 + 1
-    assert np.array_equal(audio._moving_min(x, width), minimum_filter1d(x, width, mode="nearest"))
-    assert np.allclose(audio._moving_mean(x, width), uniform_filter1d(x, width, mode="nearest"), atol=1e-12)
+    assert np.array_equal(master._moving_min(x, width), minimum_filter1d(x, width, mode="nearest"))
+    assert np.allclose(master._moving_mean(x, width), uniform_filter1d(x, width, mode="nearest"), atol=1e-12)
 
 
 def test_the_limiter_keeps_every_true_peak_under_its_level_and_leaves_the_rest():
     x = _speechlike(12, -3, seed=5, clicks=True)
     measured = meter.measure(meter.ArraySource(x), 44100)
     level = 10 ** (-9 / 20)
-    limiter = audio.Limiter.at(measured, level)
+    limiter = master.Limiter.at(measured, level)
     gain = np.concatenate([limiter.gain(lo, min(x.size, lo + 10_000)) if limiter.gain(lo, min(x.size, lo + 10_000))
                            is not None else np.ones(min(x.size, lo + 10_000) - lo) for lo in range(0, x.size, 10_000)])
     limited = meter.measure(meter.ArraySource(np.round(x * gain).astype("<i2")), 44100)
@@ -97,10 +98,10 @@ def _episode_peak_memory(minutes: float, tmp_path) -> int:
     """Peak of memory allocated while rendering an episode of `minutes` from 6 s clips."""
     clip = Clip(_speechlike(6, -12, seed=1)[::2].tobytes(), 22050)
     count = int(minutes * 60 / 6.3)
-    tags = audio.EpisodeTags("t", "a", "b", 1, 1)
+    tags = EpisodeTags("t", "a", "b", 1, 1)
     tracemalloc.start()
     try:
-        rendered = audio.render_episode((clip for _ in range(count)), [300] * count, AudioConfig(), tags,
+        rendered = master.render_episode((clip for _ in range(count)), [300] * count, AudioConfig(), tags,
                                         folder=tmp_path)
         peak = tracemalloc.get_traced_memory()[1]
     finally:

@@ -1,7 +1,12 @@
 import pytest
 
 from hijra_audio.text import clean
-from hijra_audio.text.normalize import collapse_whitespace, nfc, remove_invisible, remove_tatweel
+from hijra_audio.text.normalize import (
+    collapse_whitespace,
+    nfc,
+    remove_invisible,
+    remove_tatweel,
+)
 
 
 @pytest.mark.parametrize("rule, raw, expected", [
@@ -23,7 +28,12 @@ def test_clean_applies_every_rule():
 
 
 from hijra_audio.text.normalize import (  # noqa: E402
-    latin_punctuation, number_words, spell_honorifics, spell_numbers, spell_reference)
+    latin_punctuation,
+    number_words,
+    spell_honorifics,
+    spell_numbers,
+    spell_reference,
+)
 
 
 @pytest.mark.parametrize("rule, raw, expected", [

@@ -6,7 +6,6 @@ import feedparser
 import pytest
 
 from hijra_audio.config import bundled_config_path
-
 from hijra_audio.pipeline import BuildRequest, build
 from tests.fakes import fake_duration
 from tests.measure import mp3_duration

@@ -3,7 +3,13 @@ import hashlib
 import pytest
 
 from hijra_audio.text import clean_text
-from hijra_audio.text.quran import QuranIndex, fold, score, verses_in, written_references
+from hijra_audio.text.quran import (
+    QuranIndex,
+    fold,
+    score,
+    verses_in,
+    written_references,
+)
 
 
 @pytest.fixture(scope="module")

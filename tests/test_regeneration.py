@@ -14,9 +14,8 @@ import feedparser
 import pytest
 
 from hijra_audio.config import bundled_config_path
-
-from hijra_audio.cache import ClipCache, clip_key
 from hijra_audio.pipeline import CACHE_DIR, BuildRequest, build, decide
+from hijra_audio.rebuild.cache import ClipCache, clip_key
 from tests.fakes import FakeEngine
 from tests.measure import mp3_duration
 

@@ -9,9 +9,14 @@ import pytest
 from click.testing import CliRunner
 
 from hijra_audio.cli import main
-from hijra_audio.config import AudioConfig, EngineConfig, OwnerConfig, ShowConfig, load_config
+from hijra_audio.config import (
+    AudioConfig,
+    EngineConfig,
+    OwnerConfig,
+    ShowConfig,
+    load_config,
+)
 from hijra_audio.scaffold import TEMPLATE
-
 
 TABLES = {"owner", "audio", "engine"}
 

@@ -36,7 +36,12 @@ def test_without_any_boundary_cuts_at_a_word():
 
 
 from hijra_audio.text.sentences import (  # noqa: E402
-    clause_marks, colon_before_quotation, colon_before_speech, full_stop_at_line_end, split_tokens)
+    clause_marks,
+    colon_before_quotation,
+    colon_before_speech,
+    full_stop_at_line_end,
+    split_tokens,
+)
 from hijra_audio.text.tokens import Token  # noqa: E402
 from tests.textcases import run, tokens  # noqa: E402
 

@@ -16,7 +16,14 @@ import podcastparser
 import pytest
 
 from hijra_audio.pipeline import BuildRequest, build
-from hijra_audio.serve import content_type, lan_address, make_server, parse_range, public_url, serve_in_thread
+from hijra_audio.serve import (
+    content_type,
+    lan_address,
+    make_server,
+    parse_range,
+    public_url,
+    serve_in_thread,
+)
 from tests.fakes import FakeEngine
 
 SECRET = b"not for the podcast app"

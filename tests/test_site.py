@@ -16,8 +16,8 @@ from lxml import html as lxml_html
 from hijra_audio.config import load_config
 from hijra_audio.errors import ConfigError
 from hijra_audio.pipeline import BuildRequest, build, plan
+from hijra_audio.publish.site import SiteEpisode, duration_text, render_page
 from hijra_audio.serve import make_server, serve_in_thread
-from hijra_audio.site import SiteEpisode, duration_text, render_page
 from tests.fakes import FakeEngine
 
 BROWSER_TIMEOUT = 60

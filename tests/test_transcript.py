@@ -3,8 +3,9 @@ import re
 
 import pytest
 
-from hijra_audio import transcript
-from hijra_audio.audio import Chapter, Placed
+from hijra_audio.audio.master import Placed
+from hijra_audio.audio.tags import Chapter
+from hijra_audio.publish import transcript
 
 PLACEMENTS = (Placed(0.0, 1.25), Placed(1.7, 3.0005), Placed(3.0, 3.0), Placed(3600 + 61.5, 3600 + 62.0))
 TEXTS = ("## الهجرة", "قال تعالى ﴿إِلَّا تَنصُرُوهُ فَقَدْ نَصَرَهُ اللَّهُ﴾ & <b>", "", "آخر  \n سطر")

@@ -90,7 +90,8 @@ def build(files, output, config_path, base_url, engine, jobs, dry_run, force, on
     lecture. Lines starting with `## ` are headings: each opens a section. Only what changed since
     the last build into the same folder is redone.
     """
-    from hijra_audio.pipeline import BuildRequest, build as run_build, decide
+    from hijra_audio.pipeline import BuildRequest, decide
+    from hijra_audio.pipeline import build as run_build
 
     bars = _Bars(enabled=not quiet and sys.stderr.isatty())
     request = BuildRequest(inputs=tuple(files), output=output, config_path=config_path,

@@ -23,19 +23,33 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from hijra_audio import cover, sources, text, transcript
-from hijra_audio.audio import RENDER_VERSION, EpisodeTags
-from hijra_audio.cache import ClipCache, PlanCache, atomic_write, clip_key
+from hijra_audio import sources, text
+from hijra_audio.audio.master import RENDER_VERSION
+from hijra_audio.audio.tags import EpisodeTags
 from hijra_audio.config import ShowConfig, load_config
 from hijra_audio.engines import create_engine
 from hijra_audio.engines.base import Engine
 from hijra_audio.episodes import Episode, plan_episodes, sections_from_cleaned
 from hijra_audio.errors import HijraAudioError, InputError, LexiconWarning, OutputLocked
-from hijra_audio.feed import CHAPTERS_SUFFIX, FEED_NAME, TRANSCRIPT_SUFFIX, FeedItem, episode_guid, render_feed
-from hijra_audio.manifest import EpisodeEntry, Manifest
-from hijra_audio.site import SiteEpisode, write_site
+from hijra_audio.publish import cover, transcript
+from hijra_audio.publish.feed import (
+    CHAPTERS_SUFFIX,
+    FEED_NAME,
+    TRANSCRIPT_SUFFIX,
+    FeedItem,
+    episode_guid,
+    render_feed,
+)
+from hijra_audio.publish.site import SiteEpisode, write_site
+from hijra_audio.rebuild.cache import ClipCache, PlanCache, atomic_write, clip_key
+from hijra_audio.rebuild.manifest import EpisodeEntry, Manifest
+from hijra_audio.rebuild.workers import (
+    RenderJob,
+    RenderResult,
+    WorkerPool,
+    give_back_memory,
+)
 from hijra_audio.text import quran
-from hijra_audio.workers import RenderJob, RenderResult, WorkerPool, give_back_memory
 
 LOCK_NAME = ".lock"
 CACHE_DIR = ".cache/clips"

@@ -12,12 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from hijra_audio import audio
-from hijra_audio.cache import atomic_write
+from hijra_audio.audio import master
 from hijra_audio.config import ShowConfig
 from hijra_audio.engines import ENGINES, create_engine, engine_module
 from hijra_audio.engines.base import Engine
 from hijra_audio.errors import HijraAudioError
+from hijra_audio.rebuild.cache import atomic_write
 
 
 @dataclass(frozen=True)
@@ -58,8 +58,8 @@ def say(config: ShowConfig, sentence: str, output: Path,
     clips = [engine.synthesize(s.spoken) for s in segments]
     pauses = [0] + [config.audio.section_pause_ms if s.starts_section else config.audio.sentence_pause_ms
                     for s in segments[1:]]
-    joined = audio.join(clips, pauses, config.audio.sample_rate)
-    mp3 = audio.encode_mp3(joined.audio, config.audio.bitrate_kbps)
+    joined = master.join(clips, pauses, config.audio.sample_rate)
+    mp3 = master.encode_mp3(joined.audio, config.audio.bitrate_kbps)
     atomic_write(Path(output), mp3)
     return SayReport(Path(output), joined.duration, engine.identity(), tuple(spoken))
 

@@ -14,10 +14,9 @@ the exact duration and every placement is exact in the file.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
-
-import warnings
 
 import numpy as np
 

@@ -50,8 +50,21 @@ def tag_mp3(mp3: bytes | bytearray, tags: EpisodeTags, chapters: tuple[Chapter, 
     """The MP3 with an ID3v2.4 tag in front: title, album (the show), artist, track number, year,
     language, comment, the cover (JPEG bytes) and chapters (CHAP frames under one CTOC). A
     bytearray gets the tag in place (and is returned)."""
-    from mutagen.id3 import (APIC, CHAP, COMM, CTOC, ID3, TALB, TDRC, TIT2, TLAN, TPE1, TRCK,
-                             CTOCFlags, PictureType)
+    from mutagen.id3 import (
+        APIC,
+        CHAP,
+        COMM,
+        CTOC,
+        ID3,
+        TALB,
+        TDRC,
+        TIT2,
+        TLAN,
+        TPE1,
+        TRCK,
+        CTOCFlags,
+        PictureType,
+    )
 
     id3 = ID3()
     id3.add(TIT2(encoding=3, text=tags.title))

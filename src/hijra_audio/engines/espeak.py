@@ -117,8 +117,9 @@ class EspeakEngine:
     def check(self) -> None:
         native = _Native.get()
         if "+" in self.voice:
-            import espeakng_loader
             from pathlib import Path
+
+            import espeakng_loader
 
             variants = Path(espeakng_loader.get_data_path()) / "voices" / "!v"
             variant = self.voice.split("+", 1)[1]

@@ -109,9 +109,8 @@ def embedded(cover: bytes) -> bytes:
 
 def generate(title: str, size: int = SIZE):
     """A square cover with `title` in Arabic (Amiri, shaped, right to left) on a dark green field."""
-    from PIL import Image, ImageDraw
-
     import fontpkg_amiri
+    from PIL import Image, ImageDraw
 
     font_path = str(fontpkg_amiri.ROOT / "files" / "Amiri-Bold.ttf")
     scale = size / SIZE

@@ -14,9 +14,9 @@ from html import escape
 from pathlib import Path
 from urllib.parse import quote
 
-from hijra_audio.cache import atomic_write
 from hijra_audio.config import ShowConfig
-from hijra_audio.feed import FEED_NAME, feed_url, xml_text
+from hijra_audio.publish.feed import FEED_NAME, feed_url, xml_text
+from hijra_audio.rebuild.cache import atomic_write
 
 PAGE_NAME = "index.html"
 FONT_DIR = "fonts"

@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from hijra_audio.audio import Chapter, Placed
+from hijra_audio.audio.master import Placed
+from hijra_audio.audio.tags import Chapter
 
 VTT_SUFFIX = ".vtt"
 SRT_SUFFIX = ".srt"

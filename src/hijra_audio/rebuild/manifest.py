@@ -10,7 +10,7 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from hijra_audio.cache import atomic_write
+from hijra_audio.rebuild.cache import atomic_write
 
 MANIFEST_NAME = "manifest.json"
 MANIFEST_VERSION = 2

@@ -15,10 +15,12 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from hijra_audio import audio, transcript
-from hijra_audio.cache import ClipCache, atomic_write
+from hijra_audio.audio import master
+from hijra_audio.audio.tags import EpisodeTags
 from hijra_audio.config import AudioConfig
 from hijra_audio.engines.base import Engine
+from hijra_audio.publish import transcript
+from hijra_audio.rebuild.cache import ClipCache, atomic_write
 
 
 @dataclass(frozen=True)
@@ -28,7 +30,7 @@ class RenderJob:
     keys: tuple[str, ...]
     pauses_ms: tuple[int, ...]
     settings: AudioConfig
-    tags: audio.EpisodeTags
+    tags: EpisodeTags
     target: str          # the MP3's path
     texts: tuple[str, ...] = ()       # display text of each segment: transcripts and chapters
     headings: tuple[bool, ...] = ()   # which segments are section headings: chapters
@@ -41,7 +43,7 @@ class RenderResult:
     missing: tuple[str, ...] = ()      # clips that were absent or corrupt: speak them, then retry
     bytes: int = 0
     duration: float = 0.0
-    placements: tuple[audio.Placed, ...] = ()
+    placements: tuple[master.Placed, ...] = ()
 
 
 _factory: Callable[[], Engine] | None = None
@@ -77,7 +79,7 @@ def render(job: RenderJob) -> RenderResult:
                 missing.append(key)
             yield clip
 
-    rendered = audio.render_episode(clips(), list(job.pauses_ms), job.settings, job.tags,
+    rendered = master.render_episode(clips(), list(job.pauses_ms), job.settings, job.tags,
                                     job.texts, job.headings, job.cover, folder=target.parent)
     if rendered is None:
         return RenderResult(missing=tuple(dict.fromkeys(missing)))

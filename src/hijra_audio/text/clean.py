@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from hijra_audio.errors import InputError
 from hijra_audio.text import disfluency, normalize, sentences
 from hijra_audio.text.lexicon import Lexicon, apply_corrections, apply_pronunciations
-from hijra_audio.text.quran import verses_in
 from hijra_audio.text.normalize import RULES as NORMALIZE_RULES
+from hijra_audio.text.quran import verses_in
 from hijra_audio.text.tokens import Change, Token, join, split_punct
 
 RULES = NORMALIZE_RULES + [("repeated-word", disfluency.repeated_word)]
