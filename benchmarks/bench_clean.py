@@ -12,6 +12,9 @@ import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.quran_eval import score, written_references  # noqa: E402
+
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT = REPO.parent / "shared" / "data" / "sira" / "ibnhisham-full.txt"
 
@@ -22,7 +25,7 @@ def main() -> None:
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
     start = time.perf_counter()
-    from hijra_audio.text.quran import QuranIndex, score, written_references
+    from hijra_audio.text.quran import QuranIndex
 
     QuranIndex.load()
     index_seconds = time.perf_counter() - start

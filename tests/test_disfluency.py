@@ -3,7 +3,6 @@ import pytest
 from hijra_audio.text.disfluency import (
     broken_letters,
     filled_pauses,
-    repeated_word,
     repetitions,
     self_repairs,
 )
@@ -20,7 +19,8 @@ from tests.textcases import run, tokens
     ("## باب\nباب الهجرة", "## باب\nباب الهجرة"),   # never across a line (a heading stays whole)
 ])
 def test_repeated_word(raw, expected):
-    assert repeated_word(raw) == expected
+    # line by line: a repetition is never looked for across a line
+    assert "\n".join(run(repetitions, line) for line in raw.split("\n")) == expected
 
 
 @pytest.mark.parametrize("raw, expected", [

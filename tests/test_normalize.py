@@ -2,7 +2,6 @@ import pytest
 
 from hijra_audio.text import clean
 from hijra_audio.text.normalize import (
-    collapse_whitespace,
     nfc,
     remove_invisible,
     remove_tatweel,
@@ -15,9 +14,9 @@ from hijra_audio.text.normalize import (
     (remove_invisible, "مكة\u200f المدينة\u200b", "مكة المدينة"),
     (remove_invisible, "\u202bقريش\u202c", "قريش"),
     (remove_invisible, "\ufeffثم", "ثم"),
-    (collapse_whitespace, "ثم  اذن \t لاصحابه ", "ثم اذن لاصحابه"),
-    (collapse_whitespace, "## عنوان  \n\n\n\nنص", "## عنوان\n\nنص"),
-    (collapse_whitespace, "سطر\r\nسطر", "سطر\nسطر"),
+    (clean, "ثم  اذن \t لاصحابه ", "ثم اذن لاصحابه"),          # whitespace: one space between words
+    (clean, "## عنوان  \n\n\n\nنص", "## عنوان\n\nنص"),         # one blank line between paragraphs
+    (clean, "سطر\r\nسطر", "سطر\nسطر"),
 ])
 def test_rule(rule, raw, expected):
     assert rule(raw) == expected

@@ -6,13 +6,11 @@ file (and line, where there is one) and what to do about it.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from hijra_audio.errors import InputError
-
-_ARABIC_LETTER = re.compile("[\u0621-\u063f\u0641-\u064a\u0671-\u06d3]")  # tatweel is not a letter
+from hijra_audio.text.tokens import ARABIC_LETTER
 
 
 @dataclass(frozen=True)
@@ -52,7 +50,7 @@ def read_narration(path: Path) -> Narration:
                          f"Save the file as UTF-8, e.g. iconv -f WINDOWS-1256 -t UTF-8.") from None
     if not text.strip():
         raise InputError(f"{path}: the file is empty. Put the narration text in it.")
-    if not _ARABIC_LETTER.search(text):
+    if not ARABIC_LETTER.search(text):
         raise InputError(f"{path}: no Arabic letters found. hijra-audio reads Arabic narration; "
                          f"check that this is the right file.")
     return Narration(path, text)

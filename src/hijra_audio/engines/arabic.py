@@ -8,19 +8,20 @@ import os
 import re
 from functools import lru_cache
 
+from hijra_audio.text.tokens import ARABIC_LETTER, pause_class
+
 # Version of these rewriting rules: part of the engine identity, so a change re-synthesizes.
 RULES_VERSION = "2"
 DIACRITIZER_MODEL = "rawi-ensemble"
 
 _HARAKA = "\u064b-\u0650"                       # tanwin (3) and short vowels (3)
 _FINAL_MARKS = re.compile("[\u064b-\u0652]+$")
-_ARABIC_LETTER = re.compile("[\u0621-\u064a]")
 _DIACRITIC = re.compile("[\u064b-\u0652\u0670]")
 # A pause follows the last word of the text and every word before punctuation.
-_PAUSE_WORD = re.compile(r"(\S+?)(?=[\s]*[.!?؟؛;:،,…]|\s*$)")
+_PAUSE_WORD = re.compile(f"(\\S+?)(?=\\s*[{pause_class()}]|\\s*$)")
 # ـُوا at the end of a word: the alef is not said. The diacritizer sometimes puts a vowel on
 # the waw (ـُوَا); that goes too.
-_SILENT_ALEF = re.compile("(\u064f\u0648)[\u064b-\u0652]?\u0627[\u064b-\u0652]?(?=\\s|$|[.!?؟؛;:،,…])")
+_SILENT_ALEF = re.compile(f"(\u064f\u0648)[\u064b-\u0652]?\u0627[\u064b-\u0652]?(?=\\s|$|[{pause_class()}])")
 
 
 @lru_cache(maxsize=1)
@@ -42,7 +43,7 @@ def diacritize(text: str) -> str:
     """Add the vowel marks the transcript lacks (text2tashkeel, offline). Words that already
     carry marks (a Quran verse in its canonical form, a lexicon pronunciation) are kept as they
     are: only the runs of bare words between them go through the diacritizer."""
-    if not _ARABIC_LETTER.search(text):
+    if not ARABIC_LETTER.search(text):
         return text
     words = text.split(" ")
     if not any(has_diacritics(w) for w in words):
@@ -53,7 +54,7 @@ def diacritize(text: str) -> str:
         if word is None or has_diacritics(word):
             if run:
                 bare = " ".join(run)
-                out.append(_diacritizer().diacritize(bare) if _ARABIC_LETTER.search(bare) else bare)
+                out.append(_diacritizer().diacritize(bare) if ARABIC_LETTER.search(bare) else bare)
                 run = []
             if word is not None:
                 out.append(word)

@@ -39,6 +39,7 @@ import numpy as np
 from hijra_audio.config import EngineConfig
 from hijra_audio.engines.base import Clip
 from hijra_audio.errors import EngineError, EngineUnavailable
+from hijra_audio.text.tokens import CLAUSE_END, COMMA, SENTENCE_END, pause_class
 
 MAX_CHARS = 100            # gTTS sends a text of up to this many characters in one request
 SPLIT_RULES_VERSION = "1"  # part of the identity: a change in cutting or joining re-synthesizes
@@ -46,10 +47,8 @@ URL_ENV = "HIJRA_AUDIO_GTTS_URL"
 OFFLINE_ENGINE = "espeak"
 
 # How strong a boundary is after a piece ending so (lower: a better place to cut).
-_SENTENCE_END = ".!?؟…"
-_CLAUSE_END = "؛;:"
-_COMMA = "،,"
-_PUNCTUATION_CUT = re.compile(r"(?<=[.!?؟…؛;:،,])\s+")
+_SENTENCE_END, _CLAUSE_END, _COMMA = SENTENCE_END, CLAUSE_END, COMMA
+_PUNCTUATION_CUT = re.compile(f"(?<=[{pause_class()}])\\s+")
 # Pause kept between two pieces, by the punctuation ending the first (ms).
 PAUSE_AFTER_SENTENCE_MS = 250
 PAUSE_AFTER_CLAUSE_MS = 150

@@ -27,15 +27,21 @@ from dataclasses import dataclass, field
 from hijra_audio.errors import InputError
 from hijra_audio.text import disfluency, normalize, sentences
 from hijra_audio.text.lexicon import Lexicon, apply_corrections, apply_pronunciations
-from hijra_audio.text.normalize import RULES as NORMALIZE_RULES
-from hijra_audio.text.quran import verses_in
-from hijra_audio.text.tokens import Change, Token, join, split_punct
+from hijra_audio.text.tokens import (
+    ARABIC_LETTER,
+    PAUSE,
+    REFERENCE,
+    Change,
+    Token,
+    VerseRef,
+    join,
+    split_punct,
+)
 
-RULES = NORMALIZE_RULES + [("repeated-word", disfluency.repeated_word)]
 HEADING = re.compile(r"^##\s+")
-_MARKED = re.compile(r"﴿[^﴾]*﴾(?:\s*\[[0-9:\- ]+\])?\S*")
-_REFERENCE_IN_MARK = re.compile(r"\[(\d+):(\d+)(?:-(?:(\d+):)?(\d+))?\]")
-_ARABIC_LETTER = re.compile("[\u0621-\u063f\u0641-\u064a\u0671-\u06d3]")
+# A quotation already marked in the text, with its reference: `﴿...﴾ [8:30]`.
+_MARKED = re.compile(r"﴿[^﴾]*﴾(?:\s*\[" + REFERENCE.pattern + r"\])?\S*")
+_REFERENCE_IN_MARK = re.compile(r"\[(" + REFERENCE.pattern + r")\]")
 _LETTER = re.compile(r"[^\W\d_]")
 
 
@@ -153,7 +159,7 @@ def _check(cleaned: Cleaned, raw: str, source: str) -> None:
     if not any(line is not None for line in cleaned.lines):
         raise InputError(f"{where}nothing left to speak after cleaning. Check the file's text.")
     letters = _LETTER.findall(raw)
-    arabic = sum(1 for c in letters if _ARABIC_LETTER.match(c))
+    arabic = sum(1 for c in letters if ARABIC_LETTER.match(c))
     if letters and arabic < 0.5 * len(letters):
         raise InputError(f"{where}only {100 * arabic // len(letters)}% of the letters are Arabic: "
                          f"hijra-audio reads Arabic narration. Check that this is the right file.")
@@ -187,13 +193,13 @@ def _tokenize(text: str, line: int, index) -> list[Token]:
 def _marked(text: str, line: int, word: int, index) -> Token:
     """A quotation the text already marks: its speech form is the canonical verse it names."""
     inner = text[1:text.index("﴾")]
-    ref = _REFERENCE_IN_MARK.search(text)
+    found = _REFERENCE_IN_MARK.search(text)
+    ref = VerseRef.parse(found.group(1)) if found else None
     speech = inner
-    reference = ref.group(0)[1:-1] if ref else "?"
+    reference = found.group(1) if found else "?"
     if ref and index is not None:
-        sura, first = int(ref.group(1)), int(ref.group(2))
-        last = int(ref.group(4)) if ref.group(4) and not ref.group(3) else first
-        place = index.locate(inner.split(), sura, first, last)
+        last = ref.first if ref.crosses_suras else ref.last
+        place = index.locate(inner.split(), ref.sura, ref.first, last)
         if place:
             speech = index.speech(*place) + _after_mark(text)
     return Token(text, speech if speech != text else "", line, word, quran=reference)
@@ -228,9 +234,9 @@ def _quotations(tokens: list[Token], index, changes: list[Change]):
     words = [t.core if not t.quran else "" for t in tokens]
     anchors = {}
     for i, t in enumerate(tokens):
-        written = _written_reference(tokens, i)[0] if t.display[:1].isdigit() else ""
+        written = _written_reference(tokens, i)[0] if t.display[:1].isdigit() else None
         if written:
-            anchors[i] = verses_in(written)
+            anchors[i] = written.verses()
     matches = index.find(words, anchors=anchors)
     refs: list[tuple[str, str]] = []
     if not matches:
@@ -246,8 +252,8 @@ def _quotations(tokens: list[Token], index, changes: list[Change]):
         reference = index.reference(m.qstart, m.qend)
         trail = span[-1].trail
         if written:
-            refs.append((written, reference))
-            if _overlaps(written, index.verses_of(m.qstart, m.qend)):
+            refs.append((str(written), reference))
+            if written.verses() & set(index.verses_of(m.qstart, m.qend)):
                 trail = split_punct(tokens[m.end + used - 1].display)[2].lstrip("-")
                 span = tokens[m.start:m.end + used]
                 end = m.end + used
@@ -262,28 +268,19 @@ def _quotations(tokens: list[Token], index, changes: list[Change]):
     return out, found, refs
 
 
-def _written_reference(tokens: list[Token], start: int) -> tuple[str, int]:
-    """A reference like `8: 30` or `52: 30- 31` right after a quotation: (`8:30`, tokens used)."""
-    text = ""
+def _written_reference(tokens: list[Token], start: int) -> tuple[VerseRef | None, int]:
+    """A reference like `8: 30` or `52: 30- 31` right after a quotation, and the tokens it uses."""
     for used in range(1, _REFERENCE_TOKENS + 1):
         if start + used > len(tokens):
             break
         text = " ".join(t.display for t in tokens[start:start + used])
-        m = normalize.VERSE_REFERENCE.match(text.translate(normalize._DIGITS))
-        if m and m.end() >= len(text.rstrip(".،,؛;:…")):
-            nxt = tokens[start + used].display.translate(normalize._DIGITS) if start + used < len(tokens) else ""
-            if re.match(r"^-?\s?\d", nxt) and not m.group(3):
+        found = VerseRef.at_start(text.translate(normalize.DIGITS))
+        if found and found[1] >= len(text.rstrip(PAUSE)):
+            nxt = tokens[start + used].display.translate(normalize.DIGITS) if start + used < len(tokens) else ""
+            if re.match(r"^-?\s?\d", nxt) and not found[0].ranged:
                 continue          # `30-` `31`: the range goes on
-            ref = f"{m.group(1)}:{m.group(2)}" + (f"-{m.group(3)}" if m.group(3) else "")
-            return ref, used
-    return "", 0
-
-
-def _overlaps(written: str, verses: list[tuple[int, int]]) -> bool:
-    sura, _, ayas = written.partition(":")
-    first, _, last = ayas.partition("-")
-    wanted = set(range(int(first), int(last or first) + 1))
-    return any(s == int(sura) and a in wanted for s, a in verses)
+            return found[0], used
+    return None, 0
 
 
 def _speech_forms(tokens: list[Token], changes: list[Change]) -> list[Token]:
@@ -296,13 +293,12 @@ def _speech_forms(tokens: list[Token], changes: list[Change]) -> list[Token]:
             out.append(token)
             i += 1
             continue
-        written, used = _written_reference(tokens, i) if token.display[:1].isdigit() else ("", 0)
+        written, used = _written_reference(tokens, i) if token.display[:1].isdigit() else (None, 0)
         if written:
             span = tokens[i:i + used]
-            sura, _, ayas = written.partition(":")
-            first, _, last = ayas.partition("-")
             trail = split_punct(span[-1].display)[2].lstrip("-")
-            spoken = normalize.spell_reference(int(sura), int(first), int(last) if last else None) + trail
+            spoken = normalize.spell_reference(written.sura, written.first, written.last if written.ranged else None,
+                                               written.last_sura) + trail
             before = " ".join(t.spoken for t in span)
             changes.append(Change(token.line, token.word, before, spoken, "verse-reference", "speech"))
             out.append(Token(" ".join(t.display for t in span), spoken, token.line, token.word))
@@ -319,4 +315,4 @@ def _speech_forms(tokens: list[Token], changes: list[Change]) -> list[Token]:
     return out
 
 
-__all__ = ["Cleaned", "Line", "Lexicon", "Token", "Change", "clean", "clean_text", "RULES"]
+__all__ = ["Cleaned", "Line", "Lexicon", "Token", "Change", "clean", "clean_text"]

@@ -182,11 +182,3 @@ RULES = [
     ("self-repair", self_repairs),
 ]
 
-
-def repeated_word(text: str) -> str:
-    """String form of the repetition rule, one line at a time: `فلم فلم يتمكنوا` -> `فلم يتمكنوا`."""
-    lines = []
-    for line in text.split("\n"):
-        tokens = [Token(w) for w in line.split(" ") if w]
-        lines.append(" ".join(t.display for t in repetitions(tokens)[0]))
-    return "\n".join(lines)

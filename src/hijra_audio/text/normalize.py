@@ -1,17 +1,17 @@
-"""Unicode, letters and stray marks: each rule a small `str -> str` function."""
+"""Unicode, letters and stray marks, and the speech forms of honorifics, numbers and verse
+references: each rule a small `str -> str` function, named in `WORD_RULES` so `clean --diff` can say
+which one changed a word."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 
-TATWEEL = "\u0640"
+from hijra_audio.text.tokens import ARABIC_LETTER, TATWEEL
+
 # Zero-width and bidi controls that transcription and copy-paste leave behind:
 # ZWSP, ZWNJ, ZWJ, LRM, RLM, ALM, LRE..RLO, LRI..PDI, word joiner, BOM, soft hyphen.
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\u2060\ufeff\u00ad]")
-_SPACES = re.compile(r"[^\S\n]+")
-_SPACE_AROUND_NEWLINE = re.compile(r" *\n *")
-_BLANK_LINES = re.compile(r"\n{3,}")
 
 
 def nfc(text: str) -> str:
@@ -26,31 +26,15 @@ def remove_invisible(text: str) -> str:
     return _INVISIBLE.sub("", text)
 
 
-def collapse_whitespace(text: str) -> str:
-    """One space between words; line breaks kept (headings live on their own lines)."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _SPACES.sub(" ", text)
-    text = _SPACE_AROUND_NEWLINE.sub("\n", text)
-    return _BLANK_LINES.sub("\n\n", text).strip()
-
-
-RULES = [
-    ("nfc", nfc),
-    ("tatweel", remove_tatweel),
-    ("invisible", remove_invisible),
-    ("whitespace", collapse_whitespace),
-]
-
 # --- Word rules: applied to each word of the transcript, so `clean --diff` can say where. ---
 
 _LATIN_PUNCT = {",": "،", ";": "؛", "?": "؟"}
-_ARABIC = re.compile("[\u0621-\u064a\u0671-\u06d3]")
 
 
 def latin_punctuation(word: str) -> str:
     """`قال,` -> `قال،`: Latin comma, semicolon and question mark after an Arabic word become
     Arabic ones (after a Latin word or a number they stay)."""
-    if not _ARABIC.search(word):
+    if not ARABIC_LETTER.search(word):
         return word
     end = len(word)
     while end and word[end - 1] in _LATIN_PUNCT:
@@ -104,10 +88,8 @@ def spell_honorifics(text: str) -> str:
     return text
 
 
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _NUMBER = re.compile(r"\d+")
-# A verse reference as Ibn Hisham's edition writes it after a quotation: `8: 30`, `52: 30- 31`.
-VERSE_REFERENCE = re.compile(r"^(\d+):\s?(\d+)(?:\s?-\s?(\d+))?")
 
 
 def number_words(number: int) -> str:
@@ -119,12 +101,14 @@ def number_words(number: int) -> str:
 
 def spell_numbers(text: str) -> str:
     """Digits (Western or Arabic-Indic) to Arabic words, for the speech form."""
-    text = text.translate(_DIGITS)
+    text = text.translate(DIGITS)
     return _NUMBER.sub(lambda m: number_words(int(m.group())), text)
 
 
-def spell_reference(sura: int, first: int, last: int | None = None) -> str:
-    """`8: 30` -> `سورة ثمانية، الآية ثلاثون` (speech form of a verse reference)."""
+def spell_reference(sura: int, first: int, last: int | None = None, last_sura: int | None = None) -> str:
+    """`8: 30` -> `سورة ثمانية، الآية ثلاثون` (speech form of a verse reference); a range across
+    suras (`2:286-3:2`) names both."""
+    if last_sura is not None and last_sura != sura:
+        return f"{spell_reference(sura, first)} إلى {spell_reference(last_sura, last or 1)}"
     verses = f"الآيات {number_words(first)} إلى {number_words(last)}" if last else f"الآية {number_words(first)}"
     return f"سورة {number_words(sura)}، {verses}"
-

@@ -18,15 +18,17 @@ from array import array
 from dataclasses import dataclass
 from importlib import resources
 
+from hijra_audio.text.tokens import LETTERS
+
 MIN_WORDS = 5          # agreeing words a quotation needs
 ANCHORED_MIN_WORDS = 3  # ... or this many, when a verse reference is written right after it
-MAX_SEED_HITS = 300
-ERROR_EVERY = 4        # while matching, a slip or a missing or extra word is allowed once per 4 words agreed    # a three-word run found in more places than this seeds nothing (too common)
+MAX_SEED_HITS = 300    # a three-word run found in more places than this seeds nothing (too common)
+ERROR_EVERY = 4        # while matching, a slip or a missing or extra word is allowed once per 4 words agreed
 
 _MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 _FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي",
                        "ء": None, "ک": "ك", "ی": "ي"})
-_NON_LETTER = re.compile("[^\u0621-\u064a\u0671-\u06d3]")
+_NON_LETTER = re.compile(f"[^{LETTERS}]")
 # Pause and sajda marks stand alone between words in the Tanzil text.
 _PAUSE_MARK = re.compile("^[\u06d6-\u06ed]+$")
 
@@ -218,38 +220,3 @@ def _load() -> QuranIndex:
 def release() -> None:
     """Drop the loaded index (tens of MB); the next use loads it again."""
     _load.cache_clear()
-
-
-_REF = re.compile(r"^(\d+):(\d+)(?:-(?:(\d+):)?(\d+))?$")
-
-
-def verses_in(reference: str) -> set[tuple[int, int]]:
-    """`36:1-5` -> {(36, 1), ..., (36, 5)}; a range across suras (`2:286-3:2`) keeps its two ends."""
-    m = _REF.match(reference.replace(" ", ""))
-    if not m:
-        return set()
-    sura, first = int(m.group(1)), int(m.group(2))
-    if m.group(3):
-        return {(sura, first), (int(m.group(3)), int(m.group(4)))}
-    last = int(m.group(4)) if m.group(4) else first
-    return {(sura, a) for a in range(first, last + 1)}
-
-
-def score(found: list[str], labels: list[str]) -> dict[str, float]:
-    """Recall and precision of quotations `found` against written references `labels`
-    (both as `sura:aya[-aya]`): a label is recalled when a quotation found covers one of its
-    verses; a quotation found is right when it covers a verse some label names."""
-    labelled = set().union(*(verses_in(r) for r in labels)) if labels else set()
-    covered = set().union(*(verses_in(r) for r in found)) if found else set()
-    recalled = sum(1 for r in labels if verses_in(r) & covered)
-    right = sum(1 for r in found if verses_in(r) & labelled)
-    return {"labels": len(labels), "found": len(found), "recalled": recalled, "right": right,
-            "recall": recalled / len(labels) if labels else 1.0,
-            "precision": right / len(found) if found else 1.0,
-            "verse_recall": len(labelled & covered) / len(labelled) if labelled else 1.0}
-
-
-def written_references(text: str) -> list[str]:
-    """The verse references an edition writes after quotations: `8: 30`, `52: 30- 31`."""
-    return [f"{m.group(1)}:{m.group(2)}" + (f"-{m.group(3)}" if m.group(3) else "")
-            for m in re.finditer(r"(?<![\d:])(\d{1,3}):\s?(\d{1,3})(?:\s?-\s?(\d{1,3}))?(?!\d)", text)]

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 
+from hijra_audio.text.tokens import PAUSE, Change, Token, pause_class, split_punct
+
 # Punctuation that ends a sentence or clause; it stays with the piece before it.
-_BOUNDARY = re.compile(r"(?<=[.!?؟؛;:…،,])\s+|\n+")
+_BOUNDARY = re.compile(f"(?<=[{pause_class()}])\\s+|\n+")
 # Words that open a clause in narrative Arabic, strongest first. A cut goes before them.
 CLAUSE_MARKERS = (
     "ثم", "فلما", "ولما", "لما", "فعند", "لكن", "ولكن", "فقال", "وقال", "قال", "قالوا", "فقالوا",
@@ -76,13 +78,12 @@ def _merge_short(pieces: list[str], max_chars: int) -> list[str]:
 
 # --- Punctuation for the display form, and cutting cleaned tokens into segments -------------------
 
-from hijra_audio.text.tokens import Change, Token, split_punct  # noqa: E402
 
 # Markers that open a new sentence: a full stop before them when the sentence is long enough.
 STRONG_MARKERS = frozenset({"ثم", "فلما", "ولما", "فعند", "فبينما", "وبينما", "فلم"})
 MIN_CLAUSE_WORDS = 5       # a comma before a marker only after this many words
 MIN_SENTENCE_WORDS = 10    # a full stop before a strong marker only after this many words
-_PIECE_END = ".،؛;؟?!…,"       # a segment may end after these (not after a colon: what was said follows)
+_PIECE_END = PAUSE.replace(":", "")   # a segment may end after these (not after a colon: what was said follows)
 MIN_PARAGRAPH_WORDS = 8    # a line of at least this many words ends with a full stop
 # After قال and its kin (and an optional له/لهم...), these words open what was said: a colon.
 _SAYING = frozenset({"قال", "فقال", "وقال", "قالوا", "فقالوا", "وقالوا", "قالت", "فقالت", "وقالت", "يقول", "فيقول"})

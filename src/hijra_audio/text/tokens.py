@@ -1,4 +1,5 @@
-"""The pieces cleaning works on: a token is one word (or one whole Quran quotation) in two forms,
+"""The pieces cleaning works on, and the one home of the letters, punctuation and verse references
+every step compares with. A token is one word (or one whole Quran quotation) in two forms,
 the display form a listener reads and the speech form the engine is given, with the place in the
 raw file it came from; a change records what a named rule did there, for `clean --diff`.
 """
@@ -8,12 +9,84 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+# --- Letters --------------------------------------------------------------------------------------
+# Arabic letters: hamza to ghain, feh to yeh, and the extended letters (alef wasla to yeh barree).
+# Tatweel (U+0640) lies between ghain and feh but is not a letter: it only stretches a word.
+LETTERS = "\u0621-\u063f\u0641-\u064a\u0671-\u06d3"
+ARABIC_LETTER = re.compile(f"[{LETTERS}]")
+TATWEEL = "\u0640"
+_DIACRITICS = re.compile("[\u064b-\u065f\u0670\u0640]")
+
+# --- Punctuation ----------------------------------------------------------------------------------
+# After these a reader pauses: a sentence ends, a clause ends, or a comma.
+SENTENCE_END = ".!?؟…"
+CLAUSE_END = "؛;:"
+COMMA = "،,"
+PAUSE = SENTENCE_END + CLAUSE_END + COMMA
 # Punctuation that may open or close a word; it is kept apart from the word when rules compare words.
 LEADING = "([{«\"'“‘"
-TRAILING = ".,،؛;:؟?!…)]}»\"'”’-–—"
-# Punctuation after which a reader pauses: a sentence or clause ends there.
-BOUNDARY = ".،؛;:؟?!…,"
-_DIACRITICS = re.compile("[\u064b-\u065f\u0670\u0640]")
+TRAILING = PAUSE + ")]}»\"'”’-–—"
+BOUNDARY = PAUSE     # a token ending with one of these ends a clause
+
+
+def pause_class() -> str:
+    """PAUSE as the inside of a regular-expression character class."""
+    return re.escape(PAUSE)
+
+
+# --- Verse references -----------------------------------------------------------------------------
+# `8:30`, `8: 30` (as Ibn Hisham's edition writes them), `52: 30- 31`, and a range across suras
+# `2:286-3:2`. Suras and verses have at most three digits.
+REFERENCE = re.compile(r"(\d{1,3}):\s?(\d{1,3})(?:\s?-\s?(?:(\d{1,3}):\s?)?(\d{1,3}))?")
+
+
+@dataclass(frozen=True)
+class VerseRef:
+    """A verse or a range of verses: sura:first, sura:first-last, or sura:first-last_sura:last."""
+
+    sura: int
+    first: int
+    last: int
+    last_sura: int
+
+    @classmethod
+    def from_match(cls, m: re.Match) -> "VerseRef":
+        sura, first = int(m.group(1)), int(m.group(2))
+        last = int(m.group(4)) if m.group(4) else first
+        return cls(sura, first, last, int(m.group(3)) if m.group(3) else sura)
+
+    @classmethod
+    def parse(cls, text: str) -> "VerseRef | None":
+        """The reference `text` is, as a whole (`36:1-5`); None when it is not one."""
+        m = REFERENCE.fullmatch(text.strip())
+        return cls.from_match(m) if m else None
+
+    @classmethod
+    def at_start(cls, text: str) -> "tuple[VerseRef, int] | None":
+        """The reference `text` starts with, and where it ends in `text`."""
+        m = REFERENCE.match(text)
+        return (cls.from_match(m), m.end()) if m else None
+
+    @property
+    def ranged(self) -> bool:
+        return (self.last_sura, self.last) != (self.sura, self.first)
+
+    @property
+    def crosses_suras(self) -> bool:
+        return self.last_sura != self.sura
+
+    def verses(self) -> set[tuple[int, int]]:
+        """(sura, verse) of each verse; a range across suras keeps only its two ends."""
+        if self.crosses_suras:
+            return {(self.sura, self.first), (self.last_sura, self.last)}
+        return {(self.sura, a) for a in range(self.first, self.last + 1)}
+
+    def __str__(self) -> str:
+        if not self.ranged:
+            return f"{self.sura}:{self.first}"
+        if self.crosses_suras:
+            return f"{self.sura}:{self.first}-{self.last_sura}:{self.last}"
+        return f"{self.sura}:{self.first}-{self.last}"
 
 
 @dataclass(frozen=True)
