@@ -29,10 +29,10 @@ def raw_stages() -> tuple[float, float]:
     from hijra_audio.config import load_config
     from hijra_audio.engines import arabic
     from hijra_audio.engines.espeak import _Native
-    from hijra_audio.pipeline import plan
+    from hijra_audio.plan import plan_files
 
     config = load_config()
-    segments = [s.spoken for e in plan(config) for s in e.segments]
+    segments = [s.spoken for e in plan_files(config).episodes for s in e.segments]
     start = time.perf_counter()
     native = _Native.get()
     pcm = []

@@ -32,9 +32,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 def lecture_segments(limit: int | None) -> list[str]:
     from hijra_audio.config import load_config
-    from hijra_audio.pipeline import plan
+    from hijra_audio.plan import plan_files
 
-    segments = [s.spoken for e in plan(load_config()) for s in e.segments]
+    segments = [s.spoken for e in plan_files(load_config()).episodes for s in e.segments]
     return segments[:limit] if limit else segments
 
 

@@ -23,17 +23,18 @@ from timing import timed  # benchmarks/timing.py: this script runs from its fold
 
 
 def speech(minutes: float) -> np.ndarray:
-    from hijra_audio.audio import master
+    from hijra_audio.audio import meter, render
     from hijra_audio.config import load_config
     from hijra_audio.engines import create_engine
-    from hijra_audio.pipeline import plan
+    from hijra_audio.plan import plan_files
 
     config = load_config()
     engine = create_engine(config.engine)
-    segments = [s.spoken for e in plan(config) for s in e.segments]
+    segments = [s.spoken for e in plan_files(config).episodes for s in e.segments]
     clips = [engine.synthesize(text) for text in segments]
-    joined = master.join(clips, [450] * len(clips), 44100, config.audio.trim_silence_db)
-    pcm = np.frombuffer(joined.audio.raw_data, dtype="<i2")
+    with meter.PcmFile() as joined:
+        render.join(joined, clips, [450] * len(clips), 44100, config.audio.trim_silence_db)
+        pcm = joined.read(0, joined.size).copy()
     repeat = int(np.ceil(minutes * 60 * 44100 / pcm.size))
     return np.tile(pcm, repeat)[:int(minutes * 60 * 44100)]
 

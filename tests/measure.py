@@ -20,3 +20,26 @@ def mp3_duration(path: Path) -> float:
     LAME's encoder delay and padding, so nothing is discounted here."""
     samples, rate, channels = decode(path)
     return samples.size / channels / rate
+
+
+class Joined:
+    """Clips joined by the render path's `join` (into a temporary file), read back."""
+
+    def __init__(self, clips, pauses_ms, rate: int, trim_db: float = 0.0):
+        from hijra_audio.audio import meter, render
+
+        with meter.PcmFile() as pcm:
+            self.placements = render.join(pcm, clips, list(pauses_ms), rate, trim_db)
+            self.samples = pcm.read(0, pcm.size).copy()
+        self.rate = rate
+
+    @property
+    def duration(self) -> float:
+        return self.samples.size / self.rate
+
+
+def encode(samples: np.ndarray, bitrate_kbps: int = 64, rate: int = 44100) -> bytes:
+    """int16 samples as the MP3 the build writes (LAME through lameenc, an Info frame in front)."""
+    from hijra_audio.audio import master
+
+    return bytes(master._lame([samples], rate, bitrate_kbps, info=True, samples=samples.size))

@@ -4,10 +4,10 @@ import miniaudio
 import numpy as np
 import pytest
 
-from hijra_audio.audio import master, mp3info
-from hijra_audio.audio.master import AudioSegment
+from hijra_audio.audio import master, mp3info, render
 from hijra_audio.audio.tags import Chapter, EpisodeTags, chapters_for, tag_mp3
 from hijra_audio.engines.base import Clip
+from tests.measure import Joined, encode
 
 
 def _tone(seconds, rate):
@@ -16,12 +16,13 @@ def _tone(seconds, rate):
 
 
 def test_join_places_clips_after_their_pauses():
-    joined = master.join([_tone(1.0, 22050), _tone(0.5, 24000)], [0, 400], 44100)
-    assert joined.audio.frame_rate == 44100 and joined.audio.channels == 1
+    joined = Joined([_tone(1.0, 22050), _tone(0.5, 24000)], [0, 400], 44100)
+    segment = render.segment(joined.samples, 44100)     # what join appends: pydub AudioSegments
+    assert segment.frame_rate == 44100 and segment.channels == 1 and segment.sample_width == 2
     assert joined.placements[0].start == 0 and joined.placements[0].end == pytest.approx(1.0, abs=1e-3)
     assert joined.placements[1].start == pytest.approx(1.4, abs=1e-3)
     assert joined.duration == pytest.approx(1.9, abs=1e-3)
-    pcm = np.frombuffer(joined.audio.raw_data, dtype="<i2")
+    pcm = joined.samples
     gap = pcm[int(1.05 * 44100):int(1.35 * 44100)]
     assert not gap.any()
     assert np.abs(pcm[:44100]).mean() > 1000
@@ -30,14 +31,14 @@ def test_join_places_clips_after_their_pauses():
 def test_join_is_linear_not_quadratic():
     # thousands of clips join in one pass; `+` in a loop would copy the whole episode each time
     clips = [_tone(0.05, 44100)] * 3000
-    joined = master.join(clips, [10] * 3000, 44100)
+    joined = Joined(clips, [10] * 3000, 44100)
     assert joined.duration == pytest.approx(3000 * 0.06, abs=0.05)
 
 
 def test_encode_and_tag_decode_back():
-    joined = master.join([_tone(2.0, 22050)], [0], 44100)
+    joined = Joined([_tone(2.0, 22050)], [0], 44100)
     tags = EpisodeTags(title="عنوان", album="الهجرة", artist="م", track=2, total=3)
-    mp3 = tag_mp3(master.encode_mp3(joined.audio, 64), tags)
+    mp3 = tag_mp3(encode(joined.samples, 64), tags)
     decoded = miniaudio.decode(mp3, nchannels=1, output_format=miniaudio.SampleFormat.SIGNED16)
     assert decoded.sample_rate == 44100 and decoded.nchannels == 1
     assert decoded.num_frames / 44100 == pytest.approx(2.0, abs=0.05)
@@ -142,7 +143,7 @@ def test_the_info_frame_gives_players_the_exact_length(tmp_path, samples, bitrat
     if samples >= 2000:                # clicks 500 samples from each end
         pcm[500] = 20000
         pcm[-501] = -20000
-    mp3 = master.encode_mp3(AudioSegment(data=pcm.tobytes(), sample_width=2, frame_rate=44100, channels=1), bitrate)
+    mp3 = encode(pcm, bitrate)
     path = tmp_path / "x.mp3"
     path.write_bytes(mp3)
     decoded = np.frombuffer(miniaudio.mp3_read_file_s16(str(path)).samples, dtype="<i2")
@@ -157,7 +158,7 @@ def test_the_info_frame_gives_players_the_exact_length(tmp_path, samples, bitrat
 
 def test_the_lame_tag_checksum_is_right():
     pcm = _speechlike(2, -20, 5)
-    mp3 = master.encode_mp3(AudioSegment(data=pcm.tobytes(), sample_width=2, frame_rate=44100, channels=1), 64)
+    mp3 = encode(pcm, 64)
     side_info = 17
     start = 4 + side_info
     assert mp3[start:start + 4] == b"Info" and mp3[start + 120:start + 129] == b"LAME3.100"
@@ -175,7 +176,7 @@ def test_crc16(data, expected):
 
 
 @pytest.mark.parametrize("lead,sound,tail,threshold,kept", [
-    (0.5, 1.0, 0.5, -50.0, 1.0 + 2 * master.TRIM_MARGIN_S),
+    (0.5, 1.0, 0.5, -50.0, 1.0 + 2 * render.TRIM_MARGIN_S),
     (0.0, 1.0, 0.0, -50.0, 1.0),
     (0.5, 1.0, 0.5, 0.0, 2.0),          # 0: trimming off
     (0.3, 0.0, 0.0, -50.0, 0.0),        # silence only: nothing left
@@ -184,15 +185,15 @@ def test_trim_cuts_leading_and_trailing_silence(lead, sound, tail, threshold, ke
     tone = np.frombuffer(_tone(sound, 44100).samples, dtype="<i2") if sound else np.zeros(0, dtype="<i2")
     hiss = (np.random.default_rng(0).standard_normal(int(lead * 44100)) * 20).astype("<i2")  # -64 dBFS
     samples = np.concatenate([hiss, tone, np.zeros(int(tail * 44100), dtype="<i2")])
-    assert master.trim(samples, 44100, threshold).size / 44100 == pytest.approx(kept, abs=2 / 44100 + 1e-3)
+    assert render.trim(samples, 44100, threshold).size / 44100 == pytest.approx(kept, abs=2 / 44100 + 1e-3)
 
 
 def test_join_trims_each_clip_before_its_pause():
     quiet = np.zeros(22050, dtype="<i2")
     tone = np.frombuffer(_tone(1.0, 44100).samples, dtype="<i2")
     clip = Clip(np.concatenate([quiet, tone, quiet]).tobytes(), 44100)
-    joined = master.join([clip, clip], [0, 400], 44100, trim_db=-50.0)
-    margin = master.TRIM_MARGIN_S
+    joined = Joined([clip, clip], [0, 400], 44100, trim_db=-50.0)
+    margin = render.TRIM_MARGIN_S
     assert joined.placements[0].start == 0
     assert joined.placements[0].end == pytest.approx(1.0 + 2 * margin, abs=1e-3)
     assert joined.placements[1].start == pytest.approx(1.0 + 2 * margin + 0.4, abs=1e-3)
@@ -204,7 +205,7 @@ def test_join_trims_each_clip_before_its_pause():
     ((False, False), (0.0, 3.0), [(0.0, 9.0, "Episode")]),
 ])
 def test_chapters_one_per_heading(headings, starts, expected):
-    placements = tuple(master.Placed(s, s + 1) for s in starts)
+    placements = tuple(render.Placed(s, s + 1) for s in starts)
     texts = tuple("abcd"[:len(starts)])
     chapters = chapters_for(placements, texts, headings, 9.0, "Episode")
     assert [(c.start, c.end, c.title) for c in chapters] == expected
@@ -220,8 +221,8 @@ def test_tags_read_back_with_mutagen():
     tags = EpisodeTags(title="الحلقة 1", album="الهجرة", artist="م", track=1, total=3, year="2026",
                              language="ara", comment="وصف", cover_id="x")
     chapters = (Chapter(0.0, 1.2, "أ"), Chapter(1.2, 2.0, "ب"))
-    joined = master.join([_tone(2.0, 22050)], [0], 44100)
-    mp3 = tag_mp3(master.encode_mp3(joined.audio, 64), tags, chapters, jpeg)
+    joined = Joined([_tone(2.0, 22050)], [0], 44100)
+    mp3 = tag_mp3(encode(joined.samples, 64), tags, chapters, jpeg)
     assert mp3[:3] == b"ID3" and mp3[3] == 4
     id3 = ID3(io.BytesIO(mp3))
     assert id3.version == (2, 4, 0)

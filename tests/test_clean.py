@@ -95,9 +95,9 @@ def test_ibn_hisham_diff_is_explained_and_headings_kept(shared):
 
 
 def test_segments_get_both_forms_and_never_cut_a_quotation():
-    from hijra_audio.pipeline import plan
+    from hijra_audio.plan import plan_files
 
-    segments = [s for e in plan(load_config()) for s in e.segments]
+    segments = [s for e in plan_files(load_config()).episodes for s in e.segments]
     quoted = [s for s in segments if "﴿" in s.text]
     assert len(quoted) == 3
     for segment in segments:

@@ -6,11 +6,14 @@ import feedparser
 import podcastparser
 import pytest
 
-from hijra_audio.audio import master
+from hijra_audio.audio import render
 from hijra_audio.config import load_config
 from hijra_audio.engines import create_engine
-from hijra_audio.pipeline import CACHE_DIR, BuildRequest, _pauses, build, plan
+from hijra_audio.engines.base import resample
+from hijra_audio.pipeline import CACHE_DIR, BuildRequest, build
+from hijra_audio.plan import plan_files
 from hijra_audio.rebuild.cache import ClipCache, clip_key
+from hijra_audio.rebuild.decide import pauses_for as _pauses
 from tests.measure import decode, mp3_duration
 
 
@@ -24,7 +27,7 @@ def built(tmp_path_factory):
 def test_every_mp3_is_44k_mono_and_as_long_as_its_clips_and_pauses(built):
     out, report = built
     config = load_config()
-    episodes = plan(config)
+    episodes = plan_files(config).episodes
     identity = create_engine(config.engine).identity()
     cache = ClipCache(out / CACHE_DIR)
     assert len(report.episodes) == len(episodes) and 2 <= len(episodes) <= 4
@@ -33,7 +36,7 @@ def test_every_mp3_is_44k_mono_and_as_long_as_its_clips_and_pauses(built):
         assert (rate, channels) == (44100, 1)
         clips = [cache.get(clip_key(identity, s.spoken)) for s in episode.segments]
         # each clip trimmed of its leading and trailing silence, then its pause in front
-        expected = sum(master.trim(master.resample(c, 44100), 44100, config.audio.trim_silence_db).size
+        expected = sum(render.trim(resample(c.array(), c.sample_rate, 44100), 44100, config.audio.trim_silence_db).size
                        for c in clips) / 44100
         expected += sum(_pauses(config, episode)) / 1000
         assert mp3_duration(result.file) == pytest.approx(expected, abs=0.05)
@@ -72,7 +75,7 @@ def test_feed_parses_in_real_podcast_parsers(built):
 
 def test_the_report_counts_what_was_spoken(built):
     _out, report = built
-    assert report.clips_synthesized == sum(len(e.segments) for e in plan(load_config()))
+    assert report.clips_synthesized == sum(len(e.segments) for e in plan_files(load_config()).episodes)
     assert report.duration > 60
 
 

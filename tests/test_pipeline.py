@@ -26,9 +26,9 @@ def test_episode_duration_is_the_sum_of_clips_and_pauses(tmp_path, fake_engine):
     from hijra_audio.config import load_config
 
     config = load_config()
-    from hijra_audio.pipeline import plan
+    from hijra_audio.plan import plan_files
 
-    episodes = plan(config)
+    episodes = plan_files(config).episodes
     for episode, result in zip(episodes, report.episodes):
         expected = sum(fake_duration(s.spoken) for s in episode.segments)
         expected += config.audio.sentence_pause_ms / 1000 * (len(episode.segments) - 1)
@@ -73,9 +73,9 @@ def test_a_folder_of_files_is_one_show_each_file_a_section(tmp_path, fake_engine
     (folder / "01-first.txt").write_text("خرج النبي من مكة ليلا مع صاحبه", encoding="utf-8")
     (folder / "notes.md").write_text("ignored", encoding="utf-8")
     from hijra_audio.config import load_config
-    from hijra_audio.pipeline import plan
+    from hijra_audio.plan import plan_files
 
-    episodes = plan(load_config(), (folder,))
+    episodes = plan_files(load_config(), (folder,)).episodes
     segments = [s for e in episodes for s in e.segments]
     assert segments[0].text.startswith("خرج النبي")
     assert [s.section for s in segments] == [0, 1, 1]
@@ -95,13 +95,13 @@ def test_removed_episodes_leave_the_folder_and_feed(tmp_path, fake_engine, lectu
 
 
 def test_narration_without_a_config_gets_defaults_titled_after_the_file(tmp_path, fake_engine):
-    from hijra_audio.pipeline import load_show
+    from hijra_audio.plan import load_show
 
     narration = tmp_path / "سيرة-قصيرة.txt"
     narration.write_text("خرج النبي من مكة", encoding="utf-8")
-    config = load_show(BuildRequest(inputs=(narration,)))
+    config = load_show(inputs=(narration,))
     assert config.title == "سيرة-قصيرة" and config.episode_minutes == 10.0
-    assert load_show(BuildRequest()).title == load_show(BuildRequest(config_path=BUNDLED)).title
+    assert load_show().title == load_show(BUNDLED).title
 
 
 def test_repeated_headings_rebuild_nothing_the_second_time(tmp_path, fake_engine, lecture):
@@ -124,29 +124,23 @@ def test_repeated_headings_rebuild_nothing_the_second_time(tmp_path, fake_engine
 def test_a_large_narration_is_planned_apart_with_the_same_plan_warnings_and_errors(tmp_path, monkeypatch):
     """Past PLAN_APART_BYTES the plan is made in a process of its own (its memory is given back
     when it ends): the plan, the lexicon's warnings and the errors are the same as in place."""
-    import warnings
-
-    from hijra_audio import pipeline
+    from hijra_audio import plan as planning
     from hijra_audio.config import load_config
-    from hijra_audio.errors import InputError, LexiconWarning
+    from hijra_audio.errors import InputError
 
     config = load_config()
-    in_place = pipeline.plan(config)
-    monkeypatch.setattr(pipeline, "PLAN_APART_BYTES", 0)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", LexiconWarning)
-        apart, _store = pipeline._plan_cached(config, (), tmp_path / "out")
+    in_place = planning.plan_files(config)
+    monkeypatch.setattr(planning, "PLAN_APART_BYTES", 0)
+    apart, _store = planning.plan_cached(config, (), tmp_path / "out")
     assert apart == in_place
     lexicon = tmp_path / "extra.lexicon"
     lexicon.write_text("كلمة_لا_ترد = كلمة\n", encoding="utf-8")
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", LexiconWarning)
-        pipeline._plan_cached(_with_lexicon(config, lexicon), (), tmp_path / "out2")
-    assert any(issubclass(w.category, LexiconWarning) and "never matched" in str(w.message) for w in caught)
+    warned, _store = planning.plan_cached(_with_lexicon(config, lexicon), (), tmp_path / "out2")
+    assert any("never matched" in warning for warning in warned.warnings)
     broken = tmp_path / "broken.txt"
     broken.write_bytes("قال\n".encode() + b"\xff\xfe\n")
     with pytest.raises(InputError, match="broken.txt"):
-        pipeline._plan_cached(config, (broken,), tmp_path / "out3")
+        planning.plan_cached(config, (broken,), tmp_path / "out3")
 
 
 def _with_lexicon(config, path):

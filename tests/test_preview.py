@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from hijra_audio.cli import main
 from hijra_audio.config import load_config
 from hijra_audio.engines.gtts import URL_ENV
-from hijra_audio.pipeline import plan_sentence
+from hijra_audio.preview import plan_sentence
 from tests.fake_gtts import PROXY_VARIABLES, FakeGtts
 from tests.measure import decode, mp3_duration
 
@@ -51,7 +51,7 @@ def test_say_show_text_prints_the_cleaned_and_the_engine_text(tmp_path, offline)
     cleaned = [line.split(":", 1)[1].strip() for line in lines if " cleaned:" in line]
     engine = [line.split(":", 1)[1].strip() for line in lines if " engine:" in line]
     # the same cleaning and cutting as build: the repeated ثم is gone
-    segments = [s.spoken for e in plan_sentence(load_config(), SENTENCE) for s in e.segments]
+    segments = [s.spoken for e in plan_sentence(load_config(), SENTENCE).episodes for s in e.segments]
     assert cleaned == segments and cleaned[0].startswith("ثم اذن")
     # espeak's own rewriting: diacritized, and pausal at the comma (المدينة -> الْمَدِينَهْ)
     from hijra_audio.engines import arabic

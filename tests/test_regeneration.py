@@ -14,7 +14,7 @@ import feedparser
 import pytest
 
 from hijra_audio.config import bundled_config_path
-from hijra_audio.pipeline import CACHE_DIR, BuildRequest, build, decide
+from hijra_audio.pipeline import CACHE_DIR, BuildRequest, build, prepare
 from hijra_audio.rebuild.cache import ClipCache, clip_key
 from tests.fakes import FakeEngine
 from tests.measure import mp3_duration
@@ -114,20 +114,20 @@ def test_dry_run_force_and_only(tmp_path, fake_engine, lecture):
     narration = tmp_path / "lecture.txt"
     narration.write_text(lecture.read_text(encoding="utf-8"), encoding="utf-8")
     request = BuildRequest(inputs=(narration,), config_path=BUNDLED, output=out, jobs=1, engine_factory=fake_engine)
-    _config, decisions, _ = decide(request)
+    decisions = prepare(request).decisions
     assert {(d.action, d.reason) for d in decisions} == {("build", "new")}
     assert not out.exists(), "a dry run wrote something"
     build(request)
     narration.write_text(lecture.read_text(encoding="utf-8").replace("هيأ الرواحل", "جهز الرواحل"),
                          encoding="utf-8")
-    _config, decisions, _ = decide(request)
+    decisions = prepare(request).decisions
     assert [d.reason for d in decisions] == ["text changed", "unchanged", "unchanged"]
     assert [d.action for d in decisions] == ["build", "keep", "keep"]
     (out / decisions[-1].file).unlink()
-    _config, decisions, _ = decide(request)
+    decisions = prepare(request).decisions
     assert decisions[-1].reason == "file missing"
     forced = BuildRequest(inputs=(narration,), config_path=BUNDLED, output=out, jobs=1, engine_factory=fake_engine, force=True)
-    _config, decisions, _ = decide(forced)
+    decisions = prepare(forced).decisions
     assert all(d.action == "build" for d in decisions)
     assert not (out / decisions[-1].file).exists(), "a dry run wrote something"
     # --only builds one episode: the others stay as they were; one without its file stays out of the feed
@@ -136,10 +136,10 @@ def test_dry_run_force_and_only(tmp_path, fake_engine, lecture):
     assert [e.action for e in report.episodes] == ["built", "kept"]
     titles = [e.title for e in feedparser.parse(str(out / "feed.xml")).entries]
     assert titles == [e.title for e in report.episodes]
-    assert [d.reason for d in decide(request)[1]] == ["unchanged", "unchanged", "file missing"]
+    assert [d.reason for d in prepare(request).decisions] == ["unchanged", "unchanged", "file missing"]
     engine_changed = BuildRequest(inputs=(narration,), config_path=BUNDLED, output=out, jobs=1,
                                   engine_factory=lambda: FakeEngine(str(tmp_path / "x.log"), name="other"))
-    _config, decisions, _ = decide(engine_changed)
+    decisions = prepare(engine_changed).decisions
     assert decisions[1].reason == "engine changed"
 
 
@@ -147,7 +147,7 @@ def test_only_names_a_missing_episode_clearly(tmp_path, fake_engine):
     from hijra_audio.errors import InputError
 
     with pytest.raises(InputError, match="--only 9: no such episode"):
-        decide(BuildRequest(output=tmp_path, engine_factory=fake_engine, only="9"))
+        prepare(BuildRequest(output=tmp_path, engine_factory=fake_engine, only="9"))
 
 
 def test_cache_prune_keeps_what_the_episodes_use(tmp_path, fake_engine, lecture):
@@ -186,13 +186,13 @@ def test_an_engine_failure_keeps_finished_episodes_and_a_matching_feed(tmp_path,
     with pytest.raises(EngineError, match="fake engine failed"):
         build(BuildRequest(**request, engine_factory=functools.partial(FakeEngine, log, fail_on="عطل")))
     _check_consistent(out)
-    reasons = [d.reason for d in decide(BuildRequest(**request, engine_factory=lambda: FakeEngine(log)))[1]]
+    reasons = [d.reason for d in prepare(BuildRequest(**request, engine_factory=lambda: FakeEngine(log))).decisions]
     assert reasons == ["unchanged", "unchanged", "text changed"]
 
 
 def test_an_unchanged_show_is_not_planned_again_and_any_change_plans_again(tmp_path, fake_engine, lecture,
                                                                           monkeypatch):
-    from hijra_audio import pipeline
+    from hijra_audio import plan as planning
 
     out = tmp_path / "out"
     narration = tmp_path / "lecture.txt"
@@ -200,8 +200,8 @@ def test_an_unchanged_show_is_not_planned_again_and_any_change_plans_again(tmp_p
     request = BuildRequest(inputs=(narration,), config_path=BUNDLED, output=out, jobs=1, engine_factory=fake_engine)
     first = build(request)
     planned = []
-    real_plan = pipeline.plan
-    monkeypatch.setattr(pipeline, "plan", lambda *a, **k: planned.append(1) or real_plan(*a, **k))
+    real_plan = planning.plan_files
+    monkeypatch.setattr(planning, "plan_files", lambda *a, **k: planned.append(1) or real_plan(*a, **k))
     second = build(request)
     assert planned == [] and [e.action for e in second.episodes] == ["kept"] * len(first.episodes)
     narration.write_text(lecture.read_text(encoding="utf-8").replace("هيأ الرواحل", "جهز الرواحل"),
@@ -210,7 +210,7 @@ def test_an_unchanged_show_is_not_planned_again_and_any_change_plans_again(tmp_p
     assert planned == [1] and [e.action for e in third.episodes].count("built") == 1
     # a dry run reads the plan cache but never writes it
     narration.write_text(lecture.read_text(encoding="utf-8"), encoding="utf-8")
-    decide(request)
+    prepare(request)
     assert planned == [1, 1]
-    decide(request)
+    prepare(request)
     assert planned == [1, 1, 1]

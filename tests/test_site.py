@@ -15,7 +15,8 @@ from lxml import html as lxml_html
 
 from hijra_audio.config import load_config
 from hijra_audio.errors import ConfigError
-from hijra_audio.pipeline import BuildRequest, build, plan
+from hijra_audio.pipeline import BuildRequest, build
+from hijra_audio.plan import plan_files
 from hijra_audio.publish.site import SiteEpisode, duration_text, render_page
 from hijra_audio.serve import make_server, serve_in_thread
 from tests.fakes import FakeEngine
@@ -50,7 +51,7 @@ def test_page_structure(site):
     assert page.xpath("//section[@id='subscribe']//a/@href") == ["feed.xml"]
     assert "http://127.0.0.1:8000/feed.xml" in page.xpath("string(//section[@id='subscribe'])")
 
-    episodes = plan(config)
+    episodes = plan_files(config).episodes
     articles = page.xpath("//article[@class='episode']")
     assert len(articles) == len(episodes) == len(report.episodes)
     for article, episode, result in zip(articles, episodes, report.episodes):

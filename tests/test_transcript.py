@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from hijra_audio.audio.master import Placed
+from hijra_audio.audio.render import Placed
 from hijra_audio.audio.tags import Chapter
 from hijra_audio.publish import transcript
 

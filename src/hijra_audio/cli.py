@@ -5,26 +5,51 @@ to stderr.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
-import warnings
 from pathlib import Path
 
 import click
 
 from hijra_audio import __version__
 from hijra_audio.engines import ENGINES
-from hijra_audio.errors import HijraAudioError, LexiconWarning
+from hijra_audio.errors import HijraAudioError
 
 
-def _fail(exc: HijraAudioError) -> click.ClickException:
-    return click.ClickException(str(exc))
+def library_errors(command):
+    """Library errors (HijraAudioError) end the command with their one-line message and exit 1."""
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except HijraAudioError as exc:
+            raise click.ClickException(str(exc)) from None
+    return run
+
+
+def _config_option(help_text: str):
+    return click.option("-c", "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+                        help=help_text)
+
+
+_ENGINE = click.option("--engine", type=click.Choice(sorted(ENGINES)),
+                       help="Text-to-speech engine (default: from the config, else espeak).")
+_VOICE = click.option("--voice", help="The engine's voice: espeak 'ar' or a variant like 'ar+m3'; gtts a language "
+                                      "code; piper the path of a .onnx voice. Overrides [engine] voice.")
+_RATE = click.option("--rate", type=click.IntRange(min=0), help="espeak speaking rate in words per minute (80-450). "
+                                                              "Overrides [engine] rate.")
+
+
+def _warn(warnings: tuple[str, ...]) -> None:
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
 
 
 def _duration(seconds: float) -> str:
-    minutes, secs = divmod(int(round(seconds)), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+    from hijra_audio.publish.site import duration_text
+
+    return duration_text(seconds)
 
 
 class _Bars:
@@ -68,21 +93,18 @@ def main() -> None:
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
               show_default=True, help="Folder the episodes, feed and manifest are written to.")
-@click.option("-c", "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="The show's podcast.toml (title, author, base URL, episode length...). "
-                   "Default: the bundled show.")
+@_config_option("The show's podcast.toml (title, author, base URL, episode length...). Default: the bundled show.")
 @click.option("--base-url", help="Address the output folder is served from; the feed's links start with it.")
-@click.option("--engine", type=click.Choice(sorted(ENGINES)), help="Text-to-speech engine (default: from the config, else espeak).")
+@_ENGINE
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default=True,
               help="Worker processes for synthesis.")
 @click.option("--dry-run", is_flag=True, help="Print what would be built or kept, and why; write nothing.")
 @click.option("--force", is_flag=True, help="Rebuild every episode (clips still come from the cache).")
 @click.option("--only", metavar="EPISODE", help="Build only this episode: its number or file name (episode-002).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars, only the results.")
-@click.option("--voice", help="The engine's voice: espeak 'ar' or a variant like 'ar+m3'; gtts a language code; "
-                              "piper the path of a .onnx voice. Overrides [engine] voice.")
-@click.option("--rate", type=click.IntRange(min=0), help="espeak speaking rate in words per minute (80-450). "
-                                                         "Overrides [engine] rate.")
+@_VOICE
+@_RATE
+@library_errors
 def build(files, output, config_path, base_url, engine, jobs, dry_run, force, only, quiet, voice, rate):
     """Build the podcast from narration FILES (UTF-8 text, or folders of .txt files).
 
@@ -90,33 +112,23 @@ def build(files, output, config_path, base_url, engine, jobs, dry_run, force, on
     lecture. Lines starting with `## ` are headings: each opens a section. Only what changed since
     the last build into the same folder is redone.
     """
-    from hijra_audio.pipeline import BuildRequest, decide
+    from hijra_audio.pipeline import BuildRequest, prepare
     from hijra_audio.pipeline import build as run_build
 
-    bars = _Bars(enabled=not quiet and sys.stderr.isatty())
     request = BuildRequest(inputs=tuple(files), output=output, config_path=config_path,
                            base_url=base_url, engine=engine, jobs=jobs, force=force, only=only,
                            voice=voice, rate=rate)
     if dry_run:
-        try:
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always", LexiconWarning)
-                _config, decisions, _factory = decide(request)
-        except HijraAudioError as exc:
-            raise _fail(exc) from None
-        for warning in caught:
-            click.echo(f"warning: {warning.message}", err=True)
-        for d in decisions:
+        prepared = prepare(request)
+        _warn(prepared.warnings)
+        for d in prepared.decisions:
             click.echo(f"{d.action:5}  {d.file}  {d.reason:16}  {d.episode.title}")
-        building = sum(d.action == "build" for d in decisions)
-        click.echo(f"{building} of {len(decisions)} episodes to build (dry run: nothing written)")
+        building = len(prepared.decisions.to_build)
+        click.echo(f"{building} of {len(prepared.decisions)} episodes to build (dry run: nothing written)")
         return
+    bars = _Bars(enabled=not quiet and sys.stderr.isatty())
     try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", LexiconWarning)
-            report = run_build(request, progress=bars)
-    except HijraAudioError as exc:
-        raise _fail(exc) from None
+        report = run_build(request, progress=bars)
     except KeyboardInterrupt:
         bars.close()
         click.echo("interrupted: finished episodes and every clip made so far are kept; "
@@ -124,8 +136,7 @@ def build(files, output, config_path, base_url, engine, jobs, dry_run, force, on
         sys.exit(130)
     finally:
         bars.close()
-    for warning in caught:
-        click.echo(f"warning: {warning.message}", err=True)
+    _warn(report.warnings)
     for episode in report.episodes:
         why = f"  ({episode.reason})" if episode.action == "built" else ""
         click.echo(f"{episode.action:5}  {episode.file}  {_duration(episode.duration)}  {episode.title}{why}")
@@ -140,6 +151,7 @@ def build(files, output, config_path, base_url, engine, jobs, dry_run, force, on
 
 @main.command()
 @click.argument("folder", required=False, default=".", type=click.Path(path_type=Path))
+@library_errors
 def init(folder):
     """Write a commented podcast.toml into FOLDER (default: here) to start a show.
 
@@ -148,11 +160,7 @@ def init(folder):
     """
     from hijra_audio.scaffold import write_template
 
-    try:
-        path = write_template(folder)
-    except HijraAudioError as exc:
-        raise _fail(exc) from None
-    click.echo(f"wrote {path}")
+    click.echo(f"wrote {write_template(folder)}")
 
 
 @main.command()
@@ -163,19 +171,17 @@ def init(folder):
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port to listen on (0: any free port).")
 @click.option("-q", "--quiet", is_flag=True, help="Do not log each request.")
+@library_errors
 def serve(folder, host, port, quiet):
     """Serve the built FOLDER (default: output) over HTTP for podcast apps and browsers.
 
     Supports the byte ranges podcast apps seek with, and never serves anything outside FOLDER.
     Listens on 127.0.0.1 (this machine only) unless --host says otherwise. Stop with Ctrl-C.
     """
-    from hijra_audio.serve import ServeError, feed_self_url, make_server, public_url
+    from hijra_audio.serve import feed_self_url, make_server, public_url
 
     log = None if quiet else (lambda line: click.echo(line, err=True))
-    try:
-        server = make_server(folder, host, port, log=log)
-    except ServeError as exc:
-        raise _fail(exc) from None
+    server = make_server(folder, host, port, log=log)
     bound_port = server.server_address[1]
     base = public_url(host, bound_port)
     click.echo(f"serving {folder} at {base}")
@@ -207,6 +213,7 @@ _output_option = click.option("-o", "--output", type=click.Path(file_okay=False,
 
 @cache.command()
 @_output_option
+@library_errors
 def info(output):
     """How many clips the cache holds, their size, and how many the current episodes use."""
     from hijra_audio.pipeline import cache_info
@@ -218,14 +225,12 @@ def info(output):
 
 @cache.command()
 @_output_option
+@library_errors
 def prune(output):
     """Delete the clips no episode of the last build uses."""
     from hijra_audio.pipeline import cache_prune
 
-    try:
-        report = cache_prune(output)
-    except HijraAudioError as exc:
-        raise _fail(exc) from None
+    report = cache_prune(output)
     click.echo(f"removed {report.removed} clips ({report.freed / 1e6:.1f} MB); "
                f"{report.entries} left, {report.bytes / 1e6:.1f} MB")
 
@@ -238,10 +243,10 @@ def prune(output):
 @click.option("--speech", is_flag=True,
               help="Print the speech form (what the engine is given) instead of the display form; "
                    "with --diff, list the speech-only changes too.")
-@click.option("-c", "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="The show's podcast.toml, for its lexicon. Default: the bundled show.")
+@_config_option("The show's podcast.toml, for its lexicon. Default: the bundled show.")
 @click.option("--lexicon", "lexicon_path", type=click.Path(dir_okay=False, path_type=Path),
               help="A lexicon file to use instead of the one podcast.toml names.")
+@library_errors
 def clean(file, show_diff, speech, config_path, lexicon_path):
     """Print the cleaned narration of FILE, as `build` would speak it.
 
@@ -250,20 +255,14 @@ def clean(file, show_diff, speech, config_path, lexicon_path):
     letters, repetitions, self-repairs) and adds punctuation. --diff shows what changed and why.
     """
     from hijra_audio.config import load_config
-    from hijra_audio.pipeline import clean_all, load_lexicon
+    from hijra_audio.plan import clean_all, load_lexicon
+    from hijra_audio.sources import read_narration
 
     if file.is_dir():
         raise click.UsageError(f"{file}: give one narration file, not a folder.")
-    try:
-        config = load_config(config_path)
-        lexicon = load_lexicon(config, lexicon_path)
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", LexiconWarning)
-            [(cleaned, _narration)] = clean_all(config, [file], lexicon)
-    except HijraAudioError as exc:
-        raise _fail(exc) from None
-    for warning in caught:
-        click.echo(f"warning: {warning.message}", err=True)
+    config = load_config(config_path)
+    [cleaned], warnings = clean_all([read_narration(file)], load_lexicon(config, lexicon_path))
+    _warn(warnings)
     if not show_diff:
         click.echo(cleaned.speech if speech else cleaned.display)
         return
@@ -277,7 +276,7 @@ def clean(file, show_diff, speech, config_path, lexicon_path):
     click.echo(f"{len(shown)} changes: " + ", ".join(f"{rule} {n}" for rule, n in sorted(counts.items())))
 
 
-def _show_config(config_path, engine, voice, rate):
+def _show_config(config_path, engine=None, voice=None, rate=None):
     from hijra_audio.config import load_config
 
     config = load_config(config_path)
@@ -285,20 +284,16 @@ def _show_config(config_path, engine, voice, rate):
 
 
 @main.command()
-@click.option("-c", "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="podcast.toml whose [engine] settings to use. Default: the bundled show.")
+@_config_option("podcast.toml whose [engine] settings to use. Default: the bundled show.")
 @click.option("--engine", type=click.Choice(sorted(ENGINES)), help="Which engine counts as chosen (default: the config's).")
 @click.option("--voice", help="Voice for the chosen engine (overrides [engine] voice).")
+@library_errors
 def engines(config_path, engine, voice):
     """List the text-to-speech engines: whether each is usable here (and why not), its identity
     (what goes into the clip cache key) and its options ([engine] keys in podcast.toml)."""
     from hijra_audio.preview import engine_statuses
 
-    try:
-        statuses = engine_statuses(_show_config(config_path, engine, voice, None))
-    except HijraAudioError as exc:
-        raise _fail(exc) from None
-    for status in statuses:
+    for status in engine_statuses(_show_config(config_path, engine, voice)):
         mark = " (chosen)" if status.configured else ""
         state = "usable" if status.usable else "not usable"
         click.echo(f"{status.name}{mark}: {state}")
@@ -314,26 +309,20 @@ def engines(config_path, engine, voice):
 @click.argument("text")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("preview.mp3"),
               show_default=True, help="MP3 file to write.")
-@click.option("-c", "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="podcast.toml whose engine and audio settings to use. Default: the bundled show.")
-@click.option("--engine", type=click.Choice(sorted(ENGINES)), help="Text-to-speech engine (default: from the config, else espeak).")
-@click.option("--voice", help="The engine's voice (overrides [engine] voice), as for build.")
-@click.option("--rate", type=click.IntRange(min=0), help="espeak speaking rate in words per minute (80-450).")
+@_config_option("podcast.toml whose engine and audio settings to use. Default: the bundled show.")
+@_ENGINE
+@_VOICE
+@_RATE
 @click.option("--show-text", is_flag=True, help="Also print the exact text the engine received: after cleaning, "
                                                 "then after the engine's own diacritization and pausal forms.")
+@library_errors
 def say(text, output, config_path, engine, voice, rate, show_text):
-    """Speak TEXT into a short MP3 for a quick listen, through the same cleaning and engine as
-    build. Use --show-text to see why a word is said the way it is."""
+    """Speak TEXT into a short MP3 for a quick listen, through the same cleaning, engine and
+    mastering as build. Use --show-text to see why a word is said the way it is."""
     from hijra_audio.preview import say as run_say
 
-    try:
-        config = _show_config(config_path, engine, voice, rate)
-        with warnings.catch_warnings():
-            # the show's lexicon is for its narration: most of it never matches one sentence
-            warnings.simplefilter("ignore", LexiconWarning)
-            report = run_say(config, text, output, show_text=show_text)
-    except HijraAudioError as exc:
-        raise _fail(exc) from None
+    # the show's lexicon is for its narration: that most of it never matches one sentence is no news
+    report = run_say(_show_config(config_path, engine, voice, rate), text, output, show_text=show_text)
     if show_text:
         for number, segment in enumerate(report.segments, start=1):
             click.echo(f"segment {number} cleaned:  {segment.text}")

@@ -1,7 +1,10 @@
 """A quick listen before a long build (`say`), and what each engine can do here (`engines`).
 
-`say` reads, cleans and cuts its text exactly as `build` does (`pipeline.plan_sentence`) and speaks
-it with the engine `build` would use, in this process; it reports the exact text the engine got.
+`say` plans its text exactly as `build` plans a narration file (`plan.plan`: the same cleaning and
+cutting), speaks it with the engine `build` would use, in this process, and renders it through the
+build's own path (`audio.render`: trimmed clips, the configured pauses, the episode's loudness and
+true peak, then a tag), so the preview sounds like the episode; it reports the exact text the
+engine got.
 """
 
 from __future__ import annotations
@@ -12,12 +15,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from hijra_audio.audio import master
+from hijra_audio.audio.render import render
+from hijra_audio.audio.tags import EpisodeTags, tag_mp3
 from hijra_audio.config import ShowConfig
 from hijra_audio.engines import ENGINES, create_engine, engine_module
 from hijra_audio.engines.base import Engine
 from hijra_audio.errors import HijraAudioError
+from hijra_audio.plan import plan
 from hijra_audio.rebuild.cache import atomic_write
+from hijra_audio.rebuild.decide import iso639_2, pauses_for
+from hijra_audio.sources import Narration, checked
+
+SAY_NAME = "the text to say"
 
 
 @dataclass(frozen=True)
@@ -36,12 +45,15 @@ class SayReport:
     segments: tuple[SpokenSegment, ...]
 
 
+def plan_sentence(config: ShowConfig, sentence: str):
+    """`sentence` cleaned and cut exactly as `build` cleans and cuts a narration file."""
+    return plan(config, [checked(Narration(SAY_NAME, sentence))])
+
+
 def say(config: ShowConfig, sentence: str, output: Path,
         engine_factory: Callable[[], Engine] | None = None, show_text: bool = False) -> SayReport:
     """Speak `sentence` into the MP3 `output` (written atomically), as `build` would speak it."""
-    from hijra_audio.pipeline import plan_sentence
-
-    episodes = plan_sentence(config, sentence)
+    episodes = plan_sentence(config, sentence).episodes
     segments = [s for e in episodes for s in e.segments]
     engine = (engine_factory or functools.partial(create_engine, config.engine,
                                                   sample_rate=config.audio.sample_rate))()
@@ -55,13 +67,14 @@ def say(config: ShowConfig, sentence: str, output: Path,
         if show_text and hasattr(engine, "phonemes"):
             extra["phonemes"] = engine.phonemes(text)
         spoken.append(SpokenSegment(text, engine.prepare(text) if show_text else "", **extra))
-    clips = [engine.synthesize(s.spoken) for s in segments]
-    pauses = [0] + [config.audio.section_pause_ms if s.starts_section else config.audio.sentence_pause_ms
-                    for s in segments[1:]]
-    joined = master.join(clips, pauses, config.audio.sample_rate)
-    mp3 = master.encode_mp3(joined.audio, config.audio.bitrate_kbps)
-    atomic_write(Path(output), mp3)
-    return SayReport(Path(output), joined.duration, engine.identity(), tuple(spoken))
+    clips = (engine.synthesize(s.spoken) for s in segments)
+    pauses = [pause for e in episodes for pause in pauses_for(config, e)]
+    output = Path(output)
+    rendered = render(clips, pauses, config.audio, folder=output.parent if output.parent.is_dir() else None)
+    tags = EpisodeTags(title=" ".join(sentence.split()[:8]), album=config.title, artist=config.author,
+                       track=1, total=1, language=iso639_2(config.language))
+    atomic_write(output, tag_mp3(rendered.mp3, tags))
+    return SayReport(output, rendered.duration, engine.identity(), tuple(spoken))
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,12 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from hijra_audio.errors import HijraAudioError
+from hijra_audio.publish.names import (
+    CHAPTERS_SUFFIX,
+    CHAPTERS_TYPE,
+    FEED_NAME,
+    PAGE_NAME,
+)
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -56,8 +62,8 @@ class ServeError(HijraAudioError):
 
 def content_type(path: Path) -> str:
     name = path.name.lower()
-    if name.endswith(".chapters.json"):
-        return "application/json+chapters"
+    if name.endswith(CHAPTERS_SUFFIX):
+        return CHAPTERS_TYPE
     return MIME_TYPES.get(path.suffix.lower(), "application/octet-stream")
 
 
@@ -79,7 +85,7 @@ def resolve(root: Path, raw_path: str) -> Path | None:
     if real != root and not real.is_relative_to(root):
         return None
     if real.is_dir():
-        real = real / "index.html"
+        real = real / PAGE_NAME
         if not real.is_file():
             return None
     return real if real.is_file() else None
@@ -234,7 +240,7 @@ def feed_self_url(folder: Path) -> str:
     from lxml import etree
 
     try:
-        tree = etree.parse(str(Path(folder) / "feed.xml"))
+        tree = etree.parse(str(Path(folder) / FEED_NAME))
     except (OSError, etree.XMLSyntaxError):
         return ""
     found = tree.xpath("/rss/channel/atom:link[@rel='self']/@href",

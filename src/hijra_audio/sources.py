@@ -15,7 +15,7 @@ from hijra_audio.text.tokens import ARABIC_LETTER
 
 @dataclass(frozen=True)
 class Narration:
-    path: Path
+    name: str       # where it came from, as messages name it: the file's path, or "the text to say"
     text: str
 
 
@@ -48,12 +48,17 @@ def read_narration(path: Path) -> Narration:
         line = data[:exc.start].count(b"\n") + 1
         raise InputError(f"{path}: line {line}: not UTF-8 text (byte 0x{data[exc.start]:02x}). "
                          f"Save the file as UTF-8, e.g. iconv -f WINDOWS-1256 -t UTF-8.") from None
-    if not text.strip():
-        raise InputError(f"{path}: the file is empty. Put the narration text in it.")
-    if not ARABIC_LETTER.search(text):
-        raise InputError(f"{path}: no Arabic letters found. hijra-audio reads Arabic narration; "
-                         f"check that this is the right file.")
-    return Narration(path, text)
+    return checked(Narration(str(path), text), what="the file")
+
+
+def checked(narration: Narration, what: str = "the text") -> Narration:
+    """`narration`, refused when it is empty or has no Arabic letters (`what` it is, for the message)."""
+    if not narration.text.strip():
+        raise InputError(f"{narration.name}: {what} is empty. Put the narration text in it.")
+    if not ARABIC_LETTER.search(narration.text):
+        raise InputError(f"{narration.name}: no Arabic letters found. hijra-audio reads Arabic narration; "
+                         f"check that this is the right {'file' if what == 'the file' else 'text'}.")
+    return narration
 
 
 def read_all(paths: list[Path]) -> list[Narration]:

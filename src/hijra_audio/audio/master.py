@@ -1,10 +1,7 @@
-"""Clips + pauses -> one episode's PCM -> mastered -> MP3 bytes with ID3 tags.
+"""One episode's PCM -> mastered -> MP3 bytes.
 
-An episode is streamed, so a worker's memory does not grow with its length: the clips are read
-from the cache one at a time, each trimmed of its leading and trailing silence and appended after
-its pause to a temporary file (so the configured pauses are the pauses heard, and joining costs
-time linear in the number of clips). The whole episode (never each clip: that would even out the
-voice) is then measured in one pass (`meter`: K-weighted energy and 4x oversampled true peak per
+The whole episode (never each clip: that would even out the voice), joined by `render` into a
+temporary file, is measured in one pass (`meter`: K-weighted energy and 4x oversampled true peak per
 1.4 ms chunk), and brought to the target integrated loudness (ITU-R BS.1770) with a true peak at
 most the ceiling, by one gain and, only where a peak would still pass the ceiling, a smooth
 look-ahead limiter, applied block by block as the blocks go to LAME. The MP3 is decoded and
@@ -14,117 +11,19 @@ the exact duration and every placement is exact in the file.
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 
-with warnings.catch_warnings():
-    # pydub looks for ffmpeg at import; we never ask it to decode or export, so it is not needed.
-    warnings.simplefilter("ignore", RuntimeWarning)
-    from pydub import AudioSegment
-
 from hijra_audio.audio import meter, mp3info
-from hijra_audio.audio.tags import Chapter, EpisodeTags, chapters_for, tag_mp3
 from hijra_audio.config import AudioConfig
-from hijra_audio.engines.base import Clip
 
-SAMPLE_WIDTH = 2  # 16-bit
-TRIM_MARGIN_S = 0.010     # audio kept on each side of a clip's first and last sound
 # MP3 encoding moves peaks a little: the limiter aims this far below the ceiling, so that the
 # decoded file's true peak is still at most the ceiling.
 ENCODE_HEADROOM_DB = 1.0
 VERIFY_MARGIN_DB = 0.05   # the decoded file must be this far under the ceiling (other meters differ a little)
 MAX_LIMITING_DB = 12.0    # at most this much more gain is pushed into the limiter
 LIMITER_WINDOW_S = 0.010  # the limiter's gain reaches each peak over this time, and leaves it as slowly
-# Changes whenever the way an episode is rendered changes, so that old files are rebuilt.
-RENDER_VERSION = 3
-
-
-@dataclass(frozen=True)
-class Placed:
-    """Where one segment sits in the episode, in seconds."""
-
-    start: float
-    end: float
-
-
-@dataclass(frozen=True)
-class EpisodeAudio:
-    audio: AudioSegment
-    placements: tuple[Placed, ...]
-
-    @property
-    def duration(self) -> float:
-        return len(self.audio.raw_data) / SAMPLE_WIDTH / self.audio.frame_rate
-
-
-def resample(clip: Clip, rate: int) -> np.ndarray:
-    """The clip's samples at `rate` (libsoxr, high quality), as int16."""
-    samples = clip.array()
-    if clip.sample_rate == rate or samples.size == 0:
-        return samples
-    import soxr
-
-    return soxr.resample(samples, clip.sample_rate, rate, quality="HQ").astype("<i2", copy=False)
-
-
-def trim(samples: np.ndarray, rate: int, threshold_db: float) -> np.ndarray:
-    """`samples` without the leading and trailing stretches quieter than `threshold_db` (dBFS),
-    keeping TRIM_MARGIN_S around the sound; 0 or above: unchanged. All quiet: empty."""
-    if threshold_db >= 0 or samples.size == 0:
-        return samples
-    limit = 32768 * 10 ** (threshold_db / 20)
-    loud = np.flatnonzero(np.abs(samples.astype(np.int32)) > limit)
-    if loud.size == 0:
-        return samples[:0]
-    margin = int(round(rate * TRIM_MARGIN_S))
-    return samples[max(0, loud[0] - margin):loud[-1] + 1 + margin]
-
-
-class _Chunks:
-    """A sink that keeps what is appended in memory (for short joins: previews, tests)."""
-
-    def __init__(self):
-        self.parts: list[np.ndarray] = []
-        self.size = 0
-
-    def append(self, samples: np.ndarray) -> None:
-        self.parts.append(samples)
-        self.size += samples.size
-
-    def append_silence(self, count: int) -> None:
-        self.append(np.zeros(count, dtype="<i2"))
-
-
-def join_into(sink, clips: Iterable[Clip | None], pauses_before_ms: list[int], rate: int,
-              trim_db: float = 0.0) -> tuple[Placed, ...]:
-    """Each clip at `rate`, trimmed (when `trim_db` < 0), preceded by its pause, appended to `sink`
-    (a `meter.PcmFile`, or memory) one clip at a time: only one clip is held at once. A clip that
-    is None (missing from the cache) is skipped: the caller, who knows, speaks it and starts over."""
-    placements: list[Placed] = []
-    pauses = iter(pauses_before_ms)
-    for clip in clips:
-        pause = next(pauses)
-        if clip is None:
-            continue
-        sink.append_silence(int(round(rate * pause / 1000)))
-        samples = trim(resample(clip, rate), rate, trim_db)
-        placements.append(Placed(sink.size / rate, (sink.size + samples.size) / rate))
-        sink.append(samples)
-    return tuple(placements)
-
-
-def join(clips: list[Clip], pauses_before_ms: list[int], rate: int, trim_db: float = 0.0) -> EpisodeAudio:
-    """`join_into` in memory, as one pydub AudioSegment (previews and short joins)."""
-    if len(clips) != len(pauses_before_ms):
-        raise ValueError("one pause per clip")
-    sink = _Chunks()
-    placements = join_into(sink, clips, pauses_before_ms, rate, trim_db)
-    out = np.concatenate(sink.parts) if sink.parts else np.zeros(0, dtype="<i2")
-    segment = AudioSegment(data=out.data.cast("B"), sample_width=SAMPLE_WIDTH, frame_rate=rate, channels=1)
-    return EpisodeAudio(segment, placements)
 
 
 @dataclass(frozen=True)
@@ -361,45 +260,3 @@ def _lame(blocks, rate: int, bitrate_kbps: int, info: bool = True, samples: int 
     if info:
         stream[0:0] = mp3info.info_frame(stream, samples)
     return stream
-
-
-def encode_mp3(audio: AudioSegment, bitrate_kbps: int) -> bytes:
-    """Constant bit rate mono MP3 (LAME, through lameenc: no ffmpeg), with an Info frame that
-    tells players the encoder delay and padding, so the decoded length is exactly the PCM's."""
-    return bytes(_lame([audio.raw_data], audio.frame_rate, bitrate_kbps, info=True,
-                       samples=len(audio.raw_data) // SAMPLE_WIDTH))
-
-
-@dataclass(frozen=True)
-class RenderedEpisode:
-    mp3: bytes | bytearray
-    duration: float
-    placements: tuple[Placed, ...]
-    chapters: tuple[Chapter, ...] = ()
-    mastering: Mastering | None = None
-
-
-def render_episode(clips: Iterable[Clip | None], pauses_before_ms: list[int], settings: AudioConfig,
-                   tags: EpisodeTags, texts: tuple[str, ...] = (), headings: tuple[bool, ...] = (),
-                   cover: bytes = b"", folder=None) -> RenderedEpisode | None:
-    """One episode from its clips: joined clip by clip into a temporary file (in `folder`), then
-    mastered and encoded block by block, and tagged. Runs in a worker process; its memory does not
-    grow with the episode's length (but for the MP3 itself). None when a clip is None (absent)."""
-    rate = settings.sample_rate
-    absent = []
-
-    def noting_absent():
-        for clip in clips:
-            if clip is None:
-                absent.append(clip)
-            yield clip
-
-    with meter.PcmFile(folder) as pcm:
-        placements = join_into(pcm, noting_absent(), list(pauses_before_ms), rate, settings.trim_silence_db)
-        if absent:
-            return None
-        duration = pcm.size / rate
-        mp3, mastering = master_and_encode(pcm, settings, folder)
-    chapters = chapters_for(placements, texts, headings, duration, tags.title) if texts else ()
-    mp3 = tag_mp3(mp3, tags, chapters, cover)
-    return RenderedEpisode(mp3, duration, placements, chapters, mastering)

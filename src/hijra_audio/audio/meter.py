@@ -52,11 +52,11 @@ class PcmFile:
         self.file.write(np.ascontiguousarray(samples, dtype="<i2").data)
         self.size += samples.size
 
-    def append_silence(self, count: int) -> None:
-        zeros = np.zeros(min(count, 1 << 16), dtype="<i2")
-        while count > 0:
-            self.append(zeros[:count])
-            count -= zeros.size
+    def append_segment(self, segment) -> None:
+        """A pydub AudioSegment (int16 mono) appended."""
+        self.file.seek(0, 2)
+        self.file.write(segment.raw_data)
+        self.size += len(segment.raw_data) // 2
 
     def read(self, lo: int, hi: int) -> np.ndarray:
         lo, hi = max(0, lo), max(0, min(self.size, hi))

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from hijra_audio.audio.master import Placed
+    from hijra_audio.audio.render import Placed
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,15 @@ class Clip:
         return np.frombuffer(self.samples, dtype="<i2")
 
 
+def resample(samples: np.ndarray, rate: int, target: int) -> np.ndarray:
+    """int16 `samples` at `rate` brought to `target` (libsoxr, high quality), as int16."""
+    if rate == target or samples.size == 0:
+        return samples
+    import soxr
+
+    return soxr.resample(samples, rate, target, quality="HQ").astype("<i2", copy=False)
+
+
 class Engine(Protocol):
     name: str
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from hijra_audio.config import EngineConfig
 from hijra_audio.engines import arabic
 from hijra_audio.engines.base import Clip
-from hijra_audio.errors import EngineError, EngineUnavailable
+from hijra_audio.errors import ConfigError, EngineError, EngineUnavailable
 
 AUDIO_OUTPUT_SYNCHRONOUS = 2
 POS_CHARACTER = 1
@@ -99,7 +99,7 @@ class EspeakEngine:
     def from_config(cls, config: EngineConfig, sample_rate: int | None = None) -> "EspeakEngine":
         for option, value, (low, high) in (("rate", config.rate, RATE_RANGE), ("pitch", config.pitch, PITCH_RANGE)):
             if value and not low <= value <= high:
-                raise EngineUnavailable(f"espeak: {option} must be {low}-{high}, or 0 for the default "
+                raise ConfigError(f"[engine] {option} must be {low}-{high} for espeak, or 0 for the default "
                                         f"(it is {value}).")
         return cls(voice=config.voice or "ar", rate=config.rate, pitch=config.pitch)
 

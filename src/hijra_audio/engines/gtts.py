@@ -37,8 +37,8 @@ from pathlib import Path
 import numpy as np
 
 from hijra_audio.config import EngineConfig
-from hijra_audio.engines.base import Clip
-from hijra_audio.errors import EngineError, EngineUnavailable
+from hijra_audio.engines.base import Clip, resample
+from hijra_audio.errors import ConfigError, EngineError, EngineUnavailable
 from hijra_audio.text.tokens import CLAUSE_END, COMMA, SENTENCE_END, pause_class
 
 MAX_CHARS = 100            # gTTS sends a text of up to this many characters in one request
@@ -170,14 +170,6 @@ def trim_silence(samples: np.ndarray, rate: int) -> np.ndarray:
     return out.astype("<i2")
 
 
-def _resample(samples: np.ndarray, rate: int, target: int) -> np.ndarray:
-    if rate == target or samples.size == 0:
-        return samples
-    import soxr
-
-    return soxr.resample(samples, rate, target, quality="HQ").astype("<i2", copy=False)
-
-
 # ---- requests ---------------------------------------------------------------------------------
 
 class RateLimiter:
@@ -253,11 +245,11 @@ class GttsEngine:
 
     def validate(self) -> None:
         if self.timeout <= 0:
-            raise EngineUnavailable(f"gtts: timeout must be above 0 seconds (it is {self.timeout}).")
+            raise ConfigError(f"[engine] timeout must be above 0 seconds for gtts (it is {self.timeout}).")
         if self.retries < 0:
-            raise EngineUnavailable(f"gtts: retries must be 0 or more (it is {self.retries}).")
+            raise ConfigError(f"[engine] retries must be 0 or more for gtts (it is {self.retries}).")
         if self.requests_per_second < 0:
-            raise EngineUnavailable("gtts: requests_per_second must be 0 (no limit) or more.")
+            raise ConfigError("[engine] requests_per_second must be 0 (no limit) or more for gtts.")
 
     # -- where requests go
 
@@ -327,7 +319,7 @@ class GttsEngine:
         parts: list[np.ndarray] = []
         for index, piece in enumerate(pieces):
             samples, rate = decode_mp3(self._fetch(piece, text))
-            samples = _resample(trim_silence(samples, rate), rate, self.sample_rate)
+            samples = resample(trim_silence(samples, rate), rate, self.sample_rate)
             parts.append(samples)
             if index + 1 < len(pieces):
                 pause = _pause_after(piece) * self.sample_rate // 1000

@@ -21,7 +21,7 @@ import numpy as np
 from hijra_audio.config import EngineConfig
 from hijra_audio.engines import arabic
 from hijra_audio.engines.base import Clip
-from hijra_audio.errors import EngineError, EngineUnavailable
+from hijra_audio.errors import ConfigError, EngineError, EngineUnavailable
 
 INSTALL = "pip install 'hijra-audio[piper]'"
 SENTENCE_SILENCE_MS = 200   # between the sentences Piper speaks one after another in a segment
@@ -101,7 +101,7 @@ class PiperEngine:
     @classmethod
     def from_config(cls, config: EngineConfig, sample_rate: int | None = None) -> "PiperEngine":
         if config.speed <= 0:
-            raise EngineUnavailable(f"piper: speed must be above 0 (it is {config.speed}); 1.0 is the voice's pace.")
+            raise ConfigError(f"[engine] speed must be above 0 for piper (it is {config.speed}); 1.0 is the voice's pace.")
         voice = str(Path(config.voice).expanduser()) if config.voice else ""
         return cls(voice=voice, speed=config.speed, speaker=config.speaker)
 

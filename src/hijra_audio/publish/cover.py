@@ -18,7 +18,6 @@ from pathlib import Path
 from hijra_audio.config import ShowConfig
 from hijra_audio.errors import ConfigError
 
-COVER_NAME = "cover.jpg"
 COVER_VERSION = 1            # changes when the generated cover's design changes
 SIZE = 3000
 MIN_SIDE, MAX_SIDE = 1400, 3000

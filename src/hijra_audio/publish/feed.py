@@ -26,8 +26,8 @@ from feedgen.util import xml_elem
 from lxml import etree
 
 from hijra_audio.config import ShowConfig
+from hijra_audio.publish.names import CHAPTERS_TYPE, COVER_NAME, FEED_NAME
 
-FEED_NAME = "feed.xml"
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -35,8 +35,6 @@ CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 # The namespace the Podcasting 2.0 spec fixes for podcast:guid (UUIDv5 of the feed URL).
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 DESCRIPTION_LIMIT = 4000  # bytes of UTF-8: Apple's limit for descriptions
-TRANSCRIPT_SUFFIX = ".vtt"
-CHAPTERS_SUFFIX = ".chapters.json"
 
 # Characters XML 1.0 cannot carry at all (lxml refuses them): C0 controls but tab, LF, CR; lone
 # surrogates; U+FFFE/U+FFFF.
@@ -85,7 +83,7 @@ def image_url(config: ShowConfig) -> str:
     (the user's image, checked, or one made from the title)."""
     if "://" in config.image:
         return config.image
-    return media_url(config, "cover.jpg")
+    return media_url(config, COVER_NAME)
 
 
 def xml_text(text: str) -> str:
@@ -181,7 +179,7 @@ class PodcastIndexEntryExtension(BaseEntryExtension):
                      language=self.language, rel="captions")
         if self.chapters_url:
             xml_elem(f"{{{PODCAST_NS}}}chapters", item, url=self.chapters_url,
-                     type="application/json+chapters")
+                     type=CHAPTERS_TYPE)
         return item
 
 

@@ -15,11 +15,10 @@ from pathlib import Path
 from urllib.parse import quote
 
 from hijra_audio.config import ShowConfig
-from hijra_audio.publish.feed import FEED_NAME, feed_url, xml_text
+from hijra_audio.publish.feed import feed_url, xml_text
+from hijra_audio.publish.names import COVER_NAME, FEED_NAME, FONT_DIR, PAGE_NAME
 from hijra_audio.rebuild.cache import atomic_write
 
-PAGE_NAME = "index.html"
-FONT_DIR = "fonts"
 FONT_FILES = ("Amiri-Regular.ttf", "Amiri-Bold.ttf")
 RTL_LANGUAGES = {"ar", "fa", "he", "ur", "ps", "sd", "ug", "yi", "dv", "ckb"}
 
@@ -56,7 +55,7 @@ def _text(value: str) -> str:
 def render_page(config: ShowConfig, episodes: list[SiteEpisode], *, font: bool = True) -> str:
     lang = _text(config.language or "ar")
     direction = "rtl" if (config.language or "ar").split("-")[0].lower() in RTL_LANGUAGES else "ltr"
-    cover = config.image if "://" in config.image else "cover.jpg"   # every build writes cover.jpg
+    cover = config.image if "://" in config.image else COVER_NAME   # every build writes it
     face = ""
     if font:
         face = "\n".join(

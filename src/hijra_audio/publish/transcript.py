@@ -11,13 +11,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from hijra_audio.audio.master import Placed
+from hijra_audio.audio.render import Placed
 from hijra_audio.audio.tags import Chapter
+from hijra_audio.publish.names import CHAPTERS_SUFFIX, SRT_SUFFIX, VTT_SUFFIX
 
-VTT_SUFFIX = ".vtt"
-SRT_SUFFIX = ".srt"
-CHAPTERS_SUFFIX = ".chapters.json"
-CHAPTERS_TYPE = "application/json+chapters"
 CHAPTERS_VERSION = "1.2.0"
 
 

@@ -1,4 +1,4 @@
-"""Content-addressed clips and atomic writes.
+"""Content-addressed clips, atomic writes, and the lock on an output folder.
 
 A clip's key is a hash of the engine identity, the exact text handed to the engine and a schema
 version: the same text with the same engine is never synthesized twice. Each entry carries a
@@ -8,15 +8,21 @@ file in the same folder and moved into place, so a crash never leaves half a fil
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
 import struct
 import tempfile
 import zlib
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from hijra_audio.engines.base import Clip
+from hijra_audio.errors import OutputLocked
+
+LOCK_NAME = ".lock"
 
 SCHEMA_VERSION = 1
 _MAGIC = b"HJAC"
@@ -88,6 +94,11 @@ class ClipCache:
         paths = self.root.glob("*/*.clip") if keys is None else (self.path(k) for k in keys)
         return sum(p.stat().st_size for p in paths if p.is_file())
 
+    def report(self, used: set[str], removed: int = 0, freed: int = 0) -> "CacheReport":
+        """Its entries and size, and how many of them are in `used`."""
+        keys = self.keys()
+        return CacheReport(self.root, len(keys), self.size(), len(keys & used), removed, freed)
+
     def prune(self, keep: set[str]) -> tuple[int, int]:
         """Remove every entry not in `keep` (and stray temporary files); returns (count, bytes)."""
         count = freed = 0
@@ -100,6 +111,31 @@ class ClipCache:
         return count, freed
 
 
+@dataclass(frozen=True)
+class CacheReport:
+    folder: Path
+    entries: int
+    bytes: int
+    used: int          # entries some episode in the manifest is made of
+    removed: int = 0
+    freed: int = 0
+
+
+@contextmanager
+def locked(folder: Path):
+    """Hold an exclusive lock on an output folder; a second build stops at once."""
+    handle = open(Path(folder) / LOCK_NAME, "a+")
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise OutputLocked(f"{folder}: another hijra-audio build is writing this folder. "
+                               f"Wait for it to finish, or build into another folder with -o.") from None
+        yield
+    finally:
+        handle.close()
+
+
 def _decode(data: bytes) -> Clip | None:
     if len(data) < _HEADER.size:
         return None
@@ -108,31 +144,3 @@ def _decode(data: bytes) -> Clip | None:
     if magic != _MAGIC or len(samples) != frames * 2 or zlib.crc32(samples) != crc or rate <= 0:
         return None
     return Clip(samples, rate)
-
-
-class PlanCache:
-    """The planned episodes of a show, kept under a hash of everything planning reads (the
-    narration files, the lexicon, the settings and the planning code itself), so that a rebuild
-    of an unchanged book skips reading, cleaning and cutting it again. One entry is kept."""
-
-    def __init__(self, root: Path):
-        self.root = Path(root)
-
-    def get(self, key: str):
-        import pickle
-
-        try:
-            return pickle.loads((self.root / f"{key}.pickle").read_bytes())
-        except FileNotFoundError:
-            return None
-        except Exception:            # a damaged or outdated entry is dropped and planned again
-            (self.root / f"{key}.pickle").unlink(missing_ok=True)
-            return None
-
-    def put(self, key: str, value) -> None:
-        import pickle
-
-        atomic_write(self.root / f"{key}.pickle", pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-        for old in self.root.glob("*.pickle"):
-            if old.stem != key:
-                old.unlink(missing_ok=True)

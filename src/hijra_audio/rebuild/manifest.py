@@ -7,13 +7,24 @@ redo, and the feed keeps each episode's first pubDate from it.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 from hijra_audio.rebuild.cache import atomic_write
 
 MANIFEST_NAME = "manifest.json"
 MANIFEST_VERSION = 2
+
+
+def now() -> datetime:
+    """The build's clock (UTC, whole seconds): SOURCE_DATE_EPOCH when it is set, so that a build
+    can be reproduced byte for byte (reproducible-builds.org), else the current time."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), timezone.utc)
+    return datetime.now(timezone.utc).replace(microsecond=0)
 
 
 @dataclass(frozen=True)
@@ -50,6 +61,10 @@ class Manifest:
             return cls(folder, {k: EpisodeEntry(**v) for k, v in data["episodes"].items()})
         except (OSError, ValueError, TypeError, KeyError):
             return cls(folder)
+
+    def clips(self) -> set[str]:
+        """Every clip some episode is made of (what `cache prune` keeps)."""
+        return set().union(*(e.clips for e in self.episodes.values()))
 
     def save(self) -> None:
         data = {"version": MANIFEST_VERSION,

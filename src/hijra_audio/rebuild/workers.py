@@ -1,4 +1,4 @@
-"""Work done in worker processes: speaking segments and rendering episodes.
+"""Work done in worker processes: speaking segments and making episodes' files.
 
 espeak-ng and onnxruntime keep per-process state, so each worker builds its own engine, once, on
 its first segment (a worker that only renders never loads a model). Workers write what they make
@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import ctypes
 import multiprocessing
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from hijra_audio.audio import master
-from hijra_audio.audio.tags import EpisodeTags
+from hijra_audio.audio.render import render as render_audio
+from hijra_audio.audio.tags import EpisodeTags, chapters_for, tag_mp3
 from hijra_audio.config import AudioConfig
-from hijra_audio.engines.base import Engine
+from hijra_audio.engines.base import Clip, Engine
 from hijra_audio.publish import transcript
 from hijra_audio.rebuild.cache import ClipCache, atomic_write
 
@@ -43,7 +43,15 @@ class RenderResult:
     missing: tuple[str, ...] = ()      # clips that were absent or corrupt: speak them, then retry
     bytes: int = 0
     duration: float = 0.0
-    placements: tuple[master.Placed, ...] = ()
+
+
+@dataclass(frozen=True)
+class EpisodeFiles:
+    """One episode's files by name (the transcripts and chapters, then the MP3), and its length."""
+
+    files: dict[str, bytes]
+    mp3_name: str
+    duration: float
 
 
 _factory: Callable[[], Engine] | None = None
@@ -66,9 +74,27 @@ def speak(key: str, text: str) -> tuple[str, float]:
     return key, clip.duration
 
 
+def episode_files(job: RenderJob, clips: Iterable[Clip | None], folder) -> EpisodeFiles | None:
+    """The episode's files from its clips (None where a clip is absent: then nothing is made and
+    None is returned): rendered, then tagged with its chapters, with its transcripts beside."""
+    rendered = render_audio(clips, list(job.pauses_ms), job.settings, folder)
+    if rendered is None:
+        return None
+    target = Path(job.target)
+    chapters = (chapters_for(rendered.placements, job.texts, job.headings, rendered.duration, job.tags.title)
+                if job.texts else ())
+    mp3 = tag_mp3(rendered.mp3, job.tags, chapters, job.cover)
+    files: dict[str, bytes] = {}
+    if job.texts:
+        stem = target.name[:-len(target.suffix)] if target.suffix else target.name
+        files.update(transcript.files(stem, rendered.placements, job.texts, chapters, job.tags.title, job.language))
+    files[target.name] = mp3
+    return EpisodeFiles(files, target.name, rendered.duration)
+
+
 def render(job: RenderJob) -> RenderResult:
     """One episode's files, its clips read from the cache one at a time (an absent or corrupt
-    one is reported back, to be spoken again)."""
+    one is reported back, to be spoken again), written beside `job.target`, the MP3 last."""
     target = Path(job.target)
     missing: list[str] = []
 
@@ -79,18 +105,13 @@ def render(job: RenderJob) -> RenderResult:
                 missing.append(key)
             yield clip
 
-    rendered = master.render_episode(clips(), list(job.pauses_ms), job.settings, job.tags,
-                                    job.texts, job.headings, job.cover, folder=target.parent)
-    if rendered is None:
+    made = episode_files(job, clips(), folder=target.parent)
+    if made is None:
         return RenderResult(missing=tuple(dict.fromkeys(missing)))
-    if job.texts:
-        stem = target.name[:-len(target.suffix)] if target.suffix else target.name
-        for name, data in transcript.files(stem, rendered.placements, job.texts, rendered.chapters,
-                                           job.tags.title, job.language).items():
-            atomic_write(target.parent / name, data)
-    atomic_write(target, rendered.mp3)
-    result = RenderResult(bytes=len(rendered.mp3), duration=rendered.duration, placements=rendered.placements)
-    del rendered
+    for name, data in made.files.items():
+        atomic_write(target.parent / name, data)
+    result = RenderResult(bytes=len(made.files[made.mp3_name]), duration=made.duration)
+    del made
     give_back_memory()    # an episode's blocks leave holes in the heap: between episodes, none is held
     return result
 

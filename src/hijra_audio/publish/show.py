@@ -1,0 +1,107 @@
+"""The show as it is published: the web page and the feed, from the episodes of the plan and what
+the manifest says was built, and the cover they show.
+
+Only episodes whose MP3 is in the folder, whole, at the size the manifest recorded, are published:
+the feed never points at a file that is missing or half written. Each file is rewritten only when
+its bytes change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from hijra_audio.config import ShowConfig
+from hijra_audio.episodes import Episode
+from hijra_audio.publish import cover
+from hijra_audio.publish.feed import FeedItem, render_feed
+from hijra_audio.publish.names import (
+    CHAPTERS_SUFFIX,
+    COVER_NAME,
+    FEED_NAME,
+    VTT_SUFFIX,
+    beside,
+)
+from hijra_audio.publish.site import SiteEpisode, write_site
+from hijra_audio.rebuild.cache import atomic_write
+from hijra_audio.rebuild.manifest import EpisodeEntry, Manifest
+
+
+@dataclass(frozen=True)
+class Published:
+    feed: Path
+    site: Path | None = None
+
+
+def publish(config: ShowConfig, episodes, manifest: Manifest, output: Path, *, now: datetime,
+            site: bool = True) -> Published:
+    """Write the page (unless `site` is False) and then the feed (last: it points only at
+    complete files) for the episodes that are built."""
+    output = Path(output)
+    published = _published(episodes, manifest, output)
+    page = None
+    if site:
+        page = write_site(config, [SiteEpisode(number=entry.number, title=entry.title, file=entry.file,
+                                               duration=entry.duration, paragraphs=paragraphs(episode),
+                                               transcript=_beside(output, entry.file, VTT_SUFFIX))
+                                   for episode, entry in published], output)
+    items = [FeedItem(title=entry.title, guid=entry.guid, pub_date=datetime.fromisoformat(entry.pub_date),
+                      file=entry.file, bytes=entry.bytes, duration=entry.duration, number=entry.number,
+                      description="\n".join(text for _heading, text in paragraphs(episode)),
+                      transcript=_beside(output, entry.file, VTT_SUFFIX),
+                      chapters=_beside(output, entry.file, CHAPTERS_SUFFIX))
+             for episode, entry in published]
+    built = max((item.pub_date for item in items), default=now)
+    data = render_feed(config, items, built)
+    path = output / FEED_NAME
+    if not path.is_file() or path.read_bytes() != data:
+        atomic_write(path, data)
+    return Published(path, page)
+
+
+def write_cover(config: ShowConfig, output: Path) -> bytes:
+    """cover.jpg in the output folder (rewritten only when it changed); returns its bytes."""
+    full = cover.cover_jpeg(config)
+    path = Path(output) / COVER_NAME
+    if not path.is_file() or path.read_bytes() != full:
+        atomic_write(path, full)
+    return full
+
+
+def paragraphs(episode: Episode) -> tuple[tuple[bool, str], ...]:
+    """The episode's display text: each heading alone, the segments of a section joined."""
+    out: list[tuple[bool, str]] = []
+    last_section = None
+    for segment in episode.segments:
+        if segment.is_heading:
+            out.append((True, segment.text))
+        elif out and not out[-1][0] and segment.section == last_section:
+            out[-1] = (False, out[-1][1] + " " + segment.text)
+        else:
+            out.append((False, segment.text))
+        last_section = segment.section
+    return tuple(out)
+
+
+def _published(episodes, manifest: Manifest, output: Path) -> list[tuple[Episode, EpisodeEntry]]:
+    pairs = []
+    for episode in episodes:
+        entry = manifest.episodes.get(episode.key)
+        if entry is None or not _complete(output / entry.file, entry.bytes):
+            continue   # not built yet (--only another episode, or a build that failed)
+        pairs.append((episode, entry))
+    return pairs
+
+
+def _beside(output: Path, file: str, suffix: str) -> str:
+    """The file with `suffix` beside the episode's MP3, when it exists (transcripts, chapters)."""
+    name = beside(file, suffix)
+    return name if (output / name).is_file() else ""
+
+
+def _complete(path: Path, size: int) -> bool:
+    try:
+        return path.stat().st_size == size
+    except FileNotFoundError:
+        return False

@@ -1,0 +1,154 @@
+"""Build or keep, and why: each episode of the plan against what the manifest says made it.
+
+An episode is rebuilt when it is new, when the hashes of its text, its engine or its settings
+differ from those the manifest recorded (the reason names which), when its files are missing, or
+when forced; otherwise it is kept. With `only`, the other episodes are left as they are. Deciding
+reads the output folder but writes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from hijra_audio.audio.render import RENDER_VERSION
+from hijra_audio.audio.tags import EpisodeTags
+from hijra_audio.config import ShowConfig
+from hijra_audio.episodes import Episode
+from hijra_audio.errors import InputError
+from hijra_audio.publish import cover
+from hijra_audio.publish.names import (
+    CHAPTERS_SUFFIX,
+    MP3_SUFFIX,
+    SRT_SUFFIX,
+    VTT_SUFFIX,
+)
+from hijra_audio.rebuild.cache import clip_key
+from hijra_audio.rebuild.manifest import EpisodeEntry, Manifest
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What a build does with one episode, and why."""
+
+    episode: Episode
+    action: str            # "build", "keep" or "skip" (not selected by --only, and no file yet)
+    reason: str            # new, text changed, engine changed, settings changed, file missing, forced, unchanged
+    file: str
+    keys: tuple[str, ...]
+    pauses: tuple[int, ...]
+    tags: EpisodeTags
+    hashes: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """The decision for every episode of the plan, in order."""
+
+    items: tuple[Decision, ...]
+
+    def __iter__(self) -> Iterator[Decision]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, index: int) -> Decision:
+        return self.items[index]
+
+    @property
+    def to_build(self) -> list[Decision]:
+        return [d for d in self.items if d.action == "build"]
+
+
+def decide(config: ShowConfig, episodes: tuple[Episode, ...] | list[Episode], manifest: Manifest,
+           identity: dict[str, str], *, output: Path, year: str, force: bool = False,
+           only: str | None = None) -> Decisions:
+    """For each episode: build or keep, and why. `identity`: the engine's; `year`: this year, for
+    the tags of episodes published for the first time."""
+    output = Path(output)
+    cover_id = cover.cover_id(config)
+    engine_hash = _hash(identity)
+    selected = select(episodes, only) if only else None
+    items = []
+    for episode in episodes:
+        pauses = tuple(pauses_for(config, episode))
+        previous = manifest.episodes.get(episode.key)
+        tags = EpisodeTags(title=episode.title, album=config.title, artist=config.author,
+                           track=episode.number, total=len(episodes),
+                           year=previous.pub_date[:4] if previous else year,
+                           language=iso639_2(config.language), comment=config.description, cover_id=cover_id)
+        hashes = {
+            "text": _hash([[s.spoken, s.text, s.starts_section, s.is_heading] for s in episode.segments]),
+            "engine": engine_hash,
+            "settings": _hash({"pauses": pauses, "audio": asdict(config.audio), "tags": asdict(tags),
+                               "render": RENDER_VERSION, "transcript_language": config.language}),
+        }
+        file = f"{episode.slug}{MP3_SUFFIX}"
+        reason = _reason(previous, hashes, file, output, force)
+        if reason in ("unchanged", "forced") and not _sidecars_present(output, episode.slug):
+            reason = "file missing"
+        if selected is not None and episode.key != selected.key:
+            # not asked for: stays as it was, or stays out of the feed when it has no file
+            action = "keep" if previous and reason != "file missing" and reason != "new" else "skip"
+        else:
+            action = "keep" if reason == "unchanged" else "build"
+        keys = tuple(clip_key(identity, s.spoken) for s in episode.segments)
+        items.append(Decision(episode, action, reason, file, keys, pauses, tags, hashes))
+    return Decisions(tuple(items))
+
+
+def pauses_for(config: ShowConfig, episode: Episode) -> list[int]:
+    """The silence before each segment: none before the first, a longer one where a section opens."""
+    pauses = []
+    for index, segment in enumerate(episode.segments):
+        if index == 0:
+            pauses.append(0)
+        elif segment.starts_section:
+            pauses.append(config.audio.section_pause_ms)
+        else:
+            pauses.append(config.audio.sentence_pause_ms)
+    return pauses
+
+
+def select(episodes, wanted: str) -> Episode:
+    """The episode `--only` names: its number, file name or key."""
+    for episode in episodes:
+        if wanted in (str(episode.number), episode.slug, episode.key, f"{episode.slug}{MP3_SUFFIX}"):
+            return episode
+    raise InputError(f"--only {wanted}: no such episode. Give a number from 1 to {len(episodes)} "
+                     f"or a file name like {episodes[0].slug} (see build --dry-run).")
+
+
+_ISO639_2 = {"ar": "ara", "en": "eng", "fr": "fra", "de": "deu", "ur": "urd", "tr": "tur", "id": "ind",
+             "ms": "msa", "fa": "fas", "es": "spa"}
+
+
+def iso639_2(language: str) -> str:
+    """The ID3 language code (ISO 639-2) of a podcast language like "ar" or "ar-SA"."""
+    base = language.split("-")[0].lower()
+    return _ISO639_2.get(base, base if len(base) == 3 else "und")
+
+
+def _reason(previous: EpisodeEntry | None, hashes: dict, file: str, output: Path, force: bool) -> str:
+    if previous is None:
+        return "new"
+    target = output / file
+    if previous.file != file or not target.is_file() or target.stat().st_size != previous.bytes:
+        return "file missing"
+    for part in ("text", "engine", "settings"):
+        if previous.hashes.get(part) != hashes[part]:
+            return f"{part} changed"
+    return "forced" if force else "unchanged"
+
+
+def _sidecars_present(output: Path, slug: str) -> bool:
+    """The transcripts and chapters written beside an episode's MP3 are all there."""
+    return all((output / f"{slug}{suffix}").is_file() for suffix in (VTT_SUFFIX, SRT_SUFFIX, CHAPTERS_SUFFIX))
+
+
+def _hash(value) -> str:
+    return hashlib.sha256(json.dumps(value, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
