@@ -87,6 +87,7 @@ def _oversampled_peak_db(samples: np.ndarray) -> float:
     return 20 * np.log10(max(np.abs(up).max(), np.abs(samples).max() / 32768))
 
 
+@pytest.mark.slow   # builds real audio
 @pytest.mark.parametrize("seconds,level_db,clicks,target", [
     (40, -30, False, -16.0),    # quiet: raised a lot, peaks limited
     (40, -6, True, -16.0),      # clicks at full scale, far over the ceiling
@@ -238,6 +239,7 @@ def test_tags_read_back_with_mutagen():
     assert MP3(io.BytesIO(mp3)).info.length == pytest.approx(joined.duration, abs=1e-6)
 
 
+@pytest.mark.slow   # builds real audio
 def test_when_passes_miss_the_ceiling_the_whole_episode_is_lowered(monkeypatch):
     """A limiter that failed (here: one that does nothing) still gives a file under the ceiling."""
     from hijra_audio.config import AudioConfig

@@ -4,7 +4,7 @@ import re
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from hijra_audio.cli import main
@@ -142,18 +142,17 @@ def _clean_or_none(text):
 @given(narration)
 def test_cleaning_is_idempotent(text):
     once = _clean_or_none(text)
-    if once is not None:
-        twice = clean_text(once.display)
-        assert twice.display == once.display
-        assert twice.speech == once.speech
+    assume(once is not None)        # text cleaning refuses (nothing left, not Arabic) proves nothing here
+    twice = clean_text(once.display)
+    assert twice.display == once.display
+    assert twice.speech == once.speech
 
 
 @PROPERTY
 @given(narration)
 def test_quotations_are_the_canonical_verse(text):
     cleaned = _clean_or_none(text)
-    if cleaned is None:
-        return
+    assume(cleaned is not None)
     index = QuranIndex.load()
     for line in cleaned.lines:
         for token in (line.tokens if line else ()):
@@ -172,8 +171,7 @@ def test_quotations_are_the_canonical_verse(text):
 @given(st.lists(st.sampled_from(WORDS + GLUE + NOISE[:4]), min_size=1, max_size=60))
 def test_no_word_without_a_repeat_nearby_is_removed(words):
     cleaned = _clean_or_none(" ".join(words))
-    if cleaned is None:
-        return
+    assume(cleaned is not None)
     kept = [fold(w) for w in cleaned.display.split()]
     for p, w in enumerate(words):
         window = words[max(0, p - 8):p + 9]
@@ -187,8 +185,7 @@ def test_no_word_without_a_repeat_nearby_is_removed(words):
 @given(narration)
 def test_every_heading_is_kept(text):
     cleaned = _clean_or_none(text)
-    if cleaned is None:
-        return
+    assume(cleaned is not None)
     headings = [h for h in text.split("\n") if h.startswith("## ")]
     assert [h for h in cleaned.display.split("\n") if h.startswith("## ")] == headings
 

@@ -16,6 +16,8 @@ from hijra_audio.rebuild.cache import ClipCache, clip_key
 from hijra_audio.rebuild.decide import pauses_for as _pauses
 from tests.measure import decode, mp3_duration
 
+pytestmark = pytest.mark.slow   # builds real audio
+
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):

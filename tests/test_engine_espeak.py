@@ -5,6 +5,8 @@ from hijra_audio.config import EngineConfig
 from hijra_audio.engines import ENGINES, arabic, create_engine
 from hijra_audio.errors import ConfigError, EngineUnavailable
 
+pytestmark = pytest.mark.slow   # builds real audio
+
 SENTENCE = "ثم اذن لاصحابه بالهجرة الى المدينة فهاجروا افرادا وجماعات"
 
 

@@ -243,6 +243,7 @@ def _show(tmp_path, **engine):
     return config
 
 
+@pytest.mark.slow   # builds real audio
 def test_build_with_gtts_writes_44k_episodes(tmp_path, server, monkeypatch):
     monkeypatch.setenv(URL_ENV, server.url)
     out = tmp_path / "out"

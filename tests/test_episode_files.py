@@ -23,6 +23,8 @@ from hijra_audio.rebuild.decide import pauses_for as _pauses
 from tests.fakes import FakeEngine
 from tests.measure import decode
 
+pytestmark = pytest.mark.slow   # builds real audio
+
 
 def _show(tmp_path, lecture, extra_top: str = "", extra_audio: str = "") -> Path:
     """A copy of the bundled show's config and lecture, with lines added."""

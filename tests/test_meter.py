@@ -107,6 +107,7 @@ def _episode_peak_memory(minutes: float, tmp_path) -> int:
     return peak - len(rendered.mp3)
 
 
+@pytest.mark.slow   # builds real audio
 def test_an_episode_is_rendered_in_memory_that_does_not_grow_with_its_length(tmp_path):
     short, long = _episode_peak_memory(0.5, tmp_path), _episode_peak_memory(4, tmp_path)
     # 3.5 more minutes are 9.3 million samples: held whole even once as int16 they would add

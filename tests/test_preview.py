@@ -33,6 +33,7 @@ def offline(monkeypatch):
     monkeypatch.setenv(URL_ENV, f"http://127.0.0.1:{port}")
 
 
+@pytest.mark.slow   # builds real audio
 def test_say_writes_a_playable_mp3(tmp_path, offline):
     out = tmp_path / "preview.mp3"
     result = CliRunner().invoke(main, ["say", SENTENCE, "-o", str(out)])
@@ -43,6 +44,7 @@ def test_say_writes_a_playable_mp3(tmp_path, offline):
     assert str(out) in result.output and "espeak" in result.output
 
 
+@pytest.mark.slow   # builds real audio
 def test_say_show_text_prints_the_cleaned_and_the_engine_text(tmp_path, offline):
     out = tmp_path / "p.mp3"
     result = CliRunner().invoke(main, ["say", SENTENCE, "-o", str(out), "--show-text"])
@@ -60,6 +62,7 @@ def test_say_show_text_prints_the_cleaned_and_the_engine_text(tmp_path, offline)
     assert "الْمَدِينَهْ،" in engine[0]
 
 
+@pytest.mark.slow   # builds real audio
 def test_say_with_gtts_shows_the_requests(tmp_path, server):
     long = ("فلما اشتد الأذى على المسلمين في مكة، وضاقت بهم السبل، أذن لهم النبي بالهجرة إلى المدينة؛ "
             "فهل كانت الهجرة فرارا من الأذى؟")
@@ -86,6 +89,7 @@ def test_say_with_an_unknown_voice_variant_fails_cleanly(tmp_path, offline):
     assert not (tmp_path / "p.mp3").exists()
 
 
+@pytest.mark.slow   # builds real audio
 def test_say_rate_makes_speech_faster(tmp_path, offline):
     slow, fast = tmp_path / "slow.mp3", tmp_path / "fast.mp3"
     assert CliRunner().invoke(main, ["say", SENTENCE, "-o", str(slow), "--rate", "100"]).exit_code == 0

@@ -140,6 +140,7 @@ def _browser(binary: str, profile: Path, *args: str) -> subprocess.CompletedProc
         capture_output=True, text=True, timeout=BROWSER_TIMEOUT)
 
 
+@pytest.mark.slow   # starts a browser
 def test_the_page_in_headless_chromium(site, tmp_path):
     binary = _chromium()
     if binary is None:
