@@ -31,6 +31,3 @@ class OutputLocked(HijraAudioError):
 class LexiconError(HijraAudioError):
     """A lexicon file that cannot be read; the message names the file and line."""
 
-
-class LexiconWarning(UserWarning):
-    """A lexicon entry that never matched the narration (a warning, not an error)."""

@@ -57,11 +57,6 @@ def frame_offsets(mp3: bytes) -> list[tuple[int, int]]:
     return frames
 
 
-def add_info_frame(mp3: bytes, samples: int, delay: int = LAME_ENCODER_DELAY, bitrate_kbps: int = 0) -> bytes:
-    """`mp3` (a bare CBR stream of `samples` samples from LAME) with an Info frame in front."""
-    return info_frame(mp3, samples, delay, bitrate_kbps) + mp3
-
-
 def info_frame(mp3: bytes, samples: int, delay: int = LAME_ENCODER_DELAY, bitrate_kbps: int = 0) -> bytes:
     """The Info frame to put in front of `mp3` (a bare CBR stream of `samples` samples from LAME)."""
     frames = frame_offsets(mp3)

@@ -24,7 +24,6 @@ import fcntl
 import hashlib
 import os
 import random
-import re
 import socket
 import tempfile
 import threading
@@ -39,16 +38,14 @@ import numpy as np
 from hijra_audio.config import EngineConfig
 from hijra_audio.engines.base import Clip, resample
 from hijra_audio.errors import ConfigError, EngineError, EngineUnavailable
-from hijra_audio.text.tokens import CLAUSE_END, COMMA, SENTENCE_END, pause_class
+from hijra_audio.text.sentences import split_pieces
+from hijra_audio.text.tokens import CLAUSE_END, COMMA, SENTENCE_END
 
 MAX_CHARS = 100            # gTTS sends a text of up to this many characters in one request
 SPLIT_RULES_VERSION = "1"  # part of the identity: a change in cutting or joining re-synthesizes
 URL_ENV = "HIJRA_AUDIO_GTTS_URL"
 OFFLINE_ENGINE = "espeak"
 
-# How strong a boundary is after a piece ending so (lower: a better place to cut).
-_SENTENCE_END, _CLAUSE_END, _COMMA = SENTENCE_END, CLAUSE_END, COMMA
-_PUNCTUATION_CUT = re.compile(f"(?<=[{pause_class()}])\\s+")
 # Pause kept between two pieces, by the punctuation ending the first (ms).
 PAUSE_AFTER_SENTENCE_MS = 250
 PAUSE_AFTER_CLAUSE_MS = 150
@@ -67,69 +64,16 @@ OPTIONS = (
 
 # ---- cutting ----------------------------------------------------------------------------------
 
-def _boundary_cost(unit: str, following: str | None) -> int:
-    """How bad a cut after `unit` is: 0 after a sentence, 1 after ؛ ; :, 2 after a comma,
-    3 before a clause opener, 4 before a word opening with و/ف, 6 anywhere else."""
-    from hijra_audio.text.sentences import CLAUSE_MARKERS
-
-    last = unit.rstrip()[-1:]
-    if last in _SENTENCE_END:
-        return 0
-    if last in _CLAUSE_END:
-        return 1
-    if last in _COMMA:
-        return 2
-    if following:
-        first = following.split(" ", 1)[0]
-        if first in CLAUSE_MARKERS:
-            return 3
-        if first[:1] in ("و", "ف") and len(first) > 3:
-            return 4
-    return 6
-
-
 def split_text(text: str, max_chars: int = MAX_CHARS) -> list[str]:
-    """`text` as pieces under `max_chars` characters, cut only between clauses where it has
-    clause boundaries (at a word boundary only inside a clause longer than the limit), as few
-    pieces as possible, and among those the cuts at the strongest boundaries."""
-    from hijra_audio.text.sentences import split_segments
-
-    text = " ".join(text.split())
-    if len(text) < max_chars:
-        return [text] if text else []
-    units = []
-    for part in _PUNCTUATION_CUT.split(text):
-        part = part.strip()
-        if part:
-            units.extend([part] if len(part) < max_chars else split_segments(part, max_chars - 1))
-    n = len(units)
-    # best[i] = (pieces, cost, previous cut) for units[:i]; a piece is units[j:i] joined.
-    best: list[tuple[int, int, int] | None] = [None] * (n + 1)
-    best[0] = (0, 0, -1)
-    for i in range(1, n + 1):
-        for j in range(i - 1, -1, -1):
-            piece_len = sum(len(u) for u in units[j:i]) + (i - j - 1)
-            if piece_len >= max_chars and i - j > 1:
-                break
-            if best[j] is None:
-                continue
-            cost = best[j][1] + (_boundary_cost(units[i - 1], units[i] if i < n else None) if i < n else 0)
-            candidate = (best[j][0] + 1, cost, j)
-            if best[i] is None or candidate[:2] < best[i][:2]:
-                best[i] = candidate
-    pieces, i = [], n
-    while i > 0:
-        j = best[i][2]
-        pieces.append(" ".join(units[j:i]))
-        i = j
-    return pieces[::-1]
+    """`text` as the pieces sent, one request each (`text.sentences.split_pieces`)."""
+    return split_pieces(text, max_chars)
 
 
 def _pause_after(piece: str) -> int:
     last = piece.rstrip()[-1:]
-    if last in _SENTENCE_END:
+    if last in SENTENCE_END:
         return PAUSE_AFTER_SENTENCE_MS
-    if last in _CLAUSE_END or last in _COMMA:
+    if last in CLAUSE_END or last in COMMA:
         return PAUSE_AFTER_CLAUSE_MS
     return 0
 

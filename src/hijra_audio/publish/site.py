@@ -52,17 +52,48 @@ def _text(value: str) -> str:
     return escape(xml_text(value), quote=True)
 
 
+_STYLE = """
+body { font-family: "Amiri", "Noto Naskh Arabic", "Scheherazade New", "Arial", serif; font-size: 1.15rem;
+  line-height: 1.8; max-width: 46rem; margin: 0 auto; padding: 1rem; color: #1d1d1f; background: #fbf8f1; }
+header { display: flex; gap: 1rem; align-items: center; flex-wrap: wrap; }
+header img { width: 10rem; height: 10rem; object-fit: cover; border-radius: 0.5rem; }
+h1 { margin: 0; font-size: 2rem; }
+.subtitle { margin: 0; color: #555; }
+.episode { border-top: 1px solid #d8cfbd; padding: 0.75rem 0; }
+.episode h2 { font-size: 1.35rem; margin: 0; }
+.duration { color: #555; font-size: 0.95rem; }
+audio { width: 100%; margin: 0.4rem 0; }
+details summary { cursor: pointer; color: #6b4f1d; }
+.transcript h3 { font-size: 1.1rem; margin: 0.5rem 0 0; }
+.subscribe { background: #efe7d6; padding: 0.75rem 1rem; border-radius: 0.5rem; }
+.subscribe code { direction: ltr; unicode-bidi: embed; user-select: all; word-break: break-all; }
+"""
+
+
 def render_page(config: ShowConfig, episodes: list[SiteEpisode], *, font: bool = True) -> str:
     lang = _text(config.language or "ar")
     direction = "rtl" if (config.language or "ar").split("-")[0].lower() in RTL_LANGUAGES else "ltr"
-    cover = config.image if "://" in config.image else COVER_NAME   # every build writes it
+    parts = [_head(config, lang, direction, font), _header(config)]
+    url = feed_url(config)
+    parts.append(f"""<section class="subscribe" id="subscribe">
+<h2>الاشتراك</h2>
+<p>انسخ رابط الخلاصة وأضفه في تطبيق البودكاست، من خيار «إضافة عبر رابط» (<bdi dir="ltr">Add by URL</bdi>):</p>
+<p><a href="{FEED_NAME}"><code>{_text(url)}</code></a></p>
+</section>
+<main>""")
+    parts.extend(_episode(episode, lang) for episode in episodes)
+    parts.append("</main>\n</body>\n</html>\n")
+    return "\n".join(parts)
+
+
+def _head(config: ShowConfig, lang: str, direction: str, font: bool) -> str:
     face = ""
     if font:
         face = "\n".join(
             f'@font-face {{ font-family: "Amiri"; font-weight: {weight}; font-display: swap; '
             f'src: url("{FONT_DIR}/{name}") format("truetype"); }}'
             for name, weight in zip(FONT_FILES, ("normal", "bold")))
-    parts = [f"""<!DOCTYPE html>
+    return f"""<!DOCTYPE html>
 <html lang="{lang}" dir="{direction}">
 <head>
 <meta charset="utf-8">
@@ -70,25 +101,15 @@ def render_page(config: ShowConfig, episodes: list[SiteEpisode], *, font: bool =
 <title>{_text(config.title)}</title>
 <link rel="alternate" type="application/rss+xml" title="{_text(config.title)}" href="{FEED_NAME}">
 <style>
-{face}
-body {{ font-family: "Amiri", "Noto Naskh Arabic", "Scheherazade New", "Arial", serif; font-size: 1.15rem;
-  line-height: 1.8; max-width: 46rem; margin: 0 auto; padding: 1rem; color: #1d1d1f; background: #fbf8f1; }}
-header {{ display: flex; gap: 1rem; align-items: center; flex-wrap: wrap; }}
-header img {{ width: 10rem; height: 10rem; object-fit: cover; border-radius: 0.5rem; }}
-h1 {{ margin: 0; font-size: 2rem; }}
-.subtitle {{ margin: 0; color: #555; }}
-.episode {{ border-top: 1px solid #d8cfbd; padding: 0.75rem 0; }}
-.episode h2 {{ font-size: 1.35rem; margin: 0; }}
-.duration {{ color: #555; font-size: 0.95rem; }}
-audio {{ width: 100%; margin: 0.4rem 0; }}
-details summary {{ cursor: pointer; color: #6b4f1d; }}
-.transcript h3 {{ font-size: 1.1rem; margin: 0.5rem 0 0; }}
-.subscribe {{ background: #efe7d6; padding: 0.75rem 1rem; border-radius: 0.5rem; }}
-.subscribe code {{ direction: ltr; unicode-bidi: embed; user-select: all; word-break: break-all; }}
-</style>
+{face}{_STYLE}</style>
 </head>
 <body>
-<header>"""]
+<header>"""
+
+
+def _header(config: ShowConfig) -> str:
+    cover = config.image if "://" in config.image else COVER_NAME   # every build writes it
+    parts = []
     if cover:
         parts.append(f'<img src="{_text(quote(cover, safe=":/?=&%"))}" alt="{_text(config.title)}">')
     parts.append(f'<div><h1 dir="auto">{_text(config.title)}</h1>')
@@ -99,30 +120,24 @@ details summary {{ cursor: pointer; color: #6b4f1d; }}
     parts.append("</div>\n</header>")
     if config.description:
         parts.append(f'<p class="description" dir="auto">{_text(config.description)}</p>')
-    url = feed_url(config)
-    parts.append(f"""<section class="subscribe" id="subscribe">
-<h2>الاشتراك</h2>
-<p>انسخ رابط الخلاصة وأضفه في تطبيق البودكاست، من خيار «إضافة عبر رابط» (<bdi dir="ltr">Add by URL</bdi>):</p>
-<p><a href="{FEED_NAME}"><code>{_text(url)}</code></a></p>
-</section>
-<main>""")
-    for episode in episodes:
-        parts.append(f'<article class="episode" id="episode-{episode.number}">')
-        parts.append(f'<h2 dir="auto">{_text(episode.title)}</h2>')
-        parts.append(f'<span class="duration">الحلقة {episode.number} · المدة '
-                     f'<bdi>{duration_text(episode.duration)}</bdi></span>')
-        parts.append(f'<audio controls preload="none"><source src="{_text(quote(episode.file))}" '
-                     f'type="audio/mpeg">')
-        if episode.transcript:
-            parts.append(f'<track kind="captions" src="{_text(quote(episode.transcript))}" '
-                         f'srclang="{lang}" label="{lang}" default>')
-        parts.append("</audio>")
-        parts.append('<details class="transcript" open><summary>النص</summary>')
-        for heading, text in episode.paragraphs:
-            tag = "h3" if heading else "p"
-            parts.append(f'<{tag} dir="auto">{_text(text)}</{tag}>')
-        parts.append("</details>\n</article>")
-    parts.append("</main>\n</body>\n</html>\n")
+    return "\n".join(parts)
+
+
+def _episode(episode: SiteEpisode, lang: str) -> str:
+    parts = [f'<article class="episode" id="episode-{episode.number}">',
+             f'<h2 dir="auto">{_text(episode.title)}</h2>',
+             f'<span class="duration">الحلقة {episode.number} · المدة '
+             f'<bdi>{duration_text(episode.duration)}</bdi></span>',
+             f'<audio controls preload="none"><source src="{_text(quote(episode.file))}" type="audio/mpeg">']
+    if episode.transcript:
+        parts.append(f'<track kind="captions" src="{_text(quote(episode.transcript))}" '
+                     f'srclang="{lang}" label="{lang}" default>')
+    parts.append("</audio>")
+    parts.append('<details class="transcript" open><summary>النص</summary>')
+    for heading, text in episode.paragraphs:
+        tag = "h3" if heading else "p"
+        parts.append(f'<{tag} dir="auto">{_text(text)}</{tag}>')
+    parts.append("</details>\n</article>")
     return "\n".join(parts)
 
 

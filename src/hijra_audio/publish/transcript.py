@@ -1,6 +1,6 @@
 """Segment timings -> WebVTT and SRT transcripts and Podcasting 2.0 chapters JSON.
 
-Every cue is one segment, from its first to its last sound in the MP3 (the placements `audio.join`
+Every cue is one segment, from its first to its last sound in the MP3 (the placements `audio.render.join`
 returns; the MP3's Info frame makes them exact in the file), with the segment's display text, Quran
 quotations marked as the display form marks them. The file names beside `<slug>.mp3` are fixed:
 `<slug>.vtt`, `<slug>.srt`, `<slug>.chapters.json` (the feed links them by these names).

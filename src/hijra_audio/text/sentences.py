@@ -10,7 +10,16 @@ from __future__ import annotations
 
 import re
 
-from hijra_audio.text.tokens import PAUSE, Change, Token, pause_class, split_punct
+from hijra_audio.text.tokens import (
+    CLAUSE_END,
+    COMMA,
+    PAUSE,
+    SENTENCE_END,
+    Change,
+    Token,
+    pause_class,
+    split_punct,
+)
 
 # Punctuation that ends a sentence or clause; it stays with the piece before it.
 _BOUNDARY = re.compile(f"(?<=[{pause_class()}])\\s+|\n+")
@@ -201,3 +210,62 @@ def _cut_long_tokens(tokens: list[Token], max_chars: int) -> list[list[Token]]:
         tokens = tokens[cut:]
     out.append(tokens)
     return out
+
+
+# --- Pieces for an engine with a short limit per request (gTTS: 100 characters) -----------------
+
+_PUNCTUATION_CUT = re.compile(f"(?<=[{pause_class()}])\\s+")
+
+
+def _boundary_cost(unit: str, following: str | None) -> int:
+    """How bad a cut after `unit` is: 0 after a sentence, 1 after ؛ ; :, 2 after a comma,
+    3 before a clause opener, 4 before a word opening with و/ف, 6 anywhere else."""
+    last = unit.rstrip()[-1:]
+    if last in SENTENCE_END:
+        return 0
+    if last in CLAUSE_END:
+        return 1
+    if last in COMMA:
+        return 2
+    if following:
+        first = following.split(" ", 1)[0]
+        if first in CLAUSE_MARKERS:
+            return 3
+        if first[:1] in ("و", "ف") and len(first) > 3:
+            return 4
+    return 6
+
+
+def split_pieces(text: str, max_chars: int) -> list[str]:
+    """`text` as pieces under `max_chars` characters, cut only between clauses where it has
+    clause boundaries (at a word boundary only inside a clause longer than the limit), as few
+    pieces as possible, and among those the cuts at the strongest boundaries."""
+    text = " ".join(text.split())
+    if len(text) < max_chars:
+        return [text] if text else []
+    units = []
+    for part in _PUNCTUATION_CUT.split(text):
+        part = part.strip()
+        if part:
+            units.extend([part] if len(part) < max_chars else split_segments(part, max_chars - 1))
+    n = len(units)
+    # best[i] = (pieces, cost, previous cut) for units[:i]; a piece is units[j:i] joined.
+    best: list[tuple[int, int, int] | None] = [None] * (n + 1)
+    best[0] = (0, 0, -1)
+    for i in range(1, n + 1):
+        for j in range(i - 1, -1, -1):
+            piece_len = sum(len(u) for u in units[j:i]) + (i - j - 1)
+            if piece_len >= max_chars and i - j > 1:
+                break
+            if best[j] is None:
+                continue
+            cost = best[j][1] + (_boundary_cost(units[i - 1], units[i] if i < n else None) if i < n else 0)
+            candidate = (best[j][0] + 1, cost, j)
+            if best[i] is None or candidate[:2] < best[i][:2]:
+                best[i] = candidate
+    pieces, i = [], n
+    while i > 0:
+        j = best[i][2]
+        pieces.append(" ".join(units[j:i]))
+        i = j
+    return pieces[::-1]
