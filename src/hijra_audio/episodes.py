@@ -1,9 +1,16 @@
 """Cleaned text -> sections -> episodes -> segments, each with a stable identity.
 
-A line starting with `## ` is a heading and opens a section; every narration file opens one too.
-Sections are grouped into episodes near the target length (estimated from the word count, so the
-split does not depend on the engine); a section much longer than the target is split between
-episodes at segment boundaries. Each episode is cut into segments the engine speaks well.
+A line starting with `## ` is a heading and opens a section; every narration file opens one too,
+and so does a `---` line, which also starts a new episode (it is neither spoken nor shown).
+Each section is cut into segments the engine speaks well, and sections are grouped into episodes
+near the target length (estimated from the word count, so the split does not depend on the
+engine). A section much longer than the target is split between episodes, and only where a
+sentence ends (a segment ending with `.` `؟` `!` `…`): a longer or shorter episode is better than
+one that stops mid-sentence.
+
+Published episodes stay as they are when narration is added at the end: grouping looks only
+backwards (a short last section is no longer folded into the episode before it), and an episode
+that has reached the target is closed, so a new section after it starts a new episode.
 """
 
 from __future__ import annotations
@@ -13,8 +20,22 @@ import re
 from dataclasses import dataclass
 
 from hijra_audio.text.sentences import split_segments
+from hijra_audio.text.tokens import PAUSE, SENTENCE_END
 
 HEADING = re.compile(r"^##\s+(.+?)\s*$")
+# A line of three or more dashes (and nothing else): an episode break.
+BREAK = re.compile(r"^-{3,}$")
+# An episode this full (a share of the target) is closed: the next section starts a new episode.
+# 1.0 groups sections as before; a lower share would regroup, and so re-key, every existing show
+# after its first change (0.8 gives 164 of the whole Sira's 218 episodes new guids).
+NEAR_TARGET = 1.0
+# A section longer than this (times the target) is split; no part is shorter than MIN_PART.
+SPLIT_ABOVE = 1.5
+MIN_PART = 0.5
+# A title made from the episode's opening words has at most this many characters (and "…").
+TITLE_CHARS = 48
+# Closing marks that may follow a sentence's final punctuation: `قال: «اخرج.»`, `(...).`.
+_CLOSERS = ")]}»\"'”’"
 
 
 @dataclass(frozen=True)
@@ -24,6 +45,7 @@ class Section:
     source: str = ""
     tokens: tuple = ()          # cleaned tokens (display + speech forms) of `text`; empty: plain text
     heading_speech: str = ""    # speech form of the heading; empty: the same as `heading`
+    breaks: bool = False        # a `---` line opened it: it starts a new episode
 
 
 @dataclass(frozen=True)
@@ -64,21 +86,28 @@ class Episode:
 
 
 def parse_sections(text: str, source: str = "") -> list[Section]:
-    """Split cleaned text at `## ` headings; text before the first heading is its own section."""
+    """Split cleaned text at `## ` headings and `---` breaks; text before the first heading is its
+    own section."""
     sections: list[Section] = []
     heading: str | None = None
     lines: list[str] = []
+    breaks = False
 
     def close():
+        nonlocal breaks
         body = " ".join(line for line in lines if line).strip()
         if heading is not None or body:
-            sections.append(Section(heading, body, source))
+            sections.append(Section(heading, body, source, breaks=breaks))
+            breaks = False
 
     for line in text.split("\n"):
         match = HEADING.match(line.strip())
         if match:
             close()
             heading, lines = match.group(1), []
+        elif BREAK.match(line.strip()):
+            close()
+            heading, lines, breaks = None, [], True
         else:
             lines.append(line.strip())
     close()
@@ -91,12 +120,15 @@ def sections_from_cleaned(cleaned, source: str = "") -> list[Section]:
     sections: list[Section] = []
     heading = heading_speech = None
     tokens: list = []
+    breaks = False
 
     def close():
+        nonlocal breaks
         if heading is not None or tokens:
             body = " ".join(t.display for t in tokens)
             sections.append(Section(heading, body, source, tuple(tokens),
-                                    heading_speech if heading_speech != heading else ""))
+                                    heading_speech if heading_speech != heading else "", breaks))
+            breaks = False
 
     for line in cleaned.lines:
         if line is None:
@@ -106,10 +138,20 @@ def sections_from_cleaned(cleaned, source: str = "") -> list[Section]:
             heading = " ".join(t.display for t in line.tokens)
             heading_speech = " ".join(t.spoken for t in line.tokens)
             tokens = []
+        elif _is_break(line.tokens):
+            # Cleaning passes a `---` line through as one token: here it closes the section and
+            # marks the next as starting an episode; it is never spoken nor shown.
+            close()
+            heading = heading_speech = None
+            tokens, breaks = [], True
         else:
             tokens.extend(line.tokens)
     close()
     return sections
+
+
+def _is_break(tokens) -> bool:
+    return len(tokens) == 1 and not tokens[0].quran and bool(BREAK.match(tokens[0].display))
 
 
 def _section_pieces(section: Section, max_segment_chars: int) -> list[tuple[str, str]]:
@@ -122,8 +164,10 @@ def _section_pieces(section: Section, max_segment_chars: int) -> list[tuple[str,
 
 
 def plan_episodes(sections: list[Section], *, episode_minutes: float, words_per_minute: float,
-                  max_segment_chars: int) -> list[Episode]:
-    """Group sections into episodes of about `episode_minutes` and cut them into segments."""
+                  max_segment_chars: int, numbered_titles: bool = False) -> list[Episode]:
+    """Group sections into episodes of about `episode_minutes` and cut them into segments.
+    `numbered_titles`: a title made from the opening words starts `الحلقة N: ` (off by default:
+    Apple asks for no episode numbers in titles; `itunes:episode` carries them)."""
     target = max(1.0, episode_minutes * words_per_minute)
     units = []  # (section index, heading or None, [(display, speech) pieces], part): what is packed
     for index, section in enumerate(sections):
@@ -132,19 +176,21 @@ def plan_episodes(sections: list[Section], *, episode_minutes: float, words_per_
             heading = section.heading if chunk_start == 0 else None
             units.append((index, heading, chunk, chunk_start + 1))
 
+    # Each unit joins the episode before it or starts a new one, decided by what comes before it
+    # only (and its own length): what is appended later never changes an earlier episode.
     groups: list[list] = []
     words = 0.0
     for unit in units:
         unit_words = _unit_words(unit)
-        if groups and (words >= target or (words + unit_words > 1.5 * target and words >= 0.5 * target)):
+        index, _heading, _chunk, part = unit
+        if groups and (part > 1 or (part == 1 and sections[index].breaks) or words >= NEAR_TARGET * target
+                       or (words + unit_words > SPLIT_ABOVE * target and words >= MIN_PART * target)):
             groups.append([])
             words = 0.0
         if not groups:
             groups.append([])
         groups[-1].append(unit)
         words += unit_words
-    if len(groups) > 1 and sum(_unit_words(u) for u in groups[-1]) < 0.3 * target:
-        groups[-2].extend(groups.pop())
 
     episodes = []
     seen: dict[str, int] = {}
@@ -167,22 +213,48 @@ def plan_episodes(sections: list[Section], *, episode_minutes: float, words_per_
         seen[key] = seen.get(key, 0) + 1
         if seen[key] > 1:
             key = f"{key}-{seen[key]}"
-        episodes.append(Episode(number, key, _title(group, number, sections, segments), tuple(segments)))
+        title = _title(group, number, sections, segments, numbered_titles)
+        episodes.append(Episode(number, key, title, tuple(segments)))
     return episodes
 
 
+def ends_sentence(text: str) -> bool:
+    """The text ends a sentence: its last mark (closing quotes and brackets aside) is `.` `؟` `!`
+    `…`. A Quran quotation's reference `[8:30]` is not one; `[8:30].` is."""
+    stripped = text.rstrip().rstrip(_CLOSERS)
+    return bool(stripped) and stripped[-1] in SENTENCE_END
+
+
 def _chunks(pieces: list[tuple[str, str]], target: float) -> list[list[tuple[str, str]]]:
-    """Split one section's segments into runs of about `target` words when it is much longer."""
-    total = sum(len(p.split()) for p, _speech in pieces)
-    if total <= 1.5 * target:
+    """Split one section's segments into parts of about `target` words when it is much longer,
+    only after a segment that ends a sentence: at each step, the sentence end nearest the target
+    that leaves neither part shorter than MIN_PART of it. Without one, the part runs on."""
+    counts = [len(p.split()) for p, _speech in pieces]
+    total = sum(counts)
+    if total <= SPLIT_ABOVE * target:
         return [pieces]
-    chunks, words = [[]], 0
-    for piece in pieces:
-        if words >= target:
-            chunks.append([])
-            words = 0
-        chunks[-1].append(piece)
-        words += len(piece[0].split())
+    before = [0]                       # before[i]: words in pieces[:i]
+    for count in counts:
+        before.append(before[-1] + count)
+    cuts = [i + 1 for i, (piece, _speech) in enumerate(pieces[:-1]) if ends_sentence(piece)]
+    chunks, start = [], 0
+    while before[-1] - before[start] > SPLIT_ABOVE * target:
+        rest = before[-1] - before[start]
+        best = None
+        for cut in cuts:
+            size = before[cut] - before[start]
+            if cut <= start or size < MIN_PART * target or rest - size < MIN_PART * target:
+                continue
+            if best is not None and size > target:
+                if abs(size - target) < abs(before[best] - before[start] - target):
+                    best = cut
+                break                  # the ones after are further still
+            best = cut
+        if best is None:
+            break
+        chunks.append(pieces[start:best])
+        start = best
+    chunks.append(pieces[start:])
     return chunks
 
 
@@ -190,15 +262,50 @@ def _unit_words(unit) -> int:
     return sum(len(p.split()) for p, _speech in unit[2]) + len((unit[1] or "").split())
 
 
-def _title(group, number: int, sections: list[Section], segments: list[Segment]) -> str:
+def _title(group, number: int, sections: list[Section], segments: list[Segment], numbered: bool) -> str:
+    """The episode's first heading; a later part of a section: its heading and the part's
+    number; else its opening words. Never the episode number, unless `numbered`."""
     for _index, heading, _chunk, _part in group:
         if heading:
             return heading.strip("()[] ")
     continued = sections[group[0][0]].heading
     if continued:
         return f"{continued.strip('()[] ')} ({group[0][3]})"
-    opening = " ".join(" ".join(s.text for s in segments).split()[:6])
-    return f"الحلقة {number}: {opening}…"
+    opening = opening_words(" ".join(s.text for s in segments))
+    return f"الحلقة {number}: {opening}" if numbered else opening
+
+
+def opening_words(text: str, limit: int = TITLE_CHARS) -> str:
+    """The first sentence of `text` when it fits in `limit` characters (without its final mark),
+    else its first words that fit, cut at a word boundary, with `…`. A Quran quotation is not
+    cut open: the words stop before its `﴿` (or, when it opens the text, run to its `﴾`)."""
+    words = text.split()
+    taken: list[str] = []
+    for word in words:
+        if taken and len(" ".join(taken + [word])) > limit:
+            break
+        taken.append(word)
+        if ends_sentence(word):
+            return _tidy(taken)
+    if len(taken) == len(words):
+        return _tidy(taken)
+    opened = max((i for i, w in enumerate(taken) if "﴿" in w), default=-1)
+    if opened >= 0 and not any("﴾" in w for w in taken[opened:]):
+        if opened > 0:
+            taken = taken[:opened]
+        else:
+            closing = next((i for i, w in enumerate(words) if "﴾" in w), len(words) - 1)
+            taken = words[:closing + 1]
+            taken[-1] = taken[-1][:taken[-1].index("﴾") + 1] if "﴾" in taken[-1] else taken[-1]
+            return " ".join(taken)
+    return _tidy(taken) + "…"
+
+
+def _tidy(words: list[str]) -> str:
+    """Words joined, without the pause mark (`،` `:` `.` ...) the last one ends with."""
+    text = " ".join(words)
+    stripped = text.rstrip(PAUSE + " ")
+    return stripped or text
 
 
 def _episode_key(group, number: int, sections: list[Section]) -> str:
