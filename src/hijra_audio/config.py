@@ -66,6 +66,9 @@ class ShowConfig:
     episode_minutes: float = 10.0
     words_per_minute: float = 120.0
     max_segment_chars: int = 160
+    # Titles made from an episode's opening words start `الحلقة N: ` (Apple asks for no episode
+    # numbers in titles: itunes:episode carries them). Headings are titles as they are.
+    numbered_titles: bool = False
     audio: AudioConfig = field(default_factory=AudioConfig)
     engine: EngineConfig = field(default_factory=EngineConfig)
     subtitle: str = ""

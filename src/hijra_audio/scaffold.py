@@ -73,6 +73,10 @@ episode_minutes = 10.0
 words_per_minute = 120.0
 # Longest piece of text handed to the speech engine at once (at least 40).
 max_segment_chars = 160
+# An episode is titled by its first heading, or else by its opening words. true: those opening
+# words come after "الحلقة N: ". Apple asks for no episode numbers in titles (apps number episodes
+# from itunes:episode), so this is off.
+numbered_titles = false
 
 # Who directories contact about the show (itunes:owner; not shown to listeners).
 [owner]
