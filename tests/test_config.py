@@ -19,6 +19,7 @@ def test_bundled_config():
     ('title = "x', "not valid TOML"),
     ('type = "weekly"', 'type must be "serial" or "episodic"'),
     ('explicit = "no"', "explicit must be true or false"),
+    ('numbered_titles = "yes"', "numbered_titles must be true or false"),
     ('[owner]\nphone = "1"', "unknown key(s) phone"),
     ('owner = "me"', "[owner] must be a table"),
     ('[audio]\nloudness_lufs = 3', "loudness_lufs 3.0 is out of range"),
@@ -75,3 +76,10 @@ def test_engine_overrides(tmp_path, overrides, expected):
     path.write_text('[engine]\nname = "espeak"\nvoice = "ar+m3"\nrate = 150\n', encoding="utf-8")
     engine = load_config(path).with_overrides(**overrides).engine
     assert (engine.name, engine.voice, engine.rate) == expected
+
+
+def test_numbered_titles_is_off_unless_asked(tmp_path):
+    path = tmp_path / "podcast.toml"
+    path.write_text('title = "س"\nnumbered_titles = true\n', encoding="utf-8")
+    assert load_config(path).numbered_titles is True
+    assert load_config().numbered_titles is False

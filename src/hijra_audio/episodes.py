@@ -32,8 +32,10 @@ NEAR_TARGET = 1.0
 # A section longer than this (times the target) is split; no part is shorter than MIN_PART.
 SPLIT_ABOVE = 1.5
 MIN_PART = 0.5
-# A title made from the episode's opening words has at most this many characters (and "…").
+# A title made from the episode's opening words has at most this many characters (and "…"); it
+# stops at the end of the first sentence when that has at least TITLE_MIN_WORDS words.
 TITLE_CHARS = 48
+TITLE_MIN_WORDS = 3
 # Closing marks that may follow a sentence's final punctuation: `قال: «اخرج.»`, `(...).`.
 _CLOSERS = ")]}»\"'”’"
 
@@ -276,8 +278,9 @@ def _title(group, number: int, sections: list[Section], segments: list[Segment],
 
 
 def opening_words(text: str, limit: int = TITLE_CHARS) -> str:
-    """The first sentence of `text` when it fits in `limit` characters (without its final mark),
-    else its first words that fit, cut at a word boundary, with `…`. A Quran quotation is not
+    """The first sentence of `text` when it fits in `limit` characters (without its final mark;
+    a sentence of fewer than TITLE_MIN_WORDS words runs on into the next), else its first words
+    that fit, cut at a word boundary, with `…`. A Quran quotation is not
     cut open: the words stop before its `﴿` (or, when it opens the text, run to its `﴾`)."""
     words = text.split()
     taken: list[str] = []
@@ -285,7 +288,7 @@ def opening_words(text: str, limit: int = TITLE_CHARS) -> str:
         if taken and len(" ".join(taken + [word])) > limit:
             break
         taken.append(word)
-        if ends_sentence(word):
+        if ends_sentence(word) and len(taken) >= TITLE_MIN_WORDS:
             return _tidy(taken)
     if len(taken) == len(words):
         return _tidy(taken)
