@@ -43,3 +43,13 @@ def test_every_module_planning_imports_is_in_the_key():
                     "hijra_audio/rebuild/cache.py", "hijra_audio/engines/__init__.py", "hijra_audio/engines/base.py")
     left_out = [f for f in loaded if f not in hashed and not f.endswith(not_planning)]
     assert not left_out, f"planning code missing from the plan cache's key: {left_out}"
+
+
+def test_numbered_titles_in_the_config_reach_the_titles():
+    import dataclasses
+
+    config = load_config()
+    plain = planning.plan_files(config).episodes
+    numbered = planning.plan_files(dataclasses.replace(config, numbered_titles=True)).episodes
+    assert not any(e.title.startswith("الحلقة") for e in plain)
+    assert [e.title for e in numbered] == [f"الحلقة {e.number}: {e.title}" for e in plain]

@@ -95,7 +95,8 @@ def plan(config: ShowConfig, narrations: list[Narration], lexicon: text.Lexicon 
         sections.extend(found)
     episodes = plan_episodes(sections, episode_minutes=config.episode_minutes,
                              words_per_minute=config.words_per_minute,
-                             max_segment_chars=config.max_segment_chars)
+                             max_segment_chars=config.max_segment_chars,
+                             numbered_titles=config.numbered_titles)
     return Plan(tuple(episodes), warnings)
 
 
