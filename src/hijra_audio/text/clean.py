@@ -7,7 +7,8 @@ rules over them, in this order:
 2. lexicon corrections (both forms);
 3. Quran quotations: matched against the Tanzil text and replaced by one token, the canonical
    text marked `﴿...﴾ [sura:aya]` for display and the diacritized verse for speech;
-4. disfluencies: filled pauses, broken-off letters, repetitions, self-repairs;
+4. disfluencies: filled pauses, broken-off letters, repetitions, self-repairs (in transcribed
+   speech only; doublings said on purpose kept; a doubtful self-repair is only suggested);
 5. speech form only: lexicon pronunciations, honorific ligatures, verse references and numbers
    spelled out;
 6. punctuation of the display form, for unpunctuated (transcribed) lines only: colons before
@@ -90,9 +91,11 @@ class Cleaned:
         return self._text("speech")
 
     def counts(self) -> dict[str, int]:
+        """Changes per rule; suggestions (which change nothing) apart, as `rule (suggestion)`."""
         counts: dict[str, int] = {}
         for change in self.changes:
-            counts[change.rule] = counts.get(change.rule, 0) + 1
+            key = change.rule if change.form != "suggestion" else f"{change.rule} (suggestion)"
+            counts[key] = counts.get(key, 0) + 1
         return dict(sorted(counts.items()))
 
 
@@ -110,6 +113,7 @@ def clean_text(raw: str, lexicon: Lexicon | None = None, *, quran: bool = True, 
 
     index = QuranIndex.load() if quran else None
     lexicon = lexicon or Lexicon()
+    doublings = disfluency.bundled_doublings() | lexicon.doublings()
     uses: dict[int, int] = {}
     changes: list[Change] = []
     lines: list[Line | None] = []
@@ -135,12 +139,14 @@ def clean_text(raw: str, lexicon: Lexicon | None = None, *, quran: bool = True, 
                 written_refs.extend(refs)
             # Until nothing more changes: removing one repetition can join the halves of another
             # (`ذهب خرج خرج ذهب خرج`), and cleaning must give the same text when run again.
+            suggested = len(changes)
             for _round in range(MAX_DISFLUENCY_ROUNDS):
                 before = len(tokens)
                 for _name, rule in disfluency.RULES:
-                    tokens = _run(rule, tokens, changes)
+                    tokens = _run(rule, tokens, changes, doublings)
                 if len(tokens) == before:
                     break
+            changes[suggested:] = _once(changes[suggested:])      # a suggestion made again each round
         tokens = _run(apply_pronunciations, tokens, changes, lexicon, uses)
         tokens = _speech_forms(tokens, changes)
         if not heading and not disfluency.is_written(tokens):      # written text keeps its own
@@ -148,7 +154,7 @@ def clean_text(raw: str, lexicon: Lexicon | None = None, *, quran: bool = True, 
                 tokens = _run(rule, tokens, changes)
         lines.append(Line(tuple(tokens), heading) if tokens else None)
     unused = tuple(f"line {e.line}: {e.text}" for e in sorted(lexicon.entries, key=lambda e: e.line)
-                   if e.line not in uses)
+                   if e.line not in uses and e.kind != "doubling")
     cleaned = Cleaned(tuple(lines), tuple(changes), unused, tuple(quotations), tuple(written_refs))
     _check(cleaned, raw, source)
     return cleaned
@@ -163,6 +169,19 @@ def _check(cleaned: Cleaned, raw: str, source: str) -> None:
     if letters and arabic < 0.5 * len(letters):
         raise InputError(f"{where}only {100 * arabic // len(letters)}% of the letters are Arabic: "
                          f"hijra-audio reads Arabic narration. Check that this is the right file.")
+
+
+def _once(changes: list[Change]) -> list[Change]:
+    """`changes` with each suggestion listed once."""
+    seen: set[Change] = set()
+    out = []
+    for change in changes:
+        if change.form == "suggestion":
+            if change in seen:
+                continue
+            seen.add(change)
+        out.append(change)
+    return out
 
 
 def _run(rule, tokens, changes, *args):
