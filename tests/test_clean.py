@@ -275,3 +275,15 @@ def test_clean_command_usage_errors(tmp_path):
 def test_a_repetition_revealed_by_removing_another_is_removed_too():
     # found by hypothesis: the first pass left `ذهب خرج ذهب خرج`, which the second pass shortened
     assert clean("ذهب خرج خرج ذهب خرج") == clean(clean("ذهب خرج خرج ذهب خرج")) == "ذهب خرج"
+
+
+def test_clean_diff_marks_a_suggestion_and_changes_no_text(tmp_path):
+    talk = tmp_path / "talk.txt"
+    talk.write_text("ثم ذهب سوق مكة ذهب الى سوق المدينة\n", encoding="utf-8")
+    runner = CliRunner()
+    diff = runner.invoke(main, ["clean", str(talk), "--diff"])
+    assert diff.exit_code == 0
+    assert "1:2\tself-repair (suggestion)\tذهب سوق مكة -> (removed)" in diff.output
+    assert "self-repair (suggestion) 1" in diff.output
+    assert "ثم ذهب سوق مكة ذهب الى سوق المدينة.\n" in runner.invoke(main, ["clean", str(talk)]).output
+    assert clean_text(talk.read_text(encoding="utf-8")).counts()["self-repair (suggestion)"] == 1
