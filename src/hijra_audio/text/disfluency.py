@@ -157,7 +157,7 @@ def _repeatable(words: tuple[str, ...]) -> bool:
     """May a repetition of `words` be removed? Yes (a stutter: `قررت قررت قررت`, `القضية القضية`),
     unless it is a name (`الوليد بن الوليد بن المغيرة`) or a number said twice (`عشرين عشرين`).
     Doublings said on purpose are kept before this is asked (`protected`)."""
-    if words[-1] in _NAME_LINKS or _GENEALOGY & set(words):
+    if len(words) > 1 and (words[-1] in _NAME_LINKS or _GENEALOGY & set(words)):
         return False                  # `الوليد بن الوليد بن المغيرة`, `عوف بن عبد عوف بن عبد`: names
     return not (len(words) == 1 and is_number(words[0]))
 
@@ -215,10 +215,13 @@ def repetitions(tokens: list[Token], doublings: Doublings | None = None) -> tupl
 # After these a word said twice is a condition and its answer (`فإن أقاموا أقاموا بشر مقام`,
 # `فلما خرج خرج إليه حمزة`), not a stutter.
 _CONDITIONALS = frozenset(fold(w) for w in "إن ان فإن فان وإن وان إذا اذا فإذا فاذا وإذا واذا لما فلما ولما "
-                          "متى كلما لو فلو ولو من ومن فمن".split())
+                          "متى كلما لو فلو ولو".split())
 # Adverbs ending in alef that a speaker stutters (`أولا أولا أولا`): not a distributive doubling.
 _ADVERBS = frozenset(fold(w) for w in "أولا ثانيا ثالثا رابعا أيضا طبعا إذا اذا هكذا كذا هذا أبدا تماما "
                      "فعلا أصلا مثلا خصوصا عموما".split())
+
+
+_NAMED = frozenset({"رسول"})     # `رسول رسول الله`: the messenger of the Messenger
 
 
 def _meant(cores: list[str], i: int, run: int) -> bool:
@@ -229,7 +232,7 @@ def _meant(cores: list[str], i: int, run: int) -> bool:
     before = fold(cores[i - 1]) if i else ""
     after = cores[i + run] if i + run < len(cores) else ""
     links = _GENEALOGY | {"ابن"}
-    if word in NAME_WORDS or (before in links and after in links):
+    if word in _NAMED or (before in links and after in links):
         return True
     if before in _CONDITIONALS:
         return True
