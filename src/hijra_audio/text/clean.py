@@ -324,7 +324,9 @@ def _speech_forms(tokens: list[Token], changes: list[Change]) -> list[Token]:
             i += used
             continue
         spoken = token.spoken
-        for name, rule in (("honorific", normalize.spell_honorifics), ("number", normalize.spell_numbers)):
+        around = (tokens[i - 1].display if i else "", " ".join(t.display for t in tokens[i + 1:i + 3]))
+        for name, rule in (("honorific", normalize.spell_honorifics),
+                           ("number", lambda text: normalize.spell_numbers(text, *around))):   # case, gender
             new = rule(spoken)
             if new != spoken:
                 changes.append(Change(token.line, token.word, spoken, new, name, "speech"))
