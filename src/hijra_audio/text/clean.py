@@ -140,7 +140,7 @@ def clean_text(raw: str, lexicon: Lexicon | None = None, *, quran: bool = True, 
             # Until nothing more changes: removing one repetition can join the halves of another
             # (`ذهب خرج خرج ذهب خرج`), and cleaning must give the same text when run again.
             suggested = len(changes)
-            for _round in range(MAX_DISFLUENCY_ROUNDS):
+            for _round in range(0 if disfluency.is_written(tokens) else MAX_DISFLUENCY_ROUNDS):   # written: kept
                 before = len(tokens)
                 for _name, rule in disfluency.RULES:
                     tokens = _run(rule, tokens, changes, doublings)
@@ -324,16 +324,23 @@ def _speech_forms(tokens: list[Token], changes: list[Change]) -> list[Token]:
             i += used
             continue
         spoken = token.spoken
-        around = (tokens[i - 1].display if i else "", " ".join(t.display for t in tokens[i + 1:i + 3]))
-        for name, rule in (("honorific", normalize.spell_honorifics),
-                           ("number", lambda text: normalize.spell_numbers(text, *around))):   # case, gender
-            new = rule(spoken)
+        for name, rule in (("honorific", lambda text, _tokens, _i: normalize.spell_honorifics(text)),
+                           ("number", _spell_numbers)):
+            new = rule(spoken, tokens, i)
             if new != spoken:
                 changes.append(Change(token.line, token.word, spoken, new, name, "speech"))
                 spoken = new
         out.append(token.with_(speech=spoken) if spoken != token.spoken else token)
         i += 1
     return out
+
+
+def _spell_numbers(text: str, tokens: list[Token], i: int) -> str:
+    """Numbers in the case and gender the words around token `i` ask for."""
+    if not any(c.isdigit() for c in text):
+        return text
+    return normalize.spell_numbers(text, tokens[i - 1].display if i else "",
+                                   " ".join(t.display for t in tokens[i + 1:i + 3]))
 
 
 __all__ = ["Cleaned", "Line", "Lexicon", "Token", "Change", "clean", "clean_text"]
