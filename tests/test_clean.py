@@ -287,3 +287,22 @@ def test_clean_diff_marks_a_suggestion_and_changes_no_text(tmp_path):
     assert "self-repair (suggestion) 1" in diff.output
     assert "ثم ذهب سوق مكة ذهب الى سوق المدينة.\n" in runner.invoke(main, ["clean", str(talk)]).output
     assert clean_text(talk.read_text(encoding="utf-8")).counts()["self-repair (suggestion)"] == 1
+
+
+@pytest.mark.parametrize("raw, display", [
+    # the issue: a reference after quotation marks is taken once, never left doubled
+    ("فقال: «وقالوا لا تذرن آلهتكم، ولا تذرن ودا ولا سواعا ولا يغوث ويعوق ونسرا، وقد أضلوا كثيرا 71: 23- 24».",
+     "فقال: ﴿وقالوا لا تذرن آلهتكم ولا تذرن ودا ولا سواعا ولا يغوث ويعوق ونسرا وقد أضلوا كثيرا﴾ [71:23-24]."),
+    ("فأنزل الله: «ليس لك من الأمر شيء أو يتوب عليهم أو يعذبهم فإنهم ظالمون 3: 128». قال",
+     "فأنزل الله: ﴿ليس لك من الأمر شيء أو يتوب عليهم أو يعذبهم فإنهم ظالمون﴾ [3:128]. قال"),
+    # the verse's last word in another spelling, between the match and its reference: taken in
+    ("ولقد استهزئ برسل من قبلك فحاق بالذين سخروا منهم ما كانوا به يستهزؤن 6: 10. قال",
+     "﴿ولقد استهزئ برسل من قبلك فحاق بالذين سخروا منهم ما كانوا به يستهزئون﴾ [6:10]. قال"),
+    # words between that are not the verse's stay; the reference, already in the mark, goes
+    ("ليس لك من الأمر شيء أو يتوب عليهم يعني النبي 3: 128 ثم قال",
+     "﴿ليس لك من الأمر شيء أو يتوب عليهم﴾ [3:128] يعني النبي ثم قال"),
+])
+def test_a_written_reference_is_taken_once(raw, display):
+    cleaned = clean_text(raw)
+    assert cleaned.display.rstrip(".") == display.rstrip(".")
+    assert unexplained(raw, cleaned) == []
