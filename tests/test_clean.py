@@ -184,6 +184,20 @@ def test_no_word_without_a_repeat_nearby_is_removed(words):
 
 
 @PROPERTY
+@given(st.lists(st.sampled_from(WORDS + GLUE + NOISE[:4] + ["12", "بن", "رويدا"]), min_size=2, max_size=60)
+       .flatmap(lambda ws: st.tuples(st.just(ws), st.integers(1, min(20, len(ws) // 2)))))
+def test_cleaning_written_text_deletes_no_word(written):
+    # written: a comma every few words (two at least) and a full stop at the end; repeats, fillers,
+    # broken-off letters all stay
+    words, every = written
+    text = " ".join(w + ("،" if k % every == every - 1 else "") for k, w in enumerate(words)) + "."
+    text = text.replace(" ،", "،")
+    cleaned = _clean_or_none(text)
+    if cleaned is not None:
+        assert [fold(w) for w in cleaned.display.split()] == [fold(w) for w in text.split()]
+
+
+@PROPERTY
 @given(narration)
 def test_every_heading_is_kept(text):
     cleaned = _clean_or_none(text)
