@@ -197,17 +197,8 @@ def test_the_doublings_list():
 
 def test_the_lexicon_adds_doublings():
     lexicon = Lexicon.parse("+ تعال تعال   # said twice on purpose\nالسهلا = السفلى\n")
-    assert lexicon.doublings() == frozenset({("تعال", "تعال")})
     assert every_rule("قال تعال تعال يا ولد")[0] == "قال تعال يا ولد"
     assert every_rule("قال تعال تعال يا ولد", bundled_doublings() | lexicon.doublings())[0] == "قال تعال تعال يا ولد"
-
-
-@pytest.mark.parametrize("text", ["+ تعال", "+ تعال = تعالى"])
-def test_a_bad_doubling_entry(text):
-    from hijra_audio.errors import LexiconError
-
-    with pytest.raises(LexiconError, match="line 1: a doubling"):
-        Lexicon.parse(text)
 
 
 SPOKEN = "خرج ذهب المدينة مكة قريش اه ل ك الى في من ثم قال بن بنت وام رويدا واحد 12 عشرين".split()
