@@ -4,6 +4,7 @@
 2. The same prose with its punctuation (and verse references, headings' marks) taken away, as a
    recognizer would give it: every deletion is listed with its context, to be judged by reading
    (the Hijra chapters in full; the whole book as counts and the most frequent words).
+Cleaning runs as `build` runs it (Quran quotations found first: they are never edited).
 3. Speech: the bundled lecture (real transcribed speech, with its lexicon), and a test set made
    from the unpunctuated Hijra chapters with disfluencies put in at random (seeded): stutters of
    a word said two or three times, restarts of a phrase, fillers, broken-off letters and
@@ -69,7 +70,7 @@ def context(raw_lines: list[str], change, width: int = 7) -> str:
 
 
 def written(text: str) -> None:
-    cleaned = clean_text(text, quran=False)
+    cleaned = clean_text(text)
     gone = deletions(cleaned)
     print(f"1. Sira as written: {len(text.split()):,} words, {len(gone)} deleted by the disfluency rules"
           f"{': ' + ', '.join(c.before for c in gone[:20]) if gone else ''}")
@@ -77,7 +78,7 @@ def written(text: str) -> None:
 
 def recognized(text: str, name: str, show: bool) -> None:
     raw = unpunctuated(text)
-    cleaned = clean_text(raw, quran=False)
+    cleaned = clean_text(raw)
     gone = deletions(cleaned)
     words = len(raw.split())
     rules = collections.Counter(c.rule for c in gone)
@@ -103,12 +104,16 @@ def spoken_lecture() -> None:
           f"(deleted: {' | '.join(c.before for c in deletions(cleaned))})")
 
 
-FILLERS = ["اه", "اممم", "ااه", "امم"]
+FILLERS = ["اه", "اممم", "ااه", "ممم"]
 
 
-def with_disfluencies(text: str, seed: int = 14, every: int = 12) -> tuple[str, int, collections.Counter]:
-    """`text` (unpunctuated) with a disfluency put in about every `every` words; the count of words
-    put in, by kind."""
+KINDS = ["stutter", "stutter", "restart", "filler", "letter", "repair"]
+
+
+def with_disfluencies(text: str, seed: int = 14, every: int = 12, kinds_made=tuple(KINDS)
+                      ) -> tuple[str, int, collections.Counter]:
+    """`text` (unpunctuated) with a disfluency of `kinds_made` put in about every `every` words;
+    the count of words put in, by kind."""
     rng = random.Random(seed)
     kinds: collections.Counter = collections.Counter()
     out_lines = []
@@ -119,7 +124,7 @@ def with_disfluencies(text: str, seed: int = 14, every: int = 12) -> tuple[str, 
         while i < len(words):
             w = words[i]
             if len(words) - i > 4 and rng.random() < 1 / every:
-                kind = rng.choice(["stutter", "stutter", "restart", "filler", "letter", "repair"])
+                kind = rng.choice(kinds_made)
                 if kind == "stutter":
                     n = rng.choice([1, 2])
                     out += [w] * n
@@ -162,6 +167,13 @@ def spoken_test_set(text: str) -> None:
           f"{len(after) / len(before):.1%} of all, {kept / original:.2%} of the original ones; "
           f"{len(after) - kept} inserted words left of {inserted} ({removed} words removed in all); "
           f"the same text without them loses {lost_in_reference} of its {original:,} words")
+    rates = []
+    for kind in sorted(set(KINDS)):
+        noisy_kind, put_in, _ = with_disfluencies(clean_words, kinds_made=(kind,))
+        out = cores(clean_text(noisy_kind, quran=False).display)
+        gone = len(cores(noisy_kind)) - len(out) - lost_in_reference
+        rates.append(f"{kind} {gone}/{put_in}")
+    print("    inserted words removed, each kind alone: " + ", ".join(rates))
     left = collections.Counter()
     pairs = collections.Counter(zip(after, after[1:]))
     for a, b in pairs:
