@@ -23,6 +23,11 @@ def written_references(text: str) -> list[str]:
     return [str(VerseRef.from_match(m)) for m in _WRITTEN.finditer(text)]
 
 
+def strip_references(text: str) -> str:
+    """`text` without the verse references an edition writes (what a spoken lecture gives)."""
+    return _WRITTEN.sub("", text)
+
+
 def score(found: list[str], labels: list[str]) -> dict[str, float]:
     """Recall and precision of quotations `found` against written references `labels`
     (both as `sura:aya[-aya]`): a label is recalled when a quotation found covers one of its

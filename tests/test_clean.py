@@ -182,6 +182,20 @@ def test_no_word_without_a_repeat_nearby_is_removed(words):
 
 
 @PROPERTY
+@given(st.lists(st.sampled_from(WORDS + GLUE + NOISE[:4] + ["12", "بن", "رويدا"]), min_size=2, max_size=60)
+       .flatmap(lambda ws: st.tuples(st.just(ws), st.integers(1, min(20, len(ws) // 2)))))
+def test_cleaning_written_text_deletes_no_word(written):
+    # written: a comma every few words (two at least) and a full stop at the end; repeats, fillers,
+    # broken-off letters all stay
+    words, every = written
+    text = " ".join(w + ("،" if k % every == every - 1 else "") for k, w in enumerate(words)) + "."
+    text = text.replace(" ،", "،")
+    cleaned = _clean_or_none(text)
+    if cleaned is not None:
+        assert [fold(w) for w in cleaned.display.split()] == [fold(w) for w in text.split()]
+
+
+@PROPERTY
 @given(narration)
 def test_every_heading_is_kept(text):
     cleaned = _clean_or_none(text)
@@ -272,3 +286,34 @@ def test_clean_command_usage_errors(tmp_path):
 def test_a_repetition_revealed_by_removing_another_is_removed_too():
     # found by hypothesis: the first pass left `ذهب خرج ذهب خرج`, which the second pass shortened
     assert clean("ذهب خرج خرج ذهب خرج") == clean(clean("ذهب خرج خرج ذهب خرج")) == "ذهب خرج"
+
+
+def test_clean_diff_marks_a_suggestion_and_changes_no_text(tmp_path):
+    talk = tmp_path / "talk.txt"
+    talk.write_text("ثم ذهب سوق مكة ذهب الى سوق المدينة\n", encoding="utf-8")
+    runner = CliRunner()
+    diff = runner.invoke(main, ["clean", str(talk), "--diff"])
+    assert diff.exit_code == 0
+    assert "1:2\tself-repair (suggestion)\tذهب سوق مكة -> (removed)" in diff.output
+    assert "self-repair (suggestion) 1" in diff.output
+    assert "ثم ذهب سوق مكة ذهب الى سوق المدينة.\n" in runner.invoke(main, ["clean", str(talk)]).output
+    assert clean_text(talk.read_text(encoding="utf-8")).counts()["self-repair (suggestion)"] == 1
+
+
+@pytest.mark.parametrize("raw, display", [
+    # the issue: a reference after quotation marks is taken once, never left doubled
+    ("فقال: «وقالوا لا تذرن آلهتكم، ولا تذرن ودا ولا سواعا ولا يغوث ويعوق ونسرا، وقد أضلوا كثيرا 71: 23- 24».",
+     "فقال: ﴿وقالوا لا تذرن آلهتكم ولا تذرن ودا ولا سواعا ولا يغوث ويعوق ونسرا وقد أضلوا كثيرا﴾ [71:23-24]."),
+    ("فأنزل الله: «ليس لك من الأمر شيء أو يتوب عليهم أو يعذبهم فإنهم ظالمون 3: 128». قال",
+     "فأنزل الله: ﴿ليس لك من الأمر شيء أو يتوب عليهم أو يعذبهم فإنهم ظالمون﴾ [3:128]. قال"),
+    # the verse's last word in another spelling, between the match and its reference: taken in
+    ("ولقد استهزئ برسل من قبلك فحاق بالذين سخروا منهم ما كانوا به يستهزؤن 6: 10. قال",
+     "﴿ولقد استهزئ برسل من قبلك فحاق بالذين سخروا منهم ما كانوا به يستهزئون﴾ [6:10]. قال"),
+    # words between that are not the verse's stay; the reference, already in the mark, goes
+    ("ليس لك من الأمر شيء أو يتوب عليهم يعني النبي 3: 128 ثم قال",
+     "﴿ليس لك من الأمر شيء أو يتوب عليهم﴾ [3:128] يعني النبي ثم قال"),
+])
+def test_a_written_reference_is_taken_once(raw, display):
+    cleaned = clean_text(raw)
+    assert cleaned.display.rstrip(".") == display.rstrip(".")
+    assert unexplained(raw, cleaned) == []

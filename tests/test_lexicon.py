@@ -83,3 +83,20 @@ def test_corrections_reach_headings_too():
     cleaned = clean_text("## غار ثور السهلا\nثم خرجوا الى غار ثور", Lexicon.parse("السهلا = السفلى\nثور ~ ثَوْر"))
     assert cleaned.display.split("\n")[0] == "## غار ثور السفلى"
     assert cleaned.speech == "## غار ثَوْر السفلى\nثم خرجوا الى غار ثَوْر"
+
+
+def test_a_doubling_entry():
+    lexicon = Lexicon.parse("+ تعال تعال   # said twice on purpose\n+ أكيد أكيد\nالسهلا = السفلى\n")
+    assert lexicon.doublings() == frozenset({("تعال", "تعال"), ("اكيد", "اكيد")})    # folded
+    assert [e.text for e in lexicon.entries if e.kind == "doubling"] == ["+ تعال تعال", "+ أكيد أكيد"]
+    assert [e.kind for e in lexicon.corrections()] == ["correction"] and not lexicon.pronunciations()
+
+
+@pytest.mark.parametrize("text, message", [
+    ("+ تعال", "line 1: a doubling"),
+    ("+ تعال = تعالى", "line 1: a doubling"),
+    ("+ تعال تعال\n+ تعال تعال", "line 2: 'تعال تعال' is already given on line 1"),
+])
+def test_a_bad_doubling_entry(text, message):
+    with pytest.raises(LexiconError, match=message):
+        Lexicon.parse(text)

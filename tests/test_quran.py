@@ -116,3 +116,54 @@ def test_recall_and_precision_on_ibn_hisham(shared):
     # every written reference that was absorbed agrees with the verse found
     for written, found in cleaned.references:
         assert verses_in(written) & verses_in(found)
+
+
+# --- issue 14: formulae need a longer match or a reference; an announced quotation counts --------
+
+from hijra_audio.text.quran import introductions  # noqa: E402
+
+
+@pytest.mark.parametrize("text, found", [
+    # an oath, a letter's opening, ordinary speech: formulae of common words
+    ("والله الذي لا إله إلا هو ما علمت بشيء", []),
+    ("فإني أحمد إليك الله الذي لا إله إلا هو أما بعد", []),
+    ("ثم يقول قل يا أيها الناس إن رسول الله يقول", []),
+    ("ألم يأن لك أن تعلم أنه لا إله إلا الله قال", []),
+    ("أن تعبدوا الله ولا تشركوا به شيئا وأن تخلعوا", []),
+    # a formula said long enough is a quotation
+    ("الله لا إله إلا هو الحي القيوم لا تأخذه سنة ولا نوم",
+     [("2:255", "الله لا إله إلا هو الحي القيوم لا تأخذه سنة ولا نوم")]),
+    # words the Quran rarely uses are no formula
+    ("هذا بيان من الله ورسوله يا أيها الذين آمنوا أوفوا بالعقود عهد من محمد",
+     [("5:1", "يا أيها الذين آمنوا أوفوا بالعقود")]),
+])
+def test_formulae_need_a_longer_match(index, text, found):
+    assert _find(index, text) == found
+
+
+def test_a_formula_with_its_reference_is_a_quotation(index):
+    words = "إنما إلهكم الله الذي لا إله إلا هو 20: 98".split()
+    [match] = index.find(words, anchors={8: {(20, 98)}})
+    assert index.reference(match.qstart, match.qend) == "20:98"
+
+
+@pytest.mark.parametrize("text, starts", [
+    ("وفي كتاب الله تعالى وحرمنا عليه المراضع", {3, 4, 5, 6}),
+    ("فأنزل الله فيه ولا تطع", {2, 3, 4}),
+    ("ونزل فيهم من القرآن", {2, 3}),
+    ("كقوله تعالى أو يأتيهم العذاب قبلا", {2, 3, 4, 5}),
+    ("فتلا عليهم", {1}),
+    ("قال أبو بكر يا رسول الله", set()),          # قال alone announces nothing
+    ("ونزل بهم ضيف", set()),
+])
+def test_introductions(text, starts):
+    assert introductions(text.split()) == starts
+
+
+def test_an_announced_short_quotation_counts(index):
+    words = "وفي كتاب الله تعالى وحرمنا عليه المراضع في قصة موسى".split()
+    assert index.find(words) == []
+    [match] = index.find(words, introduced=introductions(words))
+    assert index.reference(match.qstart, match.qend) == "28:12"
+    formula = "قال الله تعالى ما شاء الله كان".split()            # announced, but a formula
+    assert index.find(formula, introduced=introductions(formula)) == []

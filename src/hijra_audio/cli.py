@@ -266,13 +266,14 @@ def clean(file, show_diff, speech, config_path, lexicon_path):
     if not show_diff:
         click.echo(cleaned.speech if speech else cleaned.display)
         return
-    shown = [c for c in cleaned.changes if speech or c.form == "display"]
+    shown = [c for c in cleaned.changes if speech or c.form != "speech"]   # a suggestion changes no text
     for change in sorted(shown, key=lambda c: (c.line, c.word)):
-        form = "" if change.form == "display" else " (speech)"
+        form = "" if change.form == "display" else f" ({change.form})"
         click.echo(f"{change.line}:{change.word}\t{change.rule}{form}\t{change.before} -> {change.after or '(removed)'}")
     counts: dict[str, int] = {}
     for change in shown:
-        counts[change.rule] = counts.get(change.rule, 0) + 1
+        key = change.rule + (" (suggestion)" if change.form == "suggestion" else "")
+        counts[key] = counts.get(key, 0) + 1
     click.echo(f"{len(shown)} changes: " + ", ".join(f"{rule} {n}" for rule, n in sorted(counts.items())))
 
 

@@ -7,7 +7,8 @@ rules over them, in this order:
 2. lexicon corrections (both forms);
 3. Quran quotations: matched against the Tanzil text and replaced by one token, the canonical
    text marked `﴿...﴾ [sura:aya]` for display and the diacritized verse for speech;
-4. disfluencies: filled pauses, broken-off letters, repetitions, self-repairs;
+4. disfluencies: filled pauses, broken-off letters, repetitions, self-repairs (in transcribed
+   speech only; doublings said on purpose kept; a doubtful self-repair is only suggested);
 5. speech form only: lexicon pronunciations, honorific ligatures, verse references and numbers
    spelled out;
 6. punctuation of the display form, for unpunctuated (transcribed) lines only: colons before
@@ -27,10 +28,12 @@ from dataclasses import dataclass, field
 from hijra_audio.errors import InputError
 from hijra_audio.text import disfluency, normalize, sentences
 from hijra_audio.text.lexicon import Lexicon, apply_corrections, apply_pronunciations
+from hijra_audio.text.quran import introductions
 from hijra_audio.text.tokens import (
     ARABIC_LETTER,
     PAUSE,
     REFERENCE,
+    TRAILING,
     Change,
     Token,
     VerseRef,
@@ -90,9 +93,11 @@ class Cleaned:
         return self._text("speech")
 
     def counts(self) -> dict[str, int]:
+        """Changes per rule; suggestions (which change nothing) apart, as `rule (suggestion)`."""
         counts: dict[str, int] = {}
         for change in self.changes:
-            counts[change.rule] = counts.get(change.rule, 0) + 1
+            key = change.rule if change.form != "suggestion" else f"{change.rule} (suggestion)"
+            counts[key] = counts.get(key, 0) + 1
         return dict(sorted(counts.items()))
 
 
@@ -110,6 +115,7 @@ def clean_text(raw: str, lexicon: Lexicon | None = None, *, quran: bool = True, 
 
     index = QuranIndex.load() if quran else None
     lexicon = lexicon or Lexicon()
+    doublings = disfluency.bundled_doublings() | lexicon.doublings()
     uses: dict[int, int] = {}
     changes: list[Change] = []
     lines: list[Line | None] = []
@@ -135,12 +141,14 @@ def clean_text(raw: str, lexicon: Lexicon | None = None, *, quran: bool = True, 
                 written_refs.extend(refs)
             # Until nothing more changes: removing one repetition can join the halves of another
             # (`ذهب خرج خرج ذهب خرج`), and cleaning must give the same text when run again.
-            for _round in range(MAX_DISFLUENCY_ROUNDS):
+            suggested = len(changes)
+            for _round in range(0 if disfluency.is_written(tokens) else MAX_DISFLUENCY_ROUNDS):   # written: kept
                 before = len(tokens)
                 for _name, rule in disfluency.RULES:
-                    tokens = _run(rule, tokens, changes)
+                    tokens = _run(rule, tokens, changes, doublings)
                 if len(tokens) == before:
                     break
+            changes[suggested:] = _once(changes[suggested:])      # a suggestion made again each round
         tokens = _run(apply_pronunciations, tokens, changes, lexicon, uses)
         tokens = _speech_forms(tokens, changes)
         if not heading and not disfluency.is_written(tokens):      # written text keeps its own
@@ -148,7 +156,7 @@ def clean_text(raw: str, lexicon: Lexicon | None = None, *, quran: bool = True, 
                 tokens = _run(rule, tokens, changes)
         lines.append(Line(tuple(tokens), heading) if tokens else None)
     unused = tuple(f"line {e.line}: {e.text}" for e in sorted(lexicon.entries, key=lambda e: e.line)
-                   if e.line not in uses)
+                   if e.line not in uses and e.kind != "doubling")
     cleaned = Cleaned(tuple(lines), tuple(changes), unused, tuple(quotations), tuple(written_refs))
     _check(cleaned, raw, source)
     return cleaned
@@ -163,6 +171,19 @@ def _check(cleaned: Cleaned, raw: str, source: str) -> None:
     if letters and arabic < 0.5 * len(letters):
         raise InputError(f"{where}only {100 * arabic // len(letters)}% of the letters are Arabic: "
                          f"hijra-audio reads Arabic narration. Check that this is the right file.")
+
+
+def _once(changes: list[Change]) -> list[Change]:
+    """`changes` with each suggestion listed once."""
+    seen: set[Change] = set()
+    out = []
+    for change in changes:
+        if change.form == "suggestion":
+            if change in seen:
+                continue
+            seen.add(change)
+        out.append(change)
+    return out
 
 
 def _run(rule, tokens, changes, *args):
@@ -230,14 +251,15 @@ _REFERENCE_TOKENS = 4
 
 
 def _quotations(tokens: list[Token], index, changes: list[Change]):
-    """Replace each Quran quotation by one token; absorb the verse reference written after it."""
+    """Replace each Quran quotation by one token; absorb the verse reference written after it
+    (once: a reference written a few words later for the same verses is taken too)."""
     words = [t.core if not t.quran else "" for t in tokens]
     anchors = {}
     for i, t in enumerate(tokens):
         written = _written_reference(tokens, i)[0] if t.display[:1].isdigit() else None
         if written:
             anchors[i] = written.verses()
-    matches = index.find(words, anchors=anchors)
+    matches = index.find(words, anchors=anchors, introduced=introductions(words))
     refs: list[tuple[str, str]] = []
     if not matches:
         return tokens, [], refs
@@ -246,26 +268,82 @@ def _quotations(tokens: list[Token], index, changes: list[Change]):
     pos = 0
     for m in matches:
         out.extend(tokens[pos:m.start])
-        span = tokens[m.start:m.end]
-        end = m.end
-        written, used = _written_reference(tokens, m.end)
-        reference = index.reference(m.qstart, m.qend)
+        gap, written, used = _reference_after(tokens, m, index)
+        tail = gap if gap and _verse_goes_on(tokens[m.end:m.end + gap], index, m) else 0
+        qend = m.qend + tail
+        reference = index.reference(m.qstart, qend)
+        span, kept, end = tokens[m.start:m.end + tail], [], m.end + tail
         trail = span[-1].trail
         if written:
             refs.append((str(written), reference))
-            if written.verses() & set(index.verses_of(m.qstart, m.qend)):
-                trail = split_punct(tokens[m.end + used - 1].display)[2].lstrip("-")
-                span = tokens[m.start:m.end + used]
-                end = m.end + used
-        display = index.display(m.qstart, m.qend) + trail
-        token = Token(display, index.speech(m.qstart, m.qend) + trail, span[0].line, span[0].word,
-                      quran=reference)
-        changes.append(Change(span[0].line, span[0].word, " ".join(t.display for t in span), display, "quran"))
-        out.append(token)
-        found.append(token)
+            if written.verses() & set(index.verses_of(m.qstart, qend)):
+                trail = split_punct(tokens[m.end + gap + used - 1].display)[2].lstrip("-")
+                kept = tokens[m.end + tail:m.end + gap]         # words between that are not the verse's
+                end = m.end + gap + used
+                if kept:                                         # the reference is taken, they stay
+                    reference_tokens = tokens[m.end + gap:end]
+                    changes.append(Change(reference_tokens[0].line, reference_tokens[0].word,
+                                          " ".join(t.display for t in reference_tokens), "", "quran"))
+                    kept[-1] = kept[-1].with_(display=kept[-1].display + trail)
+                    trail = span[-1].trail
+                else:
+                    span = tokens[m.start:end]
+        out.append(_quoted(index, m.qstart, qend, span, trail, reference, changes))
+        found.append(out[-1])
+        out.extend(kept)
         pos = end
     out.extend(tokens[pos:])
     return out, found, refs
+
+
+_CLOSING = {"«": "»", "“": "”", "(": ")", '"': '"'}
+
+
+def _quoted(index, qstart: int, qend: int, span: list[Token], trail: str, reference: str,
+            changes: list[Change]) -> Token:
+    """The one token of a quotation; quotation marks around it give way to ﴿﴾."""
+    for opening in split_punct(span[0].display)[0]:
+        closing = _CLOSING.get(opening)
+        if closing and closing in trail:
+            trail = trail.replace(closing, "", 1)
+    display = index.display(qstart, qend) + trail
+    changes.append(Change(span[0].line, span[0].word, " ".join(t.display for t in span), display, "quran"))
+    return Token(display, index.speech(qstart, qend) + trail, span[0].line, span[0].word, quran=reference)
+
+
+_REFERENCE_GAP = 3      # words between a quotation and the reference written for it
+
+
+def _reference_after(tokens: list[Token], m, index) -> tuple[int, VerseRef | None, int]:
+    """The reference written right after match `m`, or a few words later when it names the verses
+    matched (`﴿...﴾ يستهزؤن 6: 10`): the words between, the reference, and its tokens."""
+    written, used = _written_reference(tokens, m.end)
+    if written:
+        return 0, written, used
+    verses = set(index.verses_of(m.qstart, m.qend))
+    for gap in range(1, _REFERENCE_GAP + 1):
+        if m.end + gap >= len(tokens) or tokens[m.end + gap - 1].quran:
+            break
+        written, used = _written_reference(tokens, m.end + gap)
+        if written:
+            return (gap, written, used) if written.verses() & verses else (0, None, 0)
+    return 0, None, 0
+
+
+def _verse_goes_on(between: list[Token], index, m) -> bool:
+    """Are the words `between` a quotation and its reference the verse's next words, in another
+    spelling (`يستهزؤن`, `وأولوا العلم`)? A quotation never runs past its last verse."""
+    from difflib import SequenceMatcher
+
+    from hijra_audio.text.quran import fold
+
+    words = [fold(t.core) for t in between]
+    last_verse = index.verse_of[m.qend - 1]
+    verse_end = index.verse_start[last_verse + 1] if last_verse + 1 < len(index.verse_start) else len(index.ids)
+    if not all(words) or m.qend + len(words) > verse_end:
+        return False
+    quran = [fold(w) for w in index.plain[m.qend:m.qend + len(words)]]
+    return all(SequenceMatcher(None, a, b).ratio() >= 0.6 for a, b in zip(words, quran))
 
 
 def _written_reference(tokens: list[Token], start: int) -> tuple[VerseRef | None, int]:
@@ -275,7 +353,7 @@ def _written_reference(tokens: list[Token], start: int) -> tuple[VerseRef | None
             break
         text = " ".join(t.display for t in tokens[start:start + used])
         found = VerseRef.at_start(text.translate(normalize.DIGITS))
-        if found and found[1] >= len(text.rstrip(PAUSE)):
+        if found and found[1] >= len(text.rstrip(TRAILING)):            # `24».`
             nxt = tokens[start + used].display.translate(normalize.DIGITS) if start + used < len(tokens) else ""
             if re.match(r"^-?\s?\d", nxt) and not found[0].ranged:
                 continue          # `30-` `31`: the range goes on
@@ -305,14 +383,23 @@ def _speech_forms(tokens: list[Token], changes: list[Change]) -> list[Token]:
             i += used
             continue
         spoken = token.spoken
-        for name, rule in (("honorific", normalize.spell_honorifics), ("number", normalize.spell_numbers)):
-            new = rule(spoken)
+        for name, rule in (("honorific", lambda text, _tokens, _i: normalize.spell_honorifics(text)),
+                           ("number", _spell_numbers)):
+            new = rule(spoken, tokens, i)
             if new != spoken:
                 changes.append(Change(token.line, token.word, spoken, new, name, "speech"))
                 spoken = new
         out.append(token.with_(speech=spoken) if spoken != token.spoken else token)
         i += 1
     return out
+
+
+def _spell_numbers(text: str, tokens: list[Token], i: int) -> str:
+    """Numbers in the case and gender the words around token `i` ask for."""
+    if not any(c.isdigit() for c in text):
+        return text
+    return normalize.spell_numbers(text, tokens[i - 1].display if i else "",
+                                   " ".join(t.display for t in tokens[i + 1:i + 3]))
 
 
 __all__ = ["Cleaned", "Line", "Lexicon", "Token", "Change", "clean", "clean_text"]

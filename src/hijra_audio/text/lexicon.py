@@ -1,10 +1,12 @@
-"""The user's lexicon: corrections (both forms) and pronunciations (the speech form only).
+"""The user's lexicon: corrections (both forms), pronunciations (the speech form only) and
+doublings said on purpose (kept by the disfluency rules).
 
 One entry a line, UTF-8; `#` starts a comment; blank lines are ignored:
 
     السهلا = السفلى          # a correction: what is written is wrong; listeners read and hear the right words
     ودر التراب = وذر التراب  # whole words or phrases, never parts of words
     ثور ~ ثَوْر               # a pronunciation: the transcript keeps ثور, the engine is given ثَوْر
+    + مهلا مهلا              # a doubling: said twice on purpose, never shortened as a stutter
 
 A line without `=` or `~`, with an empty side, or repeating an earlier entry is an error naming the
 file and line. An entry that never matches is reported as a warning.
@@ -24,11 +26,13 @@ from hijra_audio.text.tokens import Change, Token, split_punct
 class Entry:
     wrong: tuple[str, ...]
     right: tuple[str, ...]
-    kind: str              # "correction" or "pronunciation"
+    kind: str              # "correction", "pronunciation" or "doubling"
     line: int
 
     @property
     def text(self) -> str:
+        if self.kind == "doubling":
+            return f"+ {' '.join(self.wrong)}"
         sep = "=" if self.kind == "correction" else "~"
         return f"{' '.join(self.wrong)} {sep} {' '.join(self.right)}"
 
@@ -58,6 +62,17 @@ class Lexicon:
             line = unicodedata.normalize("NFC", raw.split("#", 1)[0]).replace("\u0640", "").strip()
             if not line:
                 continue
+            if line.startswith("+"):
+                words = tuple(line[1:].split())
+                if len(words) < 2 or "=" in line or "~" in line:
+                    raise LexiconError(f"{path}: line {number}: a doubling (`+ رويدا رويدا`) needs two words "
+                                       f"or more and no `=` or `~`.")
+                if words in seen:
+                    raise LexiconError(f"{path}: line {number}: {' '.join(words)!r} is already given on line "
+                                       f"{seen[words]}; keep one of them.")
+                seen[words] = number
+                entries.append(Entry(words, (), "doubling", number))
+                continue
             has_eq, has_tilde = "=" in line, "~" in line
             if has_eq == has_tilde:
                 raise LexiconError(f"{path}: line {number}: {raw.strip()!r} needs one `=` (a correction: "
@@ -83,6 +98,12 @@ class Lexicon:
 
     def pronunciations(self) -> list[Entry]:
         return [e for e in self.entries if e.kind == "pronunciation"]
+
+    def doublings(self) -> frozenset[tuple[str, ...]]:
+        """The doublings (`+` entries), as their folded words, for the disfluency rules."""
+        from hijra_audio.text.quran import fold
+
+        return frozenset(tuple(fold(w) for w in e.wrong) for e in self.entries if e.kind == "doubling")
 
 
 def _find(tokens: list[Token], i: int, entries: list[Entry]) -> Entry | None:

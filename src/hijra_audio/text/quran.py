@@ -6,7 +6,8 @@ hamza carriers), the whole Quran as one sequence of word ids, and a map from eac
 words to the places it occurs. A narration is read word by word; a run of three that occurs in the
 Quran seeds a match, which is extended both ways while the words agree, allowing a slip (a wrong
 word), a missing word or an extra word now and then. A match of at least MIN_WORDS agreeing words
-is a quotation: its display form is the canonical text (Tanzil Simple Clean) marked
+is a quotation (a formula of common words needs FORMULA_MIN_WORDS, unless a verse reference
+is written right after it): its display form is the canonical text (Tanzil Simple Clean) marked
 `﴿...﴾ [sura:aya]`, its speech form the canonical diacritized text (Tanzil Simple).
 """
 
@@ -24,6 +25,12 @@ MIN_WORDS = 5          # agreeing words a quotation needs
 ANCHORED_MIN_WORDS = 3  # ... or this many, when a verse reference is written right after it
 MAX_SEED_HITS = 300    # a three-word run found in more places than this seeds nothing (too common)
 ERROR_EVERY = 4        # while matching, a slip or a missing or extra word is allowed once per 4 words agreed
+# A formula: a match with fewer than FORMULA_RARE words the Quran uses fewer than RARE_BELOW times
+# (`الله الذي لا إله إلا هو`, `قل يا أيها الناس إن`, `أنه لا إله إلا الله`): an oath, a letter's
+# opening or ordinary speech as often as a quotation. It needs FORMULA_MIN_WORDS, or a reference.
+RARE_BELOW = 60
+FORMULA_RARE = 2
+FORMULA_MIN_WORDS = 8
 
 _MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 _FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي",
@@ -76,6 +83,9 @@ class QuranIndex:
         for index, start in enumerate(self.verse_start):
             end = self.verse_start[index + 1] if index + 1 < len(self.verse_start) else len(ids)
             self.verse_of.extend([index] * (end - start))
+        self.frequency = array("i", [0] * len(vocab))
+        for word_id in ids:
+            self.frequency[word_id] += 1
         self.trigrams: dict[tuple[int, int, int], list[int]] = {}
         for g in range(len(ids) - 2):
             self.trigrams.setdefault((ids[g], ids[g + 1], ids[g + 2]), []).append(g)
@@ -91,12 +101,16 @@ class QuranIndex:
         return [self.vocab.get(fold(w), -1) if w else -2 for w in words]
 
     def find(self, words: list[str], min_words: int = MIN_WORDS,
-             anchors: dict[int, set[tuple[int, int]]] | None = None) -> list[Match]:
+             anchors: dict[int, set[tuple[int, int]]] | None = None,
+             introduced: set[int] | None = None) -> list[Match]:
         """Quotations in `words` (an empty string stands for a barrier no quotation crosses).
         `anchors` maps the index of a word where a verse reference is written to the verses it
         names: a match ending right there needs only ANCHORED_MIN_WORDS agreeing words, and among
-        equal candidates the verse named wins."""
+        equal candidates the verse named wins. `introduced` holds the indices of words a
+        quotation is announced before (`introductions`): a match starting there needs only
+        ANCHORED_MIN_WORDS too, unless it is a formula."""
         anchors = anchors or {}
+        introduced = introduced or set()
         ids = self.word_ids(words)
         found: list[Match] = []
         floor = 0
@@ -114,12 +128,19 @@ class QuranIndex:
                     if best_key is None or key > best_key:
                         best, best_key = m, key
             if best is not None and best.errors * 5 <= best.matched and (
-                    best.matched >= min_words or (best.end in anchors and best.matched >= ANCHORED_MIN_WORDS)):
+                    (best.end in anchors and best.matched >= ANCHORED_MIN_WORDS)
+                    or (best.start in introduced and best.matched >= ANCHORED_MIN_WORDS and not self.formulaic(best))
+                    or (best.matched >= min_words and (best.matched >= FORMULA_MIN_WORDS or not self.formulaic(best)))):
                 found.append(best)
                 floor = i = best.end
             else:
                 i += 1
         return found
+
+    def formulaic(self, match: Match) -> bool:
+        """Is the Quran text `match` found made of common words only (a formula, see RARE_BELOW)?"""
+        rare = {w for w in self.ids[match.qstart:match.qend] if self.frequency[w] < RARE_BELOW}
+        return len(rare) < FORMULA_RARE
 
     def _extend(self, ids: list[int], i: int, g: int, floor: int) -> Match:
         q = self.ids
@@ -159,6 +180,34 @@ class QuranIndex:
 
     def speech(self, qstart: int, qend: int) -> str:
         return " ".join(self.diacritized[qstart:qend])
+
+
+# Words that announce a quotation (`قال الله تعالى:`, `فأنزل الله فيه:`, `وفي كتاب الله:`,
+# `كقوله تعالى`, `فتلا`): the first word, and the words that must follow it.
+_ANNOUNCING = {
+    **{w: ("الله",) for w in "قال وقال فقال يقول ويقول فيقول أنزل فأنزل وأنزل كتاب".split()},
+    **{w: ("فيه", "فيهم", "فيها", "عليه") for w in "نزل فنزل ونزل".split()},
+    **{w: ("تعالى", "عز", "سبحانه", "تبارك") for w in "قوله كقوله لقوله وقوله".split()},
+    **{w: () for w in "تلا فتلا وتلا يتلو قرأ فقرأ وقرأ يقرأ التنزيل".split()},
+}
+_ANNOUNCING = {fold(w): tuple(fold(n) for n in nxt) for w, nxt in _ANNOUNCING.items()}
+INTRODUCED_WITHIN = 4   # words between an announcement and its quotation (`تعالى فيه، فيما بلغني:`)
+
+
+def introductions(words: list[str]) -> set[int]:
+    """Indices of `words` a quotation may start at because one was just announced: up to
+    INTRODUCED_WITHIN words after the announcement (`فأنزل الله تعالى فيه:` ...)."""
+    folded = [fold(w) for w in words]
+    out: set[int] = set()
+    for k, word in enumerate(folded):
+        following = _ANNOUNCING.get(word)
+        if following is None:
+            continue
+        if following and (k + 1 >= len(folded) or folded[k + 1] not in following):
+            continue
+        start = k + 1 + bool(following)
+        out.update(range(start, min(start + INTRODUCED_WITHIN, len(words))))
+    return out
 
 
 def _walk(ids, q, a: int, b: int, step: int, a_stop: int, b_stop: int, base: int, base_errors: int = 0
