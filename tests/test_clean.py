@@ -59,7 +59,8 @@ def test_the_lecture_cleaned_with_its_lexicon(cleaned_lecture):
     assert counts["lexicon"] == 10 and counts["pronunciation"] >= 2
     assert counts["repeated-word"] >= 4 and counts["repeated-phrase"] >= 7 and counts["self-repair"] == 3
     display = cleaned.display
-    for fixed in ("او معه رمح كل قبيلة", "لمن يأتي به حيا او ميتا فلم يتمكنوا", "امر ابن عمه علي",
+    # (with the hamza rule: `أو`, `أمر`; `ابن` keeps its hamzat al-wasl)
+    for fixed in ("أو معه رمح كل قبيلة", "لمن يأتي به حيا أو ميتا فلم يتمكنوا", "أمر ابن عمه علي",
                   "اطردوه اطردوه", "وذر التراب", "﴿وإذ يمكر بك الذين كفروا ليثبتوك",
                   "كفروا السفلى وكلمة الله هي العليا والله عزيز حكيم﴾ [9:40]"):
         assert fixed in display
