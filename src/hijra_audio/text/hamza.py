@@ -119,7 +119,7 @@ class WordTable:
             fits = Counter({pre + s[drop:] + suf: n for s, n in found.items()
                             if fits_letters(stem, s) and s[-1] == stem[-1]})
             if fits:
-                return fits, not suf and not drop and pre in ("", "و", "ف") and len(stem) >= 3
+                return fits, not suf and not drop and (not pre or pre in ("و", "ف") and len(stem) >= 3)
         return None, False
 
 
@@ -230,6 +230,24 @@ class Decision:
         self.ask = ask               # the spellings the diacritizer may choose from (empty: any)
 
 
+_ARTICLE = re.compile("^(?:[وف]?[بك]?ال|[وف]?لل)(?=....|.+(?:ة|ات|ين|ون|ية)$)")   # as _WASL's first
+
+
+def _initial_alef(word: str) -> bool:
+    """Does `word` start with an alef, behind its proclitics (`اركب`, `فاخذ`, `لاصحابه`), that is
+    not the article's (`الرسول`)?"""
+    return any(word[len(p):].startswith("ا") and not word[len(p):].startswith("ال")
+               for p in ("", "و", "ف", "ب", "ل", "ك", "وب", "فب", "ول", "فل", "وك", "فك"))
+
+
+def _open_alef(word: str) -> bool:
+    """Has `word` an alef that may carry a hamza: any but the article's own (`الاصحاب` has one,
+    `المدينة` none)?"""
+    article = _ARTICLE.match(word)
+    rest = word[article.end():] if article else word
+    return "ا" in rest
+
+
 def spells_hamza(text: str) -> bool:
     """Does the writer of `text` spell hamza (a typed book, not a recognizer's transcript)? Ten
     words or more with a hamza on alef, and ten times more of them than bare words the table is
@@ -262,27 +280,27 @@ def _decide(word: str, before: list[Token], words: WordTable, spelled_line: bool
             pause: bool = False) -> Decision | None:
     if word in words.fixed:
         return Decision(words.fixed[word])
+    if spelled_line:
+        return None
     if word == "الي":
         return Decision("إلي" if pause else "إلى")
     if word == "الا" and (not before or before[-1].core in SAY or before[-1].trail.strip()[-1:] in tuple(SENTENCE_END + ":")):
         return Decision("ألا")        # `ألا إن`, `قال: ألا تعجبون`: opening a sentence, not excepting
-    if spelled_line:
-        return None
     an = _AN.match(word)
     if an:
         pre, suf = an.group("pre"), an.group("suf")
         decided = _an(pre, suf, before)
         return Decision(decided) if decided else Decision(ask=Counter({pre + "أن" + suf: 1, pre + "إن" + suf: 1}))
     found, whole = words.spellings(word)
-    if found is None:
-        return Decision(ask=Counter()) if "ا" in word else None
+    if found is None:                    # unknown: the diacritizer reads it, unless its only alef
+        return Decision(ask=Counter()) if _open_alef(word) else None     # is the article's (`المدينة`)
     top, n = found.most_common(1)[0]
-    if top == word and word not in words.hand:
+    if top == word and word not in words.hand and _initial_alef(word):
         return Decision(ask=Counter())   # the Quran's bare `اركب` (ride!) may be another's `أركب` (I ride)
     if n >= SURE * sum(found.values()) and whole:
         return Decision(top)
     if not whole:            # known behind proclitics or before a pronoun: the word may be another one
-        return Decision(ask=Counter())
+        return Decision(ask=Counter()) if _open_alef(word) else None
     return Decision(ask=found)
 
 
