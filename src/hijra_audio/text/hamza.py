@@ -1,32 +1,37 @@
 """The hamza rule: the spelling a reader expects where a speech recognizer wrote a bare alef
 (`اذن لاصحابه الى` -> `أذن لأصحابه إلى`, `ابو بكر` -> `أبو بكر`) or confused a final `ى`/`ي`
-(`الي` -> `إلى`, `فى` -> `في`).
+(`الي` -> `إلى`, `فى` -> `في`). A token rule: `restore(tokens) -> (tokens, changes)`.
 
 Each word is decided, in this order, by
-1. a fixed correction of the hand-written list (`data/hamza-words.txt`, `الي = إلى`);
-2. `ان` and its forms (`انه`, `وان`, `فانهم` ...) by context: after a form of `قال` or at the
-   start of a sentence `إن`; after a preposition, `لـ`, `بـ`, `كـ` and verbs of wanting `أن`;
-   otherwise the diacritizer's reading, or left as it is;
-3. the word table: every spelling of the Quran (Tanzil's text in `data/quran/`, read when the
-   program runs) and of the hand-written list, looked up by the word with its hamzas and final
-   `ى`/`ي` folded, with and without its proclitics (`و`, `ف`, `ب`, `ل`, `ك`, `س`) and a
-   pronoun suffix. A word spelled one way (nine times in ten or more) takes that spelling; a
-   bare alef the table attests as written (`ابن`, `اسم`, `ادخلوا`) stays;
-4. a word the table spells more than one way, or does not know, takes the spelling the diacritizer
-   (text2tashkeel, through `engines/arabic.py`) reads in its sentence, when the table allows it
-   and it adds no hamza to a hamzat al-wasl form (the article `ال`, forms VII, VIII and X:
-   `انطلق`, `اجتمع`, `استغفر` and their masdars).
+1. a fixed correction of the hand-written list (`data/hamza-words.txt`: `فى = في`, `حتي = حتى`);
+2. context, for a few words: `الي` (`إلي` before a pause, else `إلى`), `الا` (`ألا` opening a
+   sentence), and `ان` with its forms (`انه`, `وان`, `فانهم` ...): `إن` at the start of a sentence,
+   after a form of `قال` (`قال أبو بكر إن`), after `حتى` and `ألا`, `فإن`, `، وإن`; `أن` right after a
+   preposition or a verb of wanting, telling or fearing; otherwise the diacritizer chooses;
+3. the word table, built when the program runs from the Tanzil Quran text (`data/quran/`, every
+   spelling counted) and the hand-written list (weighted above any count), looked up by the word with
+   its hamzas folded, whole or behind proclitics (`و`, `ف`, `ب`, `ل`, `ك`, `س`) and before a pronoun.
+   A word found whole and spelled one way nine times in ten takes that spelling; a bare word the
+   hand list gives (`ابن`, `اسم`, `امرأة`, `فلان`) stays;
+4. otherwise (the table spells it several ways, knows it only behind a proclitic, does not know it,
+   or knows only its bare form while it starts with an alef: the Quran's `اركب` "ride!" is a
+   narrator's `أركب` "I ride" too) the spelling the diacritizer (text2tashkeel, through
+   `engines/arabic.py`) reads in a window of the sentence, when the table allows it and it gives no
+   hamza to a hamzat al-wasl: the article, form X (`استغفروا`), a form I imperative after a word of
+   saying (`قال اثبتوه يعني اسجنوه`).
 
-Guards: a hamza the input has is never removed, no other letter changes, Quran quotations and
-the words the lexicon corrected are left alone (a lexicon entry always wins), and a line whose
-writer spells hamza (two words or more with one, and no bare word the table spells with one) is
-taken as written: only the fixed corrections apply there.
+Guards: a hamza the input has is never removed and no other letter changes (`fits_letters`);
+Quran quotations and the words the lexicon corrected are left alone (a lexicon entry always wins);
+a line whose writer spells hamza (two words or more with one, and no bare word the table is sure
+needs one) gets only the fixed corrections, and a whole text that spells hamza (`spells_hamza`:
+a typed book, not a transcript) is left exactly as written.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
@@ -222,12 +227,10 @@ def _an(pre: str, suf: str, before: list[Token]) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
 class Decision:
-    __slots__ = ("spelled", "ask")
-
-    def __init__(self, spelled: str | None = None, ask: Counter | None = None):
-        self.spelled = spelled       # the word's spelling, when decided
-        self.ask = ask               # the spellings the diacritizer may choose from (empty: any)
+    spelled: str | None = None       # the word's spelling, when decided
+    ask: Counter | None = None       # else the spellings the diacritizer may choose from (empty: any)
 
 
 _ARTICLE = re.compile("^(?:[وف]?[بك]?ال|[وف]?لل)(?=....|.+(?:ة|ات|ين|ون|ية)$)")   # as _WASL's first
@@ -377,8 +380,6 @@ WINDOW = 12      # words of context the diacritizer reads on each side of a word
 
 def _read(tokens: list[Token], asked: list[int]) -> dict[int, str]:
     """The diacritizer's spelling of each asked word, read in a window of its line around it."""
-    from hijra_audio.engines.arabic import spelling
-
     spans: list[list[int]] = []
     for i in sorted(asked):
         start, end = max(0, i - WINDOW), min(len(tokens), i + WINDOW + 1)
@@ -390,7 +391,7 @@ def _read(tokens: list[Token], asked: list[int]) -> dict[int, str]:
     wanted = set(asked)
     for start, end in spans:
         pieces = [t.display if not t.quran else "،" for t in tokens[start:end]]
-        read = _spelling_cached(" ".join(pieces), spelling).split(" ")
+        read = _spelling(" ".join(pieces)).split(" ")
         if len(read) != len(pieces):
             continue
         for k, piece in enumerate(read):
@@ -400,5 +401,7 @@ def _read(tokens: list[Token], asked: list[int]) -> dict[int, str]:
 
 
 @lru_cache(maxsize=4096)
-def _spelling_cached(text: str, spelling) -> str:
+def _spelling(text: str) -> str:
+    from hijra_audio.engines.arabic import spelling      # the diacritizer loads when first asked
+
     return spelling(text)
