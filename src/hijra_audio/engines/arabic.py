@@ -120,12 +120,25 @@ def _agree(base: str, marks: str, vowels: str) -> str:
     return vowels
 
 
+# The model whose letters the hamza rule reads: as right as the ensemble on hamza (within a few
+# words in a thousand on Ibn Hisham, benchmarks/bench_hamza.py) at about half its cost.
+SPELLING_MODEL = "rawi-v3-int8"
+
+
+@lru_cache(maxsize=1)
+def _speller():
+    os.environ.setdefault("TT_ORT_THREADS", "1")      # as _diacritizer: one thread per process
+    from text2tashkeel import Diacritizer
+
+    return Diacritizer(SPELLING_MODEL)
+
+
 def spelling(text: str) -> str:
     """The diacritizer's letters for `text`: its output with the vowels taken off, so a bare alef
     it reads with a hamza comes back as `أ`/`إ` (the hamza rule of text/hamza.py asks it)."""
     if not ARABIC_LETTER.search(text):
         return text
-    marked = _diacritizer().diacritize(text)
+    marked = _speller().diacritize(text)
     kept = (ch for ch in unicodedata.normalize("NFD", marked)
             if unicodedata.category(ch) != "Mn" or ch in _LETTER_MARKS)
     return unicodedata.normalize("NFC", "".join(kept))

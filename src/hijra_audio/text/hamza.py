@@ -254,16 +254,22 @@ def _open_alef(word: str) -> bool:
 def spells_hamza(text: str) -> bool:
     """Does the writer of `text` spell hamza (a typed book, not a recognizer's transcript)? Ten
     words or more with a hamza on alef, and ten times more of them than bare words the table is
-    sure need one (`الى`, `ابو`). The hamza rule leaves such a text as it is written."""
+    sure need one (`الى`, `ابو`), counted over the text or its first EVIDENCE such words. The hamza
+    rule leaves such a text as it is written."""
     words = table()
     spelled = bare = 0
     for raw in text.split():
         word = split_punct(raw)[1]
         if any(c in word for c in HAMZA_ALEF):
             spelled += 1
+            if spelled >= EVIDENCE:
+                break
         elif _BARE.match(word) and _sure(word, words):
             bare += 1
     return spelled >= SPELLED_TEXT and bare * 10 <= spelled
+
+
+EVIDENCE = 2000     # words with a hamza on alef that settle how a long text is spelled
 
 
 @lru_cache(maxsize=65536)
@@ -375,7 +381,7 @@ def _word(token: Token) -> str:
     return core if _BARE.match(core) else ""
 
 
-WINDOW = 12      # words of context the diacritizer reads on each side of a word it is asked about
+WINDOW = 6      # words of context the diacritizer reads on each side of a word it is asked about
 
 
 def _read(tokens: list[Token], asked: list[int]) -> dict[int, str]:
