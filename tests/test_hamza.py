@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from benchmarks.hamza_eval import FOLD, evaluate, paragraphs
 from hijra_audio.text import clean_text, hamza
@@ -133,3 +135,20 @@ def test_the_hijra_chapter_as_written_is_left_as_it_is(shared):
     assert "hamza" not in clean_text(text).counts()
     # line by line, without the whole text's evidence, the rule still leaves nearly all of it
     assert evaluate(paragraphs(text), fold=False).other_changed <= 10
+
+
+VOCABULARY = ("قال ابو أبو بكر ان إن أن الى إلى اذن أذن لاصحابه ابن اسم امرأة هيأ سأل سال فاخذ اخذ "
+              "اركبي اثبتوه الاثار علي على فى في الي حتي ادخلوا استغفروا انطلق المدينة الله ،").split()
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(VOCABULARY), min_size=1, max_size=12))
+def test_only_hamzas_are_added_and_none_removed(words):
+    given_tokens = tokens(" ".join(words))
+    out, changes = restore(given_tokens)
+    assert len(out) == len(given_tokens) and len(changes) == sum(
+        1 for a, b in zip(given_tokens, out) if a.display != b.display)
+    for before, after in zip(given_tokens, out):
+        assert fits_letters(before.display, after.display), (before.display, after.display)
+    again, more = restore(out)                 # and a second pass has nothing left to do
+    assert [t.display for t in again] == [t.display for t in out] and more == []
