@@ -79,10 +79,10 @@ def test_corrections_reach_headings_too():
     from hijra_audio.text import clean_text
 
     cleaned = clean_text("## غار ثور والسهلا\nثم خرجوا الى غار ثور", Lexicon.parse("السهلا = السفلى\nثور ~ ثَوْر"))
-    assert cleaned.display == "## غار ثور والسهلا\nثم خرجوا الى غار ثور"       # whole words only
+    assert cleaned.display == "## غار ثور والسهلا\nثم خرجوا إلى غار ثور"       # whole words only (إلى: hamza)
     cleaned = clean_text("## غار ثور السهلا\nثم خرجوا الى غار ثور", Lexicon.parse("السهلا = السفلى\nثور ~ ثَوْر"))
     assert cleaned.display.split("\n")[0] == "## غار ثور السفلى"
-    assert cleaned.speech == "## غار ثَوْر السفلى\nثم خرجوا الى غار ثَوْر"
+    assert cleaned.speech == "## غار ثَوْر السفلى\nثم خرجوا إلى غار ثَوْر"
 
 
 def test_a_doubling_entry():

@@ -14,7 +14,7 @@ from hijra_audio.text.normalize import (
     (remove_invisible, "مكة\u200f المدينة\u200b", "مكة المدينة"),
     (remove_invisible, "\u202bقريش\u202c", "قريش"),
     (remove_invisible, "\ufeffثم", "ثم"),
-    (clean, "ثم  اذن \t لاصحابه ", "ثم اذن لاصحابه"),          # whitespace: one space between words
+    (clean, "ثم  اذن \t لاصحابه ", "ثم أذن لأصحابه"),          # whitespace: one space between words (and hamza)
     (clean, "## عنوان  \n\n\n\nنص", "## عنوان\n\nنص"),         # one blank line between paragraphs
     (clean, "سطر\r\nسطر", "سطر\nسطر"),
 ])

@@ -9,6 +9,9 @@ rules over them, in this order:
    text marked `﴿...﴾ [sura:aya]` for display and the diacritized verse for speech;
 4. disfluencies: filled pauses, broken-off letters, repetitions, self-repairs (in transcribed
    speech only; doublings said on purpose kept; a doubtful self-repair is only suggested);
+4b. hamza (text/hamza.py): the recognizer's bare alef and final ى/ي spelled as a reader expects,
+   outside Quran quotations and the words the lexicon corrected; a text whose writer spells hamza
+   is left as written;
 5. speech form only: lexicon pronunciations, honorific ligatures, verse references and numbers
    spelled out;
 6. punctuation of the display form, for unpunctuated (transcribed) lines only: colons before
@@ -26,12 +29,11 @@ import re
 from dataclasses import dataclass, field
 
 from hijra_audio.errors import InputError
-from hijra_audio.text import disfluency, normalize, sentences
+from hijra_audio.text import disfluency, hamza, normalize, sentences
 from hijra_audio.text.lexicon import Lexicon, apply_corrections, apply_pronunciations
 from hijra_audio.text.quran import introductions
 from hijra_audio.text.tokens import (
     ARABIC_LETTER,
-    PAUSE,
     REFERENCE,
     TRAILING,
     Change,
@@ -124,6 +126,7 @@ def clean_text(raw: str, lexicon: Lexicon | None = None, *, quran: bool = True, 
     raw = raw.replace("\r\n", "\n").replace("\r", "\n")
     if raw.startswith("\ufeff"):
         raw = raw[1:]
+    written = hamza.spells_hamza(raw)       # a typed text that spells hamza keeps its spelling
     for number, text in enumerate(raw.split("\n"), start=1):
         heading = bool(HEADING.match(text.strip()))
         if heading:
@@ -133,7 +136,9 @@ def clean_text(raw: str, lexicon: Lexicon | None = None, *, quran: bool = True, 
         if not tokens:
             lines.append(None)
             continue
+        mark = len(changes)
         tokens = _run(apply_corrections, tokens, changes, lexicon, uses)
+        corrected = frozenset((c.line, c.word) for c in changes[mark:])     # a lexicon entry wins
         if not heading:
             if index is not None:
                 tokens, found, refs = _quotations(tokens, index, changes)
@@ -149,6 +154,7 @@ def clean_text(raw: str, lexicon: Lexicon | None = None, *, quran: bool = True, 
                 if len(tokens) == before:
                     break
             changes[suggested:] = _once(changes[suggested:])      # a suggestion made again each round
+            tokens = _run(hamza.restore, tokens, changes, corrected, written)
         tokens = _run(apply_pronunciations, tokens, changes, lexicon, uses)
         tokens = _speech_forms(tokens, changes)
         if not heading and not disfluency.is_written(tokens):      # written text keeps its own
