@@ -12,6 +12,12 @@ from pathlib import Path
 from hijra_audio.config import BUNDLED_CONFIG
 from hijra_audio.errors import ConfigError
 
+# The template's example values, which no show means to publish: `check` warns while they are left in.
+PLACEHOLDERS = {
+    "title": "اسم البرنامج",
+    "description": "وصف قصير للبرنامج: موضوعه ومن يلقيه.",
+}
+
 TEMPLATE = '''\
 # podcast.toml: the show. Written by `hijra-audio init`; edit it, then build with
 #   hijra-audio build NARRATION.txt -c podcast.toml -o output
