@@ -129,7 +129,7 @@ def test_the_cover_breaks_lines_between_words_and_never_inside_a_name(title, roo
 
     draw = ImageDraw.Draw(Image.new("RGB", (10, 10)))
     font_path = str(fontpkg_amiri.ROOT / "files" / "Amiri-Bold.ttf")
-    lines, font = cover._fit(draw, title, font_path, room=room, largest=420, height=2120)
+    lines, font = cover._fit(draw, title, font_path, room=room, largest=420)
     assert " ".join(lines).split() == title.split()          # whole words, in order, none lost
     for line in lines[:-1]:                                    # no line ends with a word leading into the next
         last = line.split()[-1]
@@ -143,5 +143,5 @@ def test_a_short_name_shrinks_rather_than_breaks():
 
     draw = ImageDraw.Draw(Image.new("RGB", (10, 10)))
     font_path = str(fontpkg_amiri.ROOT / "files" / "Amiri-Bold.ttf")
-    lines, _ = cover._fit(draw, "سيرة ابن هشام", font_path, room=900, largest=420, height=2120)
+    lines, _ = cover._fit(draw, "سيرة ابن هشام", font_path, room=900, largest=420)
     assert lines in (["سيرة ابن هشام"], ["سيرة", "ابن هشام"])   # never "سيرة ابن / هشام"

@@ -312,7 +312,8 @@ def test_say_an_empty_text_talks_about_the_text(cli, monkeypatch, fake_engine):
     _fake_say(monkeypatch, fake_engine)
     out, err, code = cli("say", "")
     error = err.strip().splitlines()[-1]
-    assert code == 1 and "the text is empty" in error and "file" not in error
+    assert code == 1 and "the text is empty" in error and "Give an Arabic sentence in quotes" in error
+    assert "file" not in error and "in it" not in error       # not "Put the narration text in it"
 
 
 def test_say_writes_wav_for_wav_and_mp3_for_mp3_and_refuses_the_rest(cli, monkeypatch, fake_engine):
