@@ -137,7 +137,9 @@ def main() -> None:
     """Turn a transcribed Arabic lecture into a podcast: cleaned text, Arabic speech, MP3
     episodes and a feed a podcast app subscribes to.
 
-    Start with `hijra-audio build`: it builds the bundled lecture on the Hijra into ./output.
+    Start with `hijra-audio build`: in a folder without a podcast.toml it builds the bundled
+    lecture on the Hijra into ./output. `hijra-audio init` starts a show of your own there; every
+    command then uses its ./podcast.toml (or the one -c names).
     """
 
 
@@ -192,9 +194,9 @@ def build(files, output, config_path, base_url, save, engine, jobs, dry_run, for
         click.echo(f"{building} of {_plural(len(prepared.decisions), 'episode')} to build (dry run: nothing written)")
         return
     bars = _Bars(enabled=not quiet and sys.stderr.isatty())
+    announce.then = bars     # the config line comes before the first progress report
     try:
-        report = run_build(request, progress=_Once(announce.line, bars))
-        announce.line = ""
+        report = run_build(request, progress=announce)
     except KeyboardInterrupt:
         bars.close()
         click.echo("interrupted: finished episodes and every clip made so far are kept; "
@@ -264,8 +266,8 @@ def check(config_path, output, base_url, strict):
 def init(folder):
     """Write a commented podcast.toml into FOLDER (default: here) to start a show.
 
-    Every field is explained in the file; edit it, then `hijra-audio build TEXT -c podcast.toml`.
-    An existing podcast.toml is never replaced.
+    Every field is explained in the file; edit it, then run `hijra-audio check` and
+    `hijra-audio build` in that folder. An existing podcast.toml is never replaced.
     """
     from hijra_audio.scaffold import write_template
 

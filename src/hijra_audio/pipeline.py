@@ -118,7 +118,8 @@ def prepare(request: BuildRequest, store_plan: bool = False) -> Prepared:
                        year=str(manifests.now().year), force=request.force, only=request.only)
     if store_plan:
         store()
-    return Prepared(config, decisions, factory, manifest, planned.warnings + check_show(own, address), address)
+    checked = check_show(own, address, has_file=request.config_path is not None or not request.inputs)
+    return Prepared(config, decisions, factory, manifest, planned.warnings + checked, address)
 
 
 def build(request: BuildRequest, progress: Progress | None = None) -> BuildReport:

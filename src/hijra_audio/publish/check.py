@@ -25,10 +25,14 @@ from hijra_audio.scaffold import PLACEHOLDERS
 SUBTITLE_LIMIT = 255          # characters: what Apple Podcasts shows of itunes:subtitle
 
 
-def check_show(config: ShowConfig, address: Address) -> tuple[str, ...]:
-    """The warnings for `config` (the show's own settings) published at `address`."""
+def check_show(config: ShowConfig, address: Address, has_file: bool = True) -> tuple[str, ...]:
+    """The warnings for `config` (the show's own settings) published at `address`; `has_file`:
+    False for narration built without any podcast.toml (default settings)."""
     own = not is_bundled(config)
     found: list[str] = []
+    if not has_file:
+        found.append("no podcast.toml: the show has the default settings and no author, owner or "
+                     "description. `hijra-audio init` writes one to fill in (the keys below are its keys).")
     for key, placeholder in PLACEHOLDERS.items():
         if getattr(config, key).strip() == placeholder:
             found.append(f"{key} is still init's example ({placeholder!r}): it would go into the feed, the "
