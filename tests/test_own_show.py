@@ -173,6 +173,7 @@ def test_a_base_url_given_once_is_kept_and_a_move_rewrites_only_feed_and_page(cl
     calls = len(cli.calls())
     out, err, code = cli("build")                         # a plain build keeps the address
     assert code == 0 and "kept from the last build" in err
+    assert "config: ./podcast.toml" in err                # said by a build with nothing to do, too
     urls = _feed(cli.folder).xpath("//item/enclosure/@url")
     assert urls and all(u.startswith("http://192.168.1.20:8000/") for u in urls)
     page = (cli.folder / "output" / "index.html").read_text(encoding="utf-8")
