@@ -145,3 +145,11 @@ def test_a_short_name_shrinks_rather_than_breaks():
     font_path = str(fontpkg_amiri.ROOT / "files" / "Amiri-Bold.ttf")
     lines, _ = cover._fit(draw, "سيرة ابن هشام", font_path, room=900, largest=420)
     assert lines in (["سيرة ابن هشام"], ["سيرة", "ابن هشام"])   # never "سيرة ابن / هشام"
+
+
+def test_a_long_title_stays_inside_the_frame():
+    title = "السيرة النبوية لابن هشام عن هجرة أبي بكر مع النبي إلى المدينة"
+    pixels = np.asarray(cover.generate(title, size=1000).convert("L"))
+    margin = 150 * 1000 // 3000
+    # outside the gold frame there is only the dark field: no letters, no rules pushed out by the text
+    assert (pixels[:margin - 4] < 100).all() and (pixels[-(margin - 4):] < 100).all()
