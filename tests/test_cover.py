@@ -114,3 +114,42 @@ def test_without_raqm_the_title_is_still_joined_and_right_to_left(monkeypatch):
     image = Image.open(io.BytesIO(cover.cover_jpeg(ShowConfig(title="الهجرة النبوية"))))
     assert image.size == (3000, 3000)
     assert (np.asarray(image.convert("L"))[1200:1800, 500:2500] > 200).mean() > 0.02
+
+
+TITLES = ["سيرة ابن هشام", "السيرة النبوية لابن هشام عن هجرة أبي بكر مع النبي إلى المدينة",
+          "عبد الله بن أبي بكر", "الهجرة النبوية", "غزوة بدر الكبرى في رمضان"]
+
+
+@pytest.mark.parametrize("title", TITLES)
+@pytest.mark.parametrize("room", [2320, 1400, 900])
+def test_the_cover_breaks_lines_between_words_and_never_inside_a_name(title, room):
+    from PIL import Image, ImageDraw
+
+    import fontpkg_amiri
+
+    draw = ImageDraw.Draw(Image.new("RGB", (10, 10)))
+    font_path = str(fontpkg_amiri.ROOT / "files" / "Amiri-Bold.ttf")
+    lines, font = cover._fit(draw, title, font_path, room=room, largest=420)
+    assert " ".join(lines).split() == title.split()          # whole words, in order, none lost
+    for line in lines[:-1]:                                    # no line ends with a word leading into the next
+        last = line.split()[-1]
+        assert last not in {"ابن", "بن", "أبو", "أبي", "عبد", "في", "مع", "إلى", "عن", "لابن"}, lines
+
+
+def test_a_short_name_shrinks_rather_than_breaks():
+    from PIL import Image, ImageDraw
+
+    import fontpkg_amiri
+
+    draw = ImageDraw.Draw(Image.new("RGB", (10, 10)))
+    font_path = str(fontpkg_amiri.ROOT / "files" / "Amiri-Bold.ttf")
+    lines, _ = cover._fit(draw, "سيرة ابن هشام", font_path, room=900, largest=420)
+    assert lines in (["سيرة ابن هشام"], ["سيرة", "ابن هشام"])   # never "سيرة ابن / هشام"
+
+
+def test_a_long_title_stays_inside_the_frame():
+    title = "السيرة النبوية لابن هشام عن هجرة أبي بكر مع النبي إلى المدينة"
+    pixels = np.asarray(cover.generate(title, size=1000).convert("L"))
+    margin = 150 * 1000 // 3000
+    # outside the gold frame there is only the dark field: no letters, no rules pushed out by the text
+    assert (pixels[:margin - 4] < 100).all() and (pixels[-(margin - 4):] < 100).all()

@@ -163,7 +163,7 @@ def test_loudness_target_change_rebuilds_and_nothing_else_does(tmp_path, fake_en
     assert [(e.action, e.reason) for e in redone.episodes if e.action == "built"] == [("built", "file missing")]
     config = _show(tmp_path, lecture, extra_audio="loudness_lufs = -19")
     quieter = _build(tmp_path, fake_engine, config)
-    assert {(e.action, e.reason) for e in quieter.episodes} == {("built", "settings changed")}
+    assert {(e.action, e.reason) for e in quieter.episodes} == {("built", "settings changed ([audio] loudness_lufs)")}
 
 
 def test_a_user_cover_that_is_not_square_stops_the_build_before_output(tmp_path, fake_engine, lecture, tree_snapshot):
@@ -177,6 +177,6 @@ def test_a_user_cover_that_is_not_square_stops_the_build_before_output(tmp_path,
     assert tree_snapshot(tmp_path / "out") == before
     Image.new("RGB", (1400, 1400), (200, 30, 30)).save(config.parent / "art.png")
     report = _build(tmp_path, fake_engine, config)
-    assert {(e.action, e.reason) for e in report.episodes} == {("built", "settings changed")}
+    assert {(e.action, e.reason) for e in report.episodes} == {("built", "settings changed (image)")}
     pixels = np.asarray(Image.open(tmp_path / "out" / "cover.jpg"))
     assert pixels.shape == (1400, 1400, 3) and abs(int(pixels[700, 700, 0]) - 200) < 5

@@ -116,7 +116,6 @@ CHANNEL_BUNDLED = [
     ("/rss/channel/itunes:type/text()", "serial"),
     ("/rss/channel/itunes:subtitle/text()", "من مكة إلى المدينة"),
     ("/rss/channel/podcast:guid/text()", show_guid("http://127.0.0.1:8000/feed.xml")),
-    ("/rss/channel/podcast:locked/text()", "yes"),
     ("/rss/channel/podcast:medium/text()", "podcast"),
 ]
 
@@ -124,6 +123,12 @@ CHANNEL_BUNDLED = [
 @pytest.mark.parametrize("path, expected", CHANNEL_BUNDLED)
 def test_channel_tag_of_the_bundled_show(bundled, path, expected):
     assert _one(_tree(bundled), path) == expected
+
+
+def test_the_bundled_show_claims_no_lock_without_an_owner_email(bundled):
+    # podcast:locked without its owner is ignored by Podcasting 2.0 readers: the demo has no owner email
+    assert load_config().owner.email == ""
+    assert _tree(bundled).xpath("/rss/channel/podcast:locked", namespaces=NS) == []
 
 
 def test_channel_description_and_build_date(bundled):
@@ -324,3 +329,25 @@ def test_xml_text_drops_what_xml_cannot_carry(text, expected):
 def test_notes_html_escapes_and_keeps_whole_paragraphs():
     assert notes_html(["a & <b>", "]]> x"]) == "<p>a &amp; &lt;b&gt;</p><p>]]&gt; x</p>"
     assert notes_html(["x" * 10, "y" * 10], limit=20) == "<p>xxxxxxxxxx</p>"
+
+
+@pytest.mark.parametrize("text, limit, expected", [
+    ("قصير", 100, "قصير"),
+    ("جملة أولى هنا. وجملة ثانية", 40, "جملة أولى هنا. …"),           # after the last whole sentence
+    ("كلمة أخرى وكلمة ثالثة", 30, "كلمة أخرى…"),                       # no sentence end: between words
+    ("لا؟ ثم خرج النبي من مكة ليلا مع صاحبه", 40, "لا؟ ثم خرج النبي من…"),   # too short a sentence to stop at
+])
+def test_clip_text_cuts_at_a_sentence_or_a_word(text, limit, expected):
+    from hijra_audio.publish.feed import clip_text
+
+    assert clip_text(text, limit) == expected
+    assert len(clip_text(text, limit).encode()) <= limit
+
+
+def test_clip_text_never_cuts_inside_a_word():
+    from hijra_audio.publish.feed import clip_text
+
+    text = " ".join(f"كلمة{i}" for i in range(2000))
+    for limit in range(50, 4000, 97):
+        kept = clip_text(text, limit).removesuffix("…").rstrip()
+        assert text.startswith(kept) and text[len(kept)] == " "

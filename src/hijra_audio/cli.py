@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import os
+import shlex
 import sys
 from pathlib import Path
 
@@ -46,6 +47,43 @@ def _warn(warnings: tuple[str, ...]) -> None:
         click.echo(f"warning: {warning}", err=True)
 
 
+def _plural(count: int, one: str, many: str | None = None) -> str:
+    """`1 episode`, `2 episodes`."""
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+def _discover(config_path: Path | None, inputs=(), fallback: str = "the bundled show"):
+    """The config a command uses by the one rule (-c FILE, else ./podcast.toml, else none) and the
+    line that says so. Returns (path or None, line)."""
+    from hijra_audio.config import discover
+    from hijra_audio.plan import show_title
+
+    found = discover(config_path)
+    if found.how == "given":
+        return found.path, f"config: {found.path}"
+    if found.how == "found":
+        return found.path, f"config: ./{found.path} (found in this folder; -c FILE for another)"
+    if inputs and fallback == "the bundled show":
+        return None, (f"config: none (no -c, no ./podcast.toml): default settings, the show titled "
+                      f"\"{show_title(Path(inputs[0]))}\" after {inputs[0]}; `hijra-audio init` writes a podcast.toml")
+    return None, f"config: {fallback} (no -c, no ./podcast.toml here; `hijra-audio init` starts your own)"
+
+
+class _Once:
+    """Says `line` on stderr once: before the first progress report, or when called. A build that
+    stops on a bad input says only what is wrong."""
+
+    def __init__(self, line: str, then=None):
+        self.line, self.then = line, then
+
+    def __call__(self, *args) -> None:
+        if self.line:
+            click.echo(self.line, err=True)
+            self.line = ""
+        if self.then is not None and args:
+            self.then(*args)
+
+
 def _duration(seconds: float) -> str:
     from hijra_audio.publish.site import duration_text
 
@@ -79,13 +117,29 @@ class _Bars:
         self.bars.clear()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """Commands, and a "did you mean" for a mistyped one."""
+
+    def resolve_command(self, ctx, args):
+        import difflib
+
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            close = difflib.get_close_matches(name, self.list_commands(ctx), n=3, cutoff=0.5)
+            if close:
+                ctx.fail(f"No such command '{name}'. Did you mean {' or '.join(repr(c) for c in close)}?")
+        return super().resolve_command(ctx, args)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="hijra-audio")
 def main() -> None:
     """Turn a transcribed Arabic lecture into a podcast: cleaned text, Arabic speech, MP3
     episodes and a feed a podcast app subscribes to.
 
-    Start with `hijra-audio build`: it builds the bundled lecture on the Hijra into ./output.
+    Start with `hijra-audio build`: in a folder without a podcast.toml it builds the bundled
+    lecture on the Hijra into ./output. `hijra-audio init` starts a show of your own there; every
+    command then uses its ./podcast.toml (or the one -c names).
     """
 
 
@@ -93,8 +147,12 @@ def main() -> None:
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
               show_default=True, help="Folder the episodes, feed and manifest are written to.")
-@_config_option("The show's podcast.toml (title, author, base URL, episode length...). Default: the bundled show.")
-@click.option("--base-url", help="Address the output folder is served from; the feed's links start with it.")
+@_config_option("The show's podcast.toml (title, author, base URL, episode length...). "
+                "Default: ./podcast.toml when there is one, else the bundled show.")
+@click.option("--base-url", help="Address the output folder is served from; the feed's links start with it. "
+                                 "Kept for later builds into the same folder.")
+@click.option("--save", is_flag=True, help="Also write the base URL and the show's podcast:guid into the "
+                                           "podcast.toml in use, so the config says where the show lives.")
 @_ENGINE
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default=True,
               help="Worker processes for synthesis.")
@@ -105,30 +163,40 @@ def main() -> None:
 @_VOICE
 @_RATE
 @library_errors
-def build(files, output, config_path, base_url, engine, jobs, dry_run, force, only, quiet, voice, rate):
+def build(files, output, config_path, base_url, save, engine, jobs, dry_run, force, only, quiet, voice, rate):
     """Build the podcast from narration FILES (UTF-8 text, or folders of .txt files).
 
-    With no FILES, builds the narration the config names; with no config either, the bundled
-    lecture. Lines starting with `## ` are headings: each opens a section. Only what changed since
-    the last build into the same folder is redone.
+    The show's settings come from -c FILE, else ./podcast.toml when there is one; with neither,
+    FILES get the default settings and a show titled after the first of them, and no FILES build
+    the bundled lecture. With no FILES, builds the narration the config names. Lines starting with
+    `## ` are headings: each opens a section. Only what changed since the last build into the same
+    folder is redone; a new --base-url rewrites only the feed and the page.
     """
     from hijra_audio.pipeline import BuildRequest, prepare
     from hijra_audio.pipeline import build as run_build
 
+    config_path, line = _discover(config_path, files)
+    if save and config_path is None:
+        raise click.UsageError("--save writes into the show's podcast.toml, and there is none here: "
+                               "run `hijra-audio init` first, or give one with -c.")
+    announce = _Once(line)
     request = BuildRequest(inputs=tuple(files), output=output, config_path=config_path,
                            base_url=base_url, engine=engine, jobs=jobs, force=force, only=only,
                            voice=voice, rate=rate)
     if dry_run:
         prepared = prepare(request)
+        announce()
+        _say_address(prepared.address.moved, prepared.address.kept and prepared.address.base_url)
         _warn(prepared.warnings)
         for d in prepared.decisions:
             click.echo(f"{d.action:5}  {d.file}  {d.reason:16}  {d.episode.title}")
         building = len(prepared.decisions.to_build)
-        click.echo(f"{building} of {len(prepared.decisions)} episodes to build (dry run: nothing written)")
+        click.echo(f"{building} of {_plural(len(prepared.decisions), 'episode')} to build (dry run: nothing written)")
         return
     bars = _Bars(enabled=not quiet and sys.stderr.isatty())
+    announce.then = bars     # the config line comes before the first progress report
     try:
-        report = run_build(request, progress=bars)
+        report = run_build(request, progress=announce)
     except KeyboardInterrupt:
         bars.close()
         click.echo("interrupted: finished episodes and every clip made so far are kept; "
@@ -136,17 +204,60 @@ def build(files, output, config_path, base_url, engine, jobs, dry_run, force, on
         sys.exit(130)
     finally:
         bars.close()
-    _warn(report.warnings)
+    announce()
+    _say_address(report.address.moved, report.address.kept and report.address.base_url)
     for episode in report.episodes:
         why = f"  ({episode.reason})" if episode.action == "built" else ""
         click.echo(f"{episode.action:5}  {episode.file}  {_duration(episode.duration)}  {episode.title}{why}")
     for name in report.removed:
         click.echo(f"removed  {output / name}")
-    click.echo(f"{len(report.episodes)} episodes, {_duration(report.duration)} in all "
-               f"({report.clips_synthesized} segments spoken, {report.clips_cached} from cache)")
+    click.echo(f"{_plural(len(report.episodes), 'episode')}, {_duration(report.duration)} in all "
+               f"({_plural(report.clips_synthesized, 'segment')} spoken, {report.clips_cached} from cache)")
     if report.site is not None:
         click.echo(f"page: {report.site}")
     click.echo(f"feed: {report.feed}")
+    if save:
+        from hijra_audio.config import save_keys
+
+        values = {"base_url": report.address.base_url, "guid": report.address.guid}
+        save_keys(config_path, values)
+        click.echo(f"saved in {config_path}: " + ", ".join(f"{k} = {v}" for k, v in values.items()))
+    _warn(report.warnings)   # last, where they are seen: what to fix before others subscribe
+
+
+def _say_address(moved, kept: str = "") -> None:
+    """The base URL: a move (old -> new), or one kept from an earlier build."""
+    if moved:
+        click.echo(f"base URL: {moved[0]} -> {moved[1]} (the feed and page are rewritten; the MP3s are kept)",
+                   err=True)
+    elif kept:
+        click.echo(f"base URL: {kept} (kept from the last build; --base-url to change)", err=True)
+
+
+@main.command()
+@_config_option("The show's podcast.toml. Default: ./podcast.toml when there is one, else the bundled show.")
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
+              show_default=True, help="The build's output folder: where the address and guid of earlier builds are kept.")
+@click.option("--base-url", help="Check as if building with this --base-url.")
+@click.option("--strict", is_flag=True, help="Exit with status 1 when there is any warning (for CI).")
+@library_errors
+def check(config_path, output, base_url, strict):
+    """Say what to fix before others subscribe: init's placeholder text left in podcast.toml, a
+    lock without an owner email, an address only this machine reaches, a podcast:guid not kept
+    in the config, a cover directories refuse, descriptions over Apple's limits.
+
+    The same warnings end every build; they never stop one. Writes nothing.
+    """
+    from hijra_audio.config import load_config
+    from hijra_audio.publish.check import check_folder
+
+    config_path, line = _discover(config_path)
+    click.echo(line, err=True)
+    found = check_folder(load_config(config_path), output, base_url)
+    _warn(found)
+    click.echo(f"{_plural(len(found), 'warning')}" + (": fix them in podcast.toml" if found else ": ready to publish"))
+    if strict and found:
+        sys.exit(1)
 
 
 @main.command()
@@ -155,8 +266,8 @@ def build(files, output, config_path, base_url, engine, jobs, dry_run, force, on
 def init(folder):
     """Write a commented podcast.toml into FOLDER (default: here) to start a show.
 
-    Every field is explained in the file; edit it, then `hijra-audio build TEXT -c podcast.toml`.
-    An existing podcast.toml is never replaced.
+    Every field is explained in the file; edit it, then run `hijra-audio check` and
+    `hijra-audio build` in that folder. An existing podcast.toml is never replaced.
     """
     from hijra_audio.scaffold import write_template
 
@@ -171,8 +282,10 @@ def init(folder):
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port to listen on (0: any free port).")
 @click.option("-q", "--quiet", is_flag=True, help="Do not log each request.")
+@_config_option("The show's podcast.toml, named in the rebuild command printed when the feed was built "
+                "for another address. Default: ./podcast.toml when there is one.")
 @library_errors
-def serve(folder, host, port, quiet):
+def serve(folder, host, port, quiet, config_path):
     """Serve the built FOLDER (default: output) over HTTP for podcast apps and browsers.
 
     Supports the byte ranges podcast apps seek with, and never serves anything outside FOLDER.
@@ -180,6 +293,8 @@ def serve(folder, host, port, quiet):
     """
     from hijra_audio.serve import feed_self_url, make_server, public_url
 
+    config_path, line = _discover(config_path, fallback="none")
+    click.echo(line, err=True)
     log = None if quiet else (lambda line: click.echo(line, err=True))
     server = make_server(folder, host, port, log=log)
     bound_port = server.server_address[1]
@@ -189,8 +304,10 @@ def serve(folder, host, port, quiet):
     click.echo(f"feed: {base}feed.xml  (subscribe to this address in a podcast app)")
     written = feed_self_url(folder)
     if written and not written.startswith(base):
+        with_config = f" -c {shlex.quote(str(config_path))}" if config_path is not None else ""
         click.echo(f"note: the feed's links point at {written.rsplit('/', 1)[0]}/, not this address. "
-                   f"Rebuild with `hijra-audio build --base-url {base} -o {folder}` so apps "
+                   f"Rebuild with `hijra-audio build{with_config} --base-url {base} -o "
+                   f"{shlex.quote(str(folder))}` (later builds keep that address) so apps "
                    f"{'on your network ' if host in ('0.0.0.0', '::') else ''}can fetch the episodes.")
     if host in ("0.0.0.0", "::"):
         click.echo("Phones must be on the same network; anyone on that network can reach this server.")
@@ -202,7 +319,7 @@ def serve(folder, host, port, quiet):
         server.server_close()
 
 
-@main.group()
+@main.group(cls=_Commands)
 def cache() -> None:
     """Inspect or prune the clip cache of an output folder (OUTPUT/.cache/clips)."""
 
@@ -243,7 +360,8 @@ def prune(output):
 @click.option("--speech", is_flag=True,
               help="Print the speech form (what the engine is given) instead of the display form; "
                    "with --diff, list the speech-only changes too.")
-@_config_option("The show's podcast.toml, for its lexicon. Default: the bundled show.")
+@_config_option("The show's podcast.toml, for its lexicon. Default: ./podcast.toml when there is one, else "
+                "the bundled show's.")
 @click.option("--lexicon", "lexicon_path", type=click.Path(dir_okay=False, path_type=Path),
               help="A lexicon file to use instead of the one podcast.toml names.")
 @library_errors
@@ -260,6 +378,8 @@ def clean(file, show_diff, speech, config_path, lexicon_path):
 
     if file.is_dir():
         raise click.UsageError(f"{file}: give one narration file, not a folder.")
+    config_path, line = _discover(config_path, fallback="the bundled show's lexicon")
+    click.echo(line, err=True)
     config = load_config(config_path)
     [cleaned], warnings = clean_all([read_narration(file)], load_lexicon(config, lexicon_path))
     _warn(warnings)
@@ -280,12 +400,15 @@ def clean(file, show_diff, speech, config_path, lexicon_path):
 def _show_config(config_path, engine=None, voice=None, rate=None):
     from hijra_audio.config import load_config
 
+    config_path, line = _discover(config_path)
+    click.echo(line, err=True)
     config = load_config(config_path)
     return config.with_overrides(engine_name=engine, engine_voice=voice, engine_rate=rate)
 
 
 @main.command()
-@_config_option("podcast.toml whose [engine] settings to use. Default: the bundled show.")
+@_config_option("podcast.toml whose [engine] settings to use. Default: ./podcast.toml when there is one, "
+                "else the bundled show.")
 @click.option("--engine", type=click.Choice(sorted(ENGINES)), help="Which engine counts as chosen (default: the config's).")
 @click.option("--voice", help="Voice for the chosen engine (overrides [engine] voice).")
 @library_errors
@@ -309,8 +432,9 @@ def engines(config_path, engine, voice):
 @main.command()
 @click.argument("text")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("preview.mp3"),
-              show_default=True, help="MP3 file to write.")
-@_config_option("podcast.toml whose engine and audio settings to use. Default: the bundled show.")
+              show_default=True, help="File to write: NAME.mp3 (MP3) or NAME.wav (WAV, 16-bit mono).")
+@_config_option("podcast.toml whose engine and audio settings to use. Default: ./podcast.toml when there "
+                "is one, else the bundled show.")
 @_ENGINE
 @_VOICE
 @_RATE

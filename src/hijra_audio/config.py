@@ -7,6 +7,9 @@ the file, the key and what is expected, so a typo never silently falls back to a
 from __future__ import annotations
 
 import dataclasses
+import json
+import os
+import re
 import tomllib
 import typing
 from dataclasses import dataclass, field
@@ -51,6 +54,7 @@ class OwnerConfig:
 
 
 SHOW_TYPES = ("episodic", "serial")
+REQUIRED = ("title",)      # never blank: a feed without a title is refused by apps (and by feedgen)
 
 
 @dataclass(frozen=True)
@@ -117,12 +121,45 @@ def bundled_config_path() -> Path:
     return Path(str(resources.files("hijra_audio") / "data" / BUNDLED_CONFIG))
 
 
+@dataclass(frozen=True)
+class Discovered:
+    """Which podcast.toml a command uses, and how it was found."""
+
+    path: Path | None     # None: no config of the user's (the bundled show, or defaults for narration)
+    how: str              # "given" (-c), "found" (./podcast.toml), "none" (no config here)
+
+
+def discover(given: Path | None = None, folder: Path | None = None) -> Discovered:
+    """The one rule every command follows: `-c FILE` when given (it must exist), else
+    `podcast.toml` in `folder` (default: the current folder) when it exists, else none."""
+    if given is not None:
+        given = Path(given)
+        if not given.is_file():
+            raise ConfigError(_missing_config(given))
+        return Discovered(given, "given")
+    here = Path(folder if folder is not None else Path.cwd()) / BUNDLED_CONFIG
+    if here.is_file():
+        return Discovered(Path(BUNDLED_CONFIG) if folder is None else here, "found")
+    return Discovered(None, "none")
+
+
+def _missing_config(path: Path) -> str:
+    if path.exists():
+        return f"{path}: not a file. Give the show's podcast.toml with -c."
+    return (f"{path}: no such config file. Start one with `hijra-audio init {path.parent}` "
+            f"(it writes {path.parent / BUNDLED_CONFIG}), or leave out -c to use ./podcast.toml or the bundled show.")
+
+
+def is_bundled(config: ShowConfig) -> bool:
+    """The bundled show (the Hijra lecture), not one of the user's."""
+    return bool(config.root) and Path(config.root) == bundled_config_path().parent.resolve()
+
+
 def load_config(path: Path | None = None) -> ShowConfig:
     """Read `path` (the bundled show's file when None) into a ShowConfig."""
     path = Path(path) if path is not None else bundled_config_path()
     if not path.is_file():
-        raise ConfigError(f"{path}: no such config file. Write one with the fields in the README, "
-                          f"or leave out -c to build the bundled show.")
+        raise ConfigError(_missing_config(path))
     try:
         table = tomllib.loads(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
@@ -130,6 +167,12 @@ def load_config(path: Path | None = None) -> ShowConfig:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc}). Fix the line it names.") from None
     cfg = _build(ShowConfig, table, str(path), skip={"root"})
+    for required in REQUIRED:
+        if required in table and not str(table[required]).strip():
+            raise ConfigError(f"{path}: {required} is empty; the feed, the page and the tags need it. "
+                              f"Write it as {required} = \"...\" near the top of the file.")
+    if "title" not in table:     # like a show without a config: titled after its folder
+        cfg = dataclasses.replace(cfg, title=path.resolve().parent.name or cfg.title)
     cfg = dataclasses.replace(cfg, root=str(path.parent.resolve()),
                               base_url=_check_url(cfg.base_url, f"{path}: base_url"))
     if cfg.episode_minutes <= 0:
@@ -140,6 +183,38 @@ def load_config(path: Path | None = None) -> ShowConfig:
         raise ConfigError(f"{path}: type must be \"serial\" or \"episodic\" (it is {cfg.type!r}).")
     _check_audio(cfg.audio, path)
     return cfg
+
+
+def save_keys(path: Path, values: dict[str, str]) -> None:
+    """Set top-level text keys of the podcast.toml at `path`, keeping its comments and layout: the
+    key's line is replaced, or a missing key is added before the first [table]. The file must load
+    before and after."""
+    path = Path(path)
+    load_config(path)
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    first_table = next((i for i, line in enumerate(lines) if re.match(r"\s*\[", line)), len(lines))
+    insert_at = first_table
+    while insert_at > 0 and lines[insert_at - 1].lstrip().startswith("#"):   # above the table's comment
+        insert_at -= 1
+    for key, value in values.items():
+        if key not in {f.name for f in dataclasses.fields(ShowConfig)}:
+            raise ConfigError(f"{key}: not a podcast.toml key.")
+        line = f"{key} = {json.dumps(value, ensure_ascii=False)}\n"
+        at = next((i for i, old in enumerate(lines[:first_table]) if re.match(rf"{key}\s*=", old)), None)
+        if at is None:
+            lines.insert(insert_at, line)
+            insert_at += 1
+            first_table += 1
+        else:
+            lines[at] = line
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text("".join(lines), encoding="utf-8")
+    try:
+        load_config(temporary)
+    except ConfigError:
+        temporary.unlink(missing_ok=True)
+        raise
+    os.replace(temporary, path)
 
 
 def _check_audio(audio: AudioConfig, path: Path) -> None:

@@ -22,7 +22,9 @@ from hijra_audio.config import ShowConfig
 from hijra_audio.engines import create_engine
 from hijra_audio.engines.base import Engine
 from hijra_audio.errors import HijraAudioError
+from hijra_audio.publish import address as addresses
 from hijra_audio.publish import cover
+from hijra_audio.publish.check import check_show
 from hijra_audio.publish.names import COVER_NAME
 from hijra_audio.publish.show import publish, write_cover
 from hijra_audio.rebuild import manifest as manifests
@@ -69,6 +71,7 @@ class Prepared:
     engine_factory: Callable[[], Engine]
     manifest: Manifest
     warnings: tuple[str, ...] = ()
+    address: addresses.Address | None = None   # where the show is published, and its guid
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,7 @@ class BuildReport:
     removed: tuple[str, ...] = ()
     site: Path | None = None
     warnings: tuple[str, ...] = ()
+    address: addresses.Address | None = None   # where it is published (and whether that moved), its guid
 
     @property
     def duration(self) -> float:
@@ -87,17 +91,22 @@ class BuildReport:
 
 
 def show_config(request: BuildRequest) -> ShowConfig:
-    """The show's settings with the request's overrides (base URL, engine, voice, rate)."""
+    """The show's settings with the request's overrides (engine, voice, rate; the base URL is
+    resolved against the one kept in the manifest by `prepare`: `publish.address`)."""
     config = planning.load_show(request.config_path, tuple(request.inputs))
-    return config.with_overrides(base_url=request.base_url, engine_name=request.engine,
-                                 engine_voice=request.voice, engine_rate=request.rate)
+    return config.with_overrides(engine_name=request.engine, engine_voice=request.voice,
+                                 engine_rate=request.rate)
 
 
 def prepare(request: BuildRequest, store_plan: bool = False) -> Prepared:
     """Plan the show and decide, for each episode, build or keep and why. Touches nothing
     (but, with `store_plan`, the plan cache in the output folder)."""
-    config = show_config(request)
+    own = show_config(request)
     output = Path(request.output)
+    manifest = Manifest.load(output)
+    address = addresses.resolve(own, request.base_url, manifest.show)
+    config = addresses.apply(own, address)
+    manifest.show = addresses.to_keep(own, address)   # saved with the build, never by a dry run
     planned, store = planning.plan_cached(config, tuple(request.inputs), output / PLAN_DIR)
     factory = request.engine_factory or functools.partial(create_engine, config.engine,
                                                           sample_rate=config.audio.sample_rate)
@@ -105,12 +114,12 @@ def prepare(request: BuildRequest, store_plan: bool = False) -> Prepared:
     engine.check()
     if cover.image_path(config) is not None:   # a cover directories would refuse stops the build here
         cover.check_image(cover.image_path(config))
-    manifest = Manifest.load(output)
     decisions = decide(config, planned.episodes, manifest, engine.identity(), output=output,
                        year=str(manifests.now().year), force=request.force, only=request.only)
     if store_plan:
         store()
-    return Prepared(config, decisions, factory, manifest, planned.warnings)
+    checked = check_show(own, address, has_file=request.config_path is not None or not request.inputs)
+    return Prepared(config, decisions, factory, manifest, planned.warnings + checked, address)
 
 
 def build(request: BuildRequest, progress: Progress | None = None) -> BuildReport:
@@ -142,7 +151,7 @@ def build(request: BuildRequest, progress: Progress | None = None) -> BuildRepor
         published = publish(config, episodes, manifest, output, now=now)
     results = tuple(made.results[d.episode.number] for d in decisions if d.episode.number in made.results)
     return BuildReport(results, published.feed, made.synthesized, made.cached, removed, published.site,
-                       prepared.warnings)
+                       prepared.warnings, prepared.address)
 
 
 def _give_back_memory() -> None:

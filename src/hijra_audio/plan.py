@@ -53,11 +53,18 @@ class Plan:
 def load_show(config_path: Path | None = None, inputs: tuple[Path, ...] = ()) -> ShowConfig:
     """The show's settings: the config named, or the bundled show's when neither a config nor
     narration files are given; narration without a config gets the defaults, titled after its
-    first file."""
+    first file or folder (`show_title`)."""
     if config_path is None and inputs:
-        first = Path(inputs[0])
-        return ShowConfig(title=first.stem if first.suffix else first.name, root=str(Path.cwd()))
+        return ShowConfig(title=show_title(Path(inputs[0])), root=str(Path.cwd()))
     return load_config(config_path)
+
+
+def show_title(path: Path) -> str:
+    """The title of a show without a config: its file's name without the extension, or its
+    folder's name, as written (`.` is the folder's own name)."""
+    path = Path(path)
+    name = path.stem if path.is_file() or (path.suffix and not path.is_dir()) else path.resolve().name
+    return name.strip() or ShowConfig.title
 
 
 def load_lexicon(config: ShowConfig, path: Path | None = None) -> text.Lexicon:

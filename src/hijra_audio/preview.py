@@ -20,7 +20,7 @@ from hijra_audio.audio.tags import EpisodeTags, tag_mp3
 from hijra_audio.config import ShowConfig
 from hijra_audio.engines import ENGINES, create_engine, engine_module
 from hijra_audio.engines.base import Engine
-from hijra_audio.errors import HijraAudioError
+from hijra_audio.errors import HijraAudioError, InputError
 from hijra_audio.plan import plan
 from hijra_audio.rebuild.cache import atomic_write
 from hijra_audio.rebuild.decide import iso639_2, pauses_for
@@ -50,9 +50,20 @@ def plan_sentence(config: ShowConfig, sentence: str):
     return plan(config, [checked(Narration(SAY_NAME, sentence))])
 
 
+FORMATS = (".mp3", ".wav")
+
+
 def say(config: ShowConfig, sentence: str, output: Path,
         engine_factory: Callable[[], Engine] | None = None, show_text: bool = False) -> SayReport:
-    """Speak `sentence` into the MP3 `output` (written atomically), as `build` would speak it."""
+    """Speak `sentence` into `output` (written atomically), as `build` would speak it: an MP3, or
+    for a `.wav` name a WAV file (16-bit mono) of the same mastered audio."""
+    output = Path(output)
+    if output.suffix.lower() not in FORMATS:
+        raise InputError(f"{output}: say writes MP3 (.mp3) or WAV (.wav), not {output.suffix or 'a file without an extension'}. "
+                         f"Name the output file NAME.mp3 or NAME.wav.")
+    if not sentence.strip():
+        raise InputError('nothing to say: the text is empty. Give an Arabic sentence in quotes, '
+                         'like hijra-audio say "ثم هاجر إلى المدينة".')
     episodes = plan_sentence(config, sentence).episodes
     segments = [s for e in episodes for s in e.segments]
     engine = (engine_factory or functools.partial(create_engine, config.engine,
@@ -69,12 +80,32 @@ def say(config: ShowConfig, sentence: str, output: Path,
         spoken.append(SpokenSegment(text, engine.prepare(text) if show_text else "", **extra))
     clips = (engine.synthesize(s.spoken) for s in segments)
     pauses = [pause for e in episodes for pause in pauses_for(config, e)]
-    output = Path(output)
     rendered = render(clips, pauses, config.audio, folder=output.parent if output.parent.is_dir() else None)
     tags = EpisodeTags(title=" ".join(sentence.split()[:8]), album=config.title, artist=config.author,
                        track=1, total=1, language=iso639_2(config.language))
-    atomic_write(output, tag_mp3(rendered.mp3, tags))
+    if output.suffix.lower() == ".wav":
+        atomic_write(output, _wav(rendered.mp3, config.audio.sample_rate))
+    else:
+        atomic_write(output, tag_mp3(rendered.mp3, tags))
     return SayReport(output, rendered.duration, engine.identity(), tuple(spoken))
+
+
+def _wav(mp3: bytes, sample_rate: int) -> bytes:
+    """The mastered MP3 decoded to a 16-bit mono WAV file, as bytes."""
+    import io
+    import wave
+
+    import miniaudio
+
+    decoded = miniaudio.decode(bytes(mp3), output_format=miniaudio.SampleFormat.SIGNED16, nchannels=1,
+                               sample_rate=sample_rate)
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(sample_rate)
+        out.writeframes(decoded.samples.tobytes())
+    return buffer.getvalue()
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """`hijra-audio init`: a commented `podcast.toml` that explains every field, to start a show.
 
 The template loads as it is (every value is the default, or an example that works), so
-`hijra-audio init && hijra-audio build lecture.txt -c podcast.toml` runs; tests check that every
+`hijra-audio init && hijra-audio build lecture.txt` runs; tests check that every
 field of ShowConfig is explained here.
 """
 
@@ -12,9 +12,16 @@ from pathlib import Path
 from hijra_audio.config import BUNDLED_CONFIG
 from hijra_audio.errors import ConfigError
 
+# The template's example values, which no show means to publish: `check` warns while they are left in.
+PLACEHOLDERS = {
+    "title": "اسم البرنامج",
+    "description": "وصف قصير للبرنامج: موضوعه ومن يلقيه.",
+}
+
 TEMPLATE = '''\
-# podcast.toml: the show. Written by `hijra-audio init`; edit it, then build with
-#   hijra-audio build NARRATION.txt -c podcast.toml -o output
+# podcast.toml: the show. Written by `hijra-audio init`; edit it, then, in this folder,
+#   hijra-audio check      (what is left to fix before others subscribe)
+#   hijra-audio build      (or: hijra-audio build NARRATION.txt; every command uses this file)
 # Text values are in "double quotes"; true/false and numbers are bare. Lines starting with # are comments.
 
 # --- What podcast apps and directories show ---------------------------------------------------

@@ -18,7 +18,7 @@ from pathlib import Path
 from hijra_audio.config import ShowConfig
 from hijra_audio.errors import ConfigError
 
-COVER_VERSION = 1            # changes when the generated cover's design changes
+COVER_VERSION = 2            # changes when the generated cover's design changes
 SIZE = 3000
 MIN_SIDE, MAX_SIDE = 1400, 3000
 EMBED_SIDE = 800
@@ -126,7 +126,8 @@ def generate(title: str, size: int = SIZE):
 
     layout, shape, options = _text_layout()
     lines, font = _fit(draw, title, font_path, room=size - 2 * inner - round(300 * scale),
-                       largest=round(420 * scale), layout=layout, shape=shape, options=options)
+                       largest=round(420 * scale), layout=layout, shape=shape, options=options,
+                       height=size - 2 * inner - round(600 * scale))
     lines = [shape(line) for line in lines]
     heights = [draw.textbbox((0, 0), line, font=font, **options)[3] for line in lines]
     gap = round(font.size * 0.35)
@@ -156,24 +157,68 @@ def _text_layout():
     return ImageFont.Layout.BASIC, (lambda text: get_display(arabic_reshaper.reshape(text))), {}
 
 
-def _fit(draw, title: str, font_path: str, room: int, largest: int, layout=None, shape=None, options=None):
-    """The title in as few lines as fit `room` pixels wide, at the largest size that fits."""
+def _fit(draw, title: str, font_path: str, room: int, largest: int, layout=None, shape=None, options=None,
+         height: int | None = None):
+    """The title in as few lines as fit `room` pixels wide (and `height` high, lines and gaps
+    together), at the largest size that fits. Lines
+    break only between words, never after a word that leads into the next (`ابن هشام`, `أبو بكر`,
+    `في المدينة`: `_phrases`); where no such breaking fits, the type shrinks instead."""
     from PIL import ImageFont
 
     if layout is None:
         layout, shape, options = _text_layout()
-    words = title.split() or [title]
+    phrases = _phrases(title.split()) or [title]
+    font = None
     for size in range(largest, 60, -20):
         font = ImageFont.truetype(font_path, size, layout_engine=layout)
-        for count in range(1, min(len(words), 4) + 1):
-            lines = _split(words, count)
-            if all(draw.textlength(shape(line), font=font, **options) <= room for line in lines):
+        widths: dict[str, float] = {}
+
+        def width(line: str) -> float:
+            if line not in widths:
+                widths[line] = draw.textlength(shape(line), font=font, **options)
+            return widths[line]
+
+        ascent, descent = font.getmetrics()
+        for count in range(1, min(len(phrases), 4) + 1):
+            if height is not None and count * (ascent + descent) + (count - 1) * round(size * 0.35) > height:
+                break
+            lines = min(_splits(phrases, count), key=lambda ls: max(width(line) for line in ls))
+            if max(width(line) for line in lines) <= room:
                 return lines, font
-    return [" ".join(words)], font
+    return _split(phrases, min(len(phrases), 4)), font
+
+
+# Words that lead into the word after them: a name's first part (ابن هشام, أبو بكر, عبد الله),
+# a preposition, "and". A line never ends with one.
+_LEADS = frozenset("ابن بن بنت ابنة أبو ابو أبي ابي أم ام عبد آل ذو ذي في من إلى الى على عن مع و يا بين عند بعد قبل حتى".split())
+
+
+def _phrases(words: list[str]) -> list[str]:
+    """`words` grouped into the pieces a line may not break inside: each leading word joined
+    with the word after it."""
+    phrases: list[str] = []
+    joining = False
+    for word in words:
+        if joining and phrases:
+            phrases[-1] += " " + word
+        else:
+            phrases.append(word)
+        # also with a one-letter prefix written onto it: لابن, وأبو, بعبد
+        joining = word in _LEADS or (len(word) > 2 and word[0] in "وفبلك" and word[1:] in _LEADS)
+    return phrases
+
+
+def _splits(phrases: list[str], count: int):
+    """Every way to set `phrases`, in order, on `count` lines."""
+    from itertools import combinations
+
+    for cuts in combinations(range(1, len(phrases)), count - 1):
+        bounds = (0, *cuts, len(phrases))
+        yield [" ".join(phrases[a:b]) for a, b in zip(bounds, bounds[1:])]
 
 
 def _split(words: list[str], count: int) -> list[str]:
-    """`words` in `count` lines of about the same length."""
+    """`words` (or phrases) in `count` lines of about the same number."""
     per = -(-len(words) // count)
     return [" ".join(words[i:i + per]) for i in range(0, len(words), per)]
 

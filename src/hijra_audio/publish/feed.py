@@ -51,6 +51,7 @@ class FeedItem:
     description: str = ""
     transcript: str = ""   # the episode's WebVTT file, relative to the output folder; "" when none
     chapters: str = ""     # its chapters JSON file, likewise
+    paragraphs: tuple[tuple[bool, str], ...] = ()   # its whole text: (is a heading, text), for the show notes
 
 
 def episode_guid(config: ShowConfig, key: str) -> str:
@@ -97,13 +98,38 @@ def clip_bytes(text: str, limit: int = DESCRIPTION_LIMIT) -> str:
     return data[: limit - 3].decode("utf-8", errors="ignore").rstrip() + "…"
 
 
-def notes_html(paragraphs: list[str], limit: int = DESCRIPTION_LIMIT) -> str:
-    """Show notes for `content:encoded`: one escaped <p> per paragraph, whole paragraphs only,
-    within `limit` bytes."""
+# Where a sentence ends: its mark (and a closing quote or bracket), then a space.
+_SENTENCE_END = re.compile(r"[.!?؟۔…](?:[\"'»”’)\]﴾﴿]|\s*\[[0-9: ]+\])*(?=\s)")
+
+
+def clip_text(text: str, limit: int = DESCRIPTION_LIMIT) -> str:
+    """`text` within `limit` bytes of UTF-8 for a description: cut after its last whole sentence
+    that fits (when that keeps at least half of what fits), else between words, and marked with
+    `…`; never inside a word (but for a single word longer than the limit)."""
+    if len(text.encode("utf-8")) <= limit:
+        return text
+    room = text.encode("utf-8")[: limit - len(" …".encode("utf-8"))].decode("utf-8", errors="ignore")
+    ends = [m.end() for m in _SENTENCE_END.finditer(room + " ")]
+    if ends and ends[-1] >= len(room) // 2:
+        return room[:ends[-1]].rstrip() + " …"
+    if room[len(room) - 1:].isspace() or text[len(room):len(room) + 1].isspace():
+        return room.rstrip() + "…"      # the cut falls between words
+    space = max(room.rfind(" "), room.rfind("\n"), room.rfind("\t"))
+    if space <= 0:
+        return clip_bytes(text, limit)
+    return room[:space].rstrip() + "…"
+
+
+def notes_html(paragraphs, limit: int | None = None) -> str:
+    """Show notes for `content:encoded`: each heading an escaped <h3>, each paragraph a <p>; the
+    whole text, or whole blocks only within `limit` bytes. `paragraphs`: texts, or (is a heading,
+    text) pairs."""
     out, used = [], 0
     for paragraph in paragraphs:
-        block = f"<p>{html.escape(xml_text(paragraph), quote=False)}</p>"
-        if used + len(block.encode("utf-8")) > limit:
+        heading, paragraph = paragraph if isinstance(paragraph, tuple) else (False, paragraph)
+        tag = "h3" if heading else "p"
+        block = f"<{tag}>{html.escape(xml_text(paragraph), quote=False)}</{tag}>"
+        if limit is not None and used + len(block.encode("utf-8")) > limit:
             break
         out.append(block)
         used += len(block.encode("utf-8"))
@@ -191,7 +217,7 @@ def render_feed(config: ShowConfig, items: list[FeedItem], built: datetime) -> b
     # feedgen writes the last link given as the RSS <link>: the site, so it comes after "self".
     fg.link(href=self_url, rel="self", type="application/rss+xml")
     fg.link(href=config.site_link, rel="alternate")
-    fg.description(clip_bytes(xml_text(config.description or config.title)))
+    fg.description(clip_text(xml_text(config.description or config.title)))
     fg.language(config.language)
     fg.lastBuildDate(built)
     fg.generator("hijra-audio")
@@ -214,16 +240,17 @@ def render_feed(config: ShowConfig, items: list[FeedItem], built: datetime) -> b
     fg.podcast.itunes_type(config.type)
     fg.podcastindex.explicit = config.explicit
     fg.podcastindex.guid = config.guid or show_guid(self_url)
-    fg.podcastindex.locked = config.locked
-    fg.podcastindex.locked_owner = xml_text(config.owner.email)
+    # Podcasting 2.0 readers ignore a podcast:locked without its owner: with the owner's email, or not at all.
+    fg.podcastindex.locked = config.locked if config.owner.email.strip() else None
+    fg.podcastindex.locked_owner = xml_text(config.owner.email.strip())
     for item in items:
         entry = fg.add_entry(order="append")
         entry.title(xml_text(item.title))
         entry.guid(item.guid, permalink=False)
         entry.pubDate(item.pub_date)
         description = xml_text(item.description or item.title)
-        entry.description(clip_bytes(description))
-        entry.content(notes_html(description.split("\n")), type="CDATA")
+        entry.description(clip_text(description))
+        entry.content(notes_html(item.paragraphs or description.split("\n")), type="CDATA")
         entry.enclosure(media_url(config, item.file), str(item.bytes), "audio/mpeg")
         entry.podcast.itunes_duration(int(round(item.duration)))
         entry.podcast.itunes_episode(item.number)

@@ -50,7 +50,7 @@ def publish(config: ShowConfig, episodes, manifest: Manifest, output: Path, *, n
                       file=entry.file, bytes=entry.bytes, duration=entry.duration, number=entry.number,
                       description="\n".join(text for _heading, text in paragraphs(episode)),
                       transcript=_beside(output, entry.file, VTT_SUFFIX),
-                      chapters=_beside(output, entry.file, CHAPTERS_SUFFIX))
+                      chapters=_beside(output, entry.file, CHAPTERS_SUFFIX), paragraphs=paragraphs(episode))
              for episode, entry in published]
     built = max((item.pub_date for item in items), default=now)
     data = render_feed(config, items, built)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from hijra_audio.audio.render import RENDER_VERSION
 from hijra_audio.audio.tags import EpisodeTags
-from hijra_audio.config import ShowConfig
+from hijra_audio.config import AudioConfig, ShowConfig
 from hijra_audio.episodes import Episode
 from hijra_audio.errors import InputError
 from hijra_audio.publish import cover
@@ -81,11 +81,13 @@ def decide(config: ShowConfig, episodes: tuple[Episode, ...] | list[Episode], ma
                            track=episode.number, total=len(episodes),
                            year=previous.pub_date[:4] if previous else year,
                            language=iso639_2(config.language), comment=config.description, cover_id=cover_id)
+        settings = {"pauses": pauses, "audio": asdict(config.audio), "tags": asdict(tags),
+                    "render": RENDER_VERSION, "transcript_language": config.language}
         hashes = {
             "text": _hash([[s.spoken, s.text, s.starts_section, s.is_heading] for s in episode.segments]),
             "engine": engine_hash,
-            "settings": _hash({"pauses": pauses, "audio": asdict(config.audio), "tags": asdict(tags),
-                               "render": RENDER_VERSION, "transcript_language": config.language}),
+            "settings": _hash(settings),
+            **setting_hashes(settings),
         }
         file = f"{episode.slug}{MP3_SUFFIX}"
         reason = _reason(previous, hashes, file, output, force)
@@ -139,10 +141,40 @@ def _reason(previous: EpisodeEntry | None, hashes: dict, file: str, output: Path
     target = output / file
     if previous.file != file or not target.is_file() or target.stat().st_size != previous.bytes:
         return "file missing"
-    for part in ("text", "engine", "settings"):
+    for part in ("text", "engine"):
         if previous.hashes.get(part) != hashes[part]:
             return f"{part} changed"
+    if previous.hashes.get("settings") != hashes["settings"]:
+        changed = [SETTING_NAMES.get(k, k.removeprefix("settings:")) for k in hashes
+                   if k.startswith("settings:") and k in previous.hashes and previous.hashes[k] != hashes[k]]
+        # a manifest from before the per-key hashes cannot say which: the bare reason
+        named = [name for name in dict.fromkeys(changed) if name]
+        return f"settings changed ({', '.join(named)})" if named else "settings changed"
     return "forced" if force else "unchanged"
+
+
+# What each setting of an episode is called in podcast.toml (or where it comes from), for the reason.
+SETTING_NAMES = {
+    "settings:tags.album": "title", "settings:tags.artist": "author", "settings:tags.comment": "description",
+    "settings:tags.language": "language", "settings:transcript_language": "language",
+    "settings:tags.cover_id": "image", "settings:tags.title": "the episode's title",
+    "settings:tags.track": "the episode's number", "settings:tags.total": "the number of episodes",
+    "settings:tags.year": "year", "settings:render": "hijra-audio's rendering",
+    "settings:pauses": "",     # follow from [audio] sentence_pause_ms and section_pause_ms, named there
+    **{f"settings:audio.{name}": f"[audio] {name}" for name in AudioConfig.__dataclass_fields__},
+}
+
+
+def setting_hashes(settings: dict) -> dict[str, str]:
+    """A hash of each setting (`settings:audio.bitrate_kbps`, `settings:tags.album`...), recorded
+    beside the hash of them all so that a rebuild can name the key that changed."""
+    out = {}
+    for name, value in settings.items():
+        if isinstance(value, dict):
+            out.update({f"settings:{name}.{key}": _hash(inner) for key, inner in value.items()})
+        else:
+            out[f"settings:{name}"] = _hash(value)
+    return out
 
 
 def _sidecars_present(output: Path, slug: str) -> bool:

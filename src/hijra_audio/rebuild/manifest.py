@@ -1,7 +1,8 @@
 """The build manifest (`manifest.json` in the output folder): for each episode, the inputs that
 made it (hashes of its text, engine and settings, and its clip keys), its file, size and duration,
 its guid and the date it was first published. A rebuild compares against it to decide what to
-redo, and the feed keeps each episode's first pubDate from it.
+redo, and the feed keeps each episode's first pubDate from it. For the show as a whole it keeps
+where it was published and its podcast:guid (`show`: see `publish.address`).
 """
 
 from __future__ import annotations
@@ -42,9 +43,12 @@ class EpisodeEntry:
 
 
 class Manifest:
-    def __init__(self, folder: Path, episodes: dict[str, EpisodeEntry] | None = None):
+    def __init__(self, folder: Path, episodes: dict[str, EpisodeEntry] | None = None,
+                 show: dict[str, str] | None = None):
         self.folder = Path(folder)
         self.episodes: dict[str, EpisodeEntry] = dict(episodes or {})
+        # the show's base_url (and the config's, when it was used), its guid: publish.address
+        self.show: dict[str, str] = dict(show or {})
 
     @property
     def path(self) -> Path:
@@ -58,7 +62,9 @@ class Manifest:
             data = json.loads(path.read_text(encoding="utf-8"))
             if data.get("version") != MANIFEST_VERSION:
                 return cls(folder)
-            return cls(folder, {k: EpisodeEntry(**v) for k, v in data["episodes"].items()})
+            show = data.get("show", {})
+            show = {k: v for k, v in show.items() if isinstance(v, str)} if isinstance(show, dict) else {}
+            return cls(folder, {k: EpisodeEntry(**v) for k, v in data["episodes"].items()}, show)
         except (OSError, ValueError, TypeError, KeyError):
             return cls(folder)
 
@@ -69,6 +75,8 @@ class Manifest:
     def save(self) -> None:
         data = {"version": MANIFEST_VERSION,
                 "episodes": {k: asdict(v) for k, v in self.episodes.items()}}
+        if self.show:
+            data["show"] = dict(sorted(self.show.items()))
         encoded = json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
         if not self.path.is_file() or self.path.read_bytes() != encoded:
             atomic_write(self.path, encoded)

@@ -1,0 +1,80 @@
+"""What a publisher should fix before others subscribe: `hijra-audio check`, and the same warnings
+at the end of every build. Returned as data (one line each, naming the key and the fix); never
+printed here and never an error: a warning does not stop a build (`check --strict` makes them
+fail a CI job).
+
+- placeholder text that `init` wrote and nobody replaced;
+- `locked = true` without an owner email: Podcasting 2.0 readers ignore a `podcast:locked` without
+  its `owner`, so the feed leaves the lock out until there is one;
+- a base URL that only this machine can reach, in a show of the user's own;
+- a `podcast:guid` that is not in podcast.toml (derived, or kept only in the output folder's
+  manifest): a show that moves or is built elsewhere must keep it;
+- a cover directories would refuse (checked again here, so `check` reports it as a warning);
+- descriptions over Apple's limits, which the feed has to cut.
+"""
+
+from __future__ import annotations
+
+from hijra_audio.config import ShowConfig, is_bundled
+from hijra_audio.errors import ConfigError
+from hijra_audio.publish import cover
+from hijra_audio.publish.address import Address, local_kind
+from hijra_audio.publish.feed import DESCRIPTION_LIMIT
+from hijra_audio.scaffold import PLACEHOLDERS
+
+SUBTITLE_LIMIT = 255          # characters: what Apple Podcasts shows of itunes:subtitle
+
+
+def check_show(config: ShowConfig, address: Address, has_file: bool = True) -> tuple[str, ...]:
+    """The warnings for `config` (the show's own settings) published at `address`; `has_file`:
+    False for narration built without any podcast.toml (default settings)."""
+    own = not is_bundled(config)
+    found: list[str] = []
+    if not has_file:
+        found.append("no podcast.toml: the show has the default settings and no author, owner or "
+                     "description. `hijra-audio init` writes one to fill in (the keys below are its keys).")
+    for key, placeholder in PLACEHOLDERS.items():
+        if getattr(config, key).strip() == placeholder:
+            found.append(f"{key} is still init's example ({placeholder!r}): it would go into the feed, the "
+                         f"tags and the page. Write the show's own {key} in podcast.toml.")
+    if config.locked and not config.owner.email.strip():
+        found.append("locked = true but [owner] email is empty: podcast apps ignore podcast:locked without "
+                     "its owner, so the feed leaves the lock out. Set email under [owner] in podcast.toml "
+                     "(or locked = false).")
+    if own and local_kind(address.base_url) == "loopback":
+        found.append(f"the base URL {address.base_url} is this machine only: no phone or other listener can "
+                     f"fetch the episodes. Build with --base-url set to the address you serve from "
+                     f"(`hijra-audio serve --host 0.0.0.0` prints the one for your network).")
+    if own and address.guid_from != "config":
+        source = {"kept": "kept from the first build in this output folder",
+                  "address": "derived from the feed's address",
+                  "title": "derived from the title"}[address.guid_from]
+        found.append(f"podcast:guid is {address.guid} ({source}), not set in podcast.toml: once the show is "
+                     f"public, add guid = \"{address.guid}\" to podcast.toml (or build with --save) so that "
+                     f"a move or a rename keeps it the same show for apps.")
+    path = cover.image_path(config)
+    if path is not None:
+        try:
+            cover.check_image(path)
+        except ConfigError as exc:
+            found.append(str(exc))
+    size = len(config.description.encode("utf-8"))
+    if size > DESCRIPTION_LIMIT:
+        found.append(f"description is {size} bytes; Apple Podcasts takes {DESCRIPTION_LIMIT}, so the feed cuts it. "
+                     f"Shorten it in podcast.toml.")
+    if len(config.subtitle) > SUBTITLE_LIMIT:
+        found.append(f"subtitle is {len(config.subtitle)} characters; Apple Podcasts shows {SUBTITLE_LIMIT}. "
+                     f"Shorten it in podcast.toml.")
+    if not config.description.strip() and own:
+        found.append("description is empty: the feed repeats the title instead. Say what the show is about "
+                     "in description = in podcast.toml.")
+    return tuple(found)
+
+
+def check_folder(config: ShowConfig, output, base_url: str | None = None) -> tuple[str, ...]:
+    """`check_show` for `config` built into the folder `output`: at the address a build with
+    `base_url` (or none given) would publish it, with the guid it keeps there."""
+    from hijra_audio.publish import address as addresses
+    from hijra_audio.rebuild.manifest import Manifest
+
+    return check_show(config, addresses.resolve(config, base_url, Manifest.load(output).show))
