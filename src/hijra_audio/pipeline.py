@@ -191,7 +191,7 @@ def decide(request: BuildRequest, store_plan: bool = False) -> tuple[ShowConfig,
     if cover.image_path(config) is not None:   # a cover directories would refuse stops the build here
         cover.check_image(cover.image_path(config))
     cover_id = cover.cover_id(config)
-    this_year = str(datetime.now(timezone.utc).year)
+    this_year = str(_now().year)
     only = _select(episodes, request.only) if request.only else None
     decisions = []
     for episode in episodes:
@@ -357,7 +357,7 @@ class _Build:
         self.cache = ClipCache(output / CACHE_DIR)
         self.manifest = Manifest.load(output)
         self.pool = WorkerPool(factory, output / CACHE_DIR, request.jobs)
-        self.now = datetime.now(timezone.utc).replace(microsecond=0)
+        self.now = _now()
         self.synthesized = self.cached = 0
         self.results: dict[int, EpisodeResult] = {}
         self.total_segments = sum(len(d.keys) for d in decisions if d.action != "skip")
@@ -615,6 +615,12 @@ def _complete(path: Path, size: int) -> bool:
         return path.stat().st_size == size
     except FileNotFoundError:
         return False
+
+
+def _now() -> datetime:
+    """This build's clock: SOURCE_DATE_EPOCH (seconds) when set, for reproducible builds."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    return datetime.fromtimestamp(int(epoch), timezone.utc) if epoch.isdigit() else datetime.now(timezone.utc).replace(microsecond=0)
 
 
 def _first_pub_date(now: datetime, episode: Episode, total: int) -> str:

@@ -53,7 +53,8 @@ class Manifest:
 
     def save(self) -> None:
         data = {"version": MANIFEST_VERSION,
-                "episodes": {k: asdict(v) for k, v in self.episodes.items()}}
+                # in episode order, whatever order they were finished in: the same bytes every build
+                "episodes": {k: asdict(v) for k, v in sorted(self.episodes.items(), key=lambda kv: kv[1].number)}}
         encoded = json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
         if not self.path.is_file() or self.path.read_bytes() != encoded:
             atomic_write(self.path, encoded)
