@@ -7,7 +7,8 @@ has rendered one episode already):
   raw LAME   lameenc on the joined PCM, nothing else
   master     master.master_and_encode on the episode in a temporary file, as a worker renders it:
              the measure (loudness and true peak), codec-loss estimate, limiter, encoding,
-             decoding and measuring the MP3 (and a second encoding when the first missed)
+             decoding and measuring the MP3 (its true peak only where it could come near the
+             ceiling), and a second encoding when the first missed
 and the parts of master alone. Prints seconds per hour of audio (medians over --runs), and the
 peak of memory allocated while mastering (tracemalloc, the MP3 included).
 
@@ -57,15 +58,23 @@ def main() -> None:
     meter.measure(meter.ArraySource(pcm[:44100]), 44100)     # imports (soxr, lameenc) before timing
     master._lame([pcm[:44100]], 44100, 64, info=False)
 
-    raw, _ = timed(lambda: master._lame([pcm], 44100, settings.bitrate_kbps, info=False), args.runs)
+    raw, _ = timed(lambda: master._lame([pcm], 44100, settings.bitrate_kbps, info=False,
+                                        quality=settings.lame_quality), args.runs)
     tracemalloc.start()
     full, (mp3, report) = timed(lambda: master.master_and_encode(source, settings), args.runs)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
+    measured = meter.measure(source, 44100)
+    gain_db, limiter = master.master(measured, settings.loudness_lufs + report.codec_loss_lu, settings.true_peak_dbtp)
+    limit = settings.true_peak_dbtp - master.VERIFY_MARGIN_DB
+    near = master._near(measured, gain_db, limiter, limit)
     parts = {
         "measure (loudness, true peak)": lambda: meter.measure(source, 44100),
-        "codec-loss estimate": lambda: master._codec_loss(source, 44100, settings.bitrate_kbps),
-        "decode the MP3 and measure it": lambda: master._measure_mp3(mp3, 44100, None),
+        "codec-loss estimate": lambda: master._codec_loss(source, 44100, settings.bitrate_kbps,
+                                                          quality=settings.lame_quality),
+        "gain and limiter": lambda: master.master(measured, settings.loudness_lufs, settings.true_peak_dbtp),
+        "decode the MP3, measure it": lambda: master._measure_mp3(mp3, 44100, None, limit, near),
+        "  (the whole true peak)": lambda: master._measure_mp3(mp3, 44100, None),
     }
     print(f"audio: {pcm.size / 44100 / 60:.1f} min of espeak-ng speech, 44.1 kHz mono, "
           f"{settings.bitrate_kbps} kbps; medians of {args.runs} runs; seconds per hour of audio")

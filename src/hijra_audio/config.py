@@ -29,6 +29,7 @@ class AudioConfig:
     loudness_lufs: float = -19.0
     true_peak_dbtp: float = -1.0        # ceiling for the true peak (4x oversampled)
     trim_silence_db: float = -50.0      # each clip's leading/trailing audio below this is cut; 0: keep it
+    lame_quality: int = 5               # LAME's -q: 0 (slowest) .. 9; see benchmarks/bench_lame_quality.py
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,9 @@ def _check_audio(audio: AudioConfig, path: Path) -> None:
     if not -9 <= audio.true_peak_dbtp <= 0:
         raise ConfigError(f"{path} [audio]: true_peak_dbtp {audio.true_peak_dbtp} is out of range; "
                           f"use -1 or a value from -9 to 0.")
+    if not (isinstance(audio.lame_quality, int) and 0 <= audio.lame_quality <= 9):
+        raise ConfigError(f"{path} [audio]: lame_quality {audio.lame_quality} is out of range; "
+                          f"use 5, or an integer from 0 (slowest) to 9.")
     if audio.trim_silence_db > 0 or audio.trim_silence_db < -90:
         raise ConfigError(f"{path} [audio]: trim_silence_db {audio.trim_silence_db} is out of range; "
                           f"use -50, or 0 to keep each clip's silence.")

@@ -25,6 +25,12 @@ import numpy as np
 
 STEP_S = 0.1            # BS.1770 gating blocks are 400 ms, one every 100 ms: energies kept per 100 ms step
 PEAK_CONTEXT = 256      # samples read on each side of a block for the oversampling filter
+# The most libsoxr's 4x oversampling (HQ) can put between samples, as a multiple of the largest
+# input sample within PEAK_CONTEXT: the sum of the magnitudes of its interpolation filter's taps
+# (2.80, measured; tests/test_meter.py checks it). A chunk whose neighbourhood peaks at p has a
+# true peak at most OVERSHOOT * p, whatever the signal; `measure(..., true_peak=False)` keeps that
+# bound, and `Measure.refine` works the true peak out only where the bound passes a level.
+OVERSHOOT = 3.0
 _FFT_SIZE = 1 << 15
 
 
@@ -186,13 +192,47 @@ def envelope(source, rate: int, lo: int, hi: int) -> np.ndarray:
 @dataclass
 class Measure:
     """One pass over a source: per chunk, the K-weighted energy (sum of squares, full scale 1.0)
-    and the true peak (linear); and the source's length in samples."""
+    and the true peak (linear), or, where `exact` is False, a bound it cannot pass (OVERSHOOT
+    times the largest sample around the chunk); and the source's length in samples."""
 
     rate: int
     size: int
     chunk: int
     energy: np.ndarray
     peak: np.ndarray
+    exact: np.ndarray | None = None     # per chunk: `peak` is the true peak (None: everywhere)
+
+    def refine(self, source, above: float, also: np.ndarray | None = None) -> int:
+        """Work out the true peak of the chunks whose bound is above `above` (linear), and of
+        those `also` marks, reading them (with context) from `source`; returns how many chunks
+        were worked out."""
+        if self.exact is None:
+            return 0
+        todo = ~self.exact & (self.peak > above)
+        if also is not None:
+            todo |= ~self.exact & also[:todo.size]
+        if not todo.any():
+            return 0
+        # runs of chunks to do: [starts, stops)
+        edges = np.flatnonzero(np.diff(np.concatenate([[0], todo.view(np.int8), [0]])))
+        runs = edges.reshape(-1, 2)
+        # join runs a short gap apart: one oversampling call instead of several with context
+        gap = 2 * -(-PEAK_CONTEXT // self.chunk)
+        merged = [list(runs[0])]
+        for lo, hi in runs[1:]:
+            if lo - merged[-1][1] <= gap:
+                merged[-1][1] = hi
+            else:
+                merged.append([lo, hi])
+        done = 0
+        for c0, c1 in merged:
+            lo, hi = c0 * self.chunk, min(self.size, c1 * self.chunk)
+            env = envelope(source, self.rate, lo, hi)
+            pad = (c1 - c0) * self.chunk - env.size
+            self.peak[c0:c1] = np.append(env, np.zeros(pad, np.float32)).reshape(-1, self.chunk).max(axis=1)
+            self.exact[c0:c1] = True
+            done += c1 - c0
+        return done
 
     def steps(self, energy: np.ndarray | None = None) -> np.ndarray:
         """Energy per 100 ms step (the last one partial)."""
@@ -211,8 +251,11 @@ class Measure:
         return float("-inf") if self.size == 0 else 20 * np.log10(max(peak, 1e-12))
 
 
-def measure(source, rate: int) -> Measure:
-    """Per chunk K-weighted energy and true peak of `source` (int16), block by block."""
+def measure(source, rate: int, true_peak: bool = True, overshoot: float = OVERSHOOT) -> Measure:
+    """Per chunk K-weighted energy and true peak of `source` (int16), block by block. With
+    `true_peak` False, the peaks are only bounded (no oversampling): `overshoot` times the largest
+    sample within PEAK_CONTEXT (OVERSHOOT: a bound for any signal), to be worked out where needed
+    with `Measure.refine`."""
     _fft_size, hop, _spectrum = _fir_plan(rate)
     taps = _k_weighting_fir(rate).size
     chunk = chunk_size(rate)
@@ -224,12 +267,20 @@ def measure(source, rate: int) -> Measure:
         x = source.read(start, hi + PEAK_CONTEXT).astype(np.float64) / 32768
         at = lo - start
         y = k_weighted(x[at:at + hi - lo], rate, x[:at])
-        env = true_peak_envelope(x, rate, at, at + hi - lo)
+        env = true_peak_envelope(x, rate, at, at + hi - lo) if true_peak else np.abs(x[at:at + hi - lo])
         pad = -(hi - lo) % chunk                 # the last block's last chunk: zeros after the end
         c0, c1 = lo // chunk, (hi + pad) // chunk
         energy[c0:c1] = np.square(np.append(y, np.zeros(pad))).reshape(-1, chunk).sum(axis=1)
         peak[c0:c1] = np.append(env, np.zeros(pad, np.float32)).reshape(-1, chunk).max(axis=1)
-    return Measure(rate, source.size, chunk, energy, peak)
+    if true_peak:
+        return Measure(rate, source.size, chunk, energy, peak)
+    # the largest sample within PEAK_CONTEXT of each chunk, times OVERSHOOT
+    reach = -(-PEAK_CONTEXT // chunk)
+    padded = np.pad(peak, reach)
+    around = peak.copy()
+    for shift in range(2 * reach + 1):
+        np.maximum(around, padded[shift:shift + peak.size], out=around)
+    return Measure(rate, source.size, chunk, energy, around * np.float32(overshoot), np.zeros(count, dtype=bool))
 
 
 def gated_loudness(steps: np.ndarray, size: int, rate: int) -> float:
