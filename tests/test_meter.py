@@ -144,7 +144,7 @@ def test_bounded_peaks_are_bounds_and_refined_ones_the_true_peaks(seed):
     assert np.array_equal(bounded.energy, exact.energy)
     assert (bounded.peak >= exact.peak - 1e-6).all()
     level = float(np.median(exact.peak))
-    done = bounded.refine(source, level)
+    done = bounded.refine(level)
     assert 0 < done < bounded.peak.size
     assert np.allclose(bounded.peak[bounded.exact], exact.peak[bounded.exact], rtol=1e-4, atol=1e-6)
     assert (bounded.peak[~bounded.exact] <= level).all() and (exact.peak[~bounded.exact] <= level).all()

@@ -36,6 +36,7 @@ TRIM_MARGIN_S = 0.010     # audio kept on each side of a clip's first and last s
 # decoded file's true peak is still at most the ceiling.
 ENCODE_HEADROOM_DB = 1.0
 VERIFY_MARGIN_DB = 0.05   # the decoded file must be this far under the ceiling (other meters differ a little)
+SOURCE_OVERSHOOT = 2.0    # the episode's true peak is worked out where its samples times this reach the limiter
 VERIFY_RANGE_DB = 6.0     # the decoded file's true peak is worked out where it could be this near the ceiling
 CODEC_LOSS_PIECES, CODEC_LOSS_PIECE_S = 8, 2.0   # stretches encoded to learn the codec's loudness loss
 DEFAULT_LAME_QUALITY = 5  # AudioConfig.lame_quality's default (LAME's own 'good')
@@ -211,7 +212,9 @@ def master(measured: meter.Measure, target_lufs: float, ceiling_dbtp: float,
     its true peak at most `ceiling_dbtp` less `headroom_db` (None: not needed): one gain for the
     whole episode, the limiter only where peaks need it (its gain is smooth, so the limited
     signal's true peak is the envelope times the gain; the decoded MP3 is measured afterwards all
-    the same)."""
+    the same). Where `measured` only bounds the peaks, the true peaks of the chunks whose bound
+    reaches the limiter's level are worked out (`Measure.refine`) as the gain is searched (only
+    those: the limiter acts nowhere else)."""
     before = measured.loudness()
     if not np.isfinite(before):
         return 0.0, None
@@ -225,6 +228,7 @@ def master(measured: meter.Measure, target_lufs: float, ceiling_dbtp: float,
     limiter = None
     for _ in range(8):
         gain = 10 ** (gain_db / 20)
+        measured.refine(ceiling / gain)
         limiter = Limiter.at(measured, ceiling / gain)
         if not limiter.active:
             return gain_db, None
@@ -245,6 +249,7 @@ def master(measured: meter.Measure, target_lufs: float, ceiling_dbtp: float,
             guess = gain_db + target_lufs - after
         gain_db = guess if low < guess < high else (low + high) / 2
     if limiter is not None and limiter.level != ceiling / 10 ** (gain_db / 20):
+        measured.refine(ceiling / 10 ** (gain_db / 20))
         limiter = Limiter.at(measured, ceiling / 10 ** (gain_db / 20))
     return gain_db, limiter if limiter is not None and limiter.active else None
 
@@ -310,17 +315,19 @@ def _measure_mp3(mp3: bytes, rate: int, folder, check_above_dbtp: float | None =
         if check_above_dbtp is None:
             return meter.measure(decoded, rate)
         heard = meter.measure(decoded, rate, true_peak=False, overshoot=10 ** (VERIFY_RANGE_DB / 20))
-        heard.refine(decoded, 10 ** (check_above_dbtp / 20), check)
+        heard.refine(10 ** (check_above_dbtp / 20), check)
         return heard
 
 
 def _near(measured: meter.Measure, gain_db: float, limiter: Limiter | None, level_dbtp: float) -> np.ndarray:
     """Per chunk: whether the true peak going into the encoder (the measured one, times the gain
-    and the limiter's largest gain over the chunk) is within VERIFY_RANGE_DB of `level_dbtp`."""
+    and the limiter's largest gain over the chunk) is within VERIFY_RANGE_DB of `level_dbtp`
+    (only where it was worked out: elsewhere the decoded samples tell)."""
     peak = measured.peak * np.float32(10 ** (gain_db / 20))
     if limiter is not None:
         peak = peak * np.maximum(limiter.edges[:-1], limiter.edges[1:])
-    return peak > 10 ** ((level_dbtp - VERIFY_RANGE_DB) / 20)
+    near = peak > 10 ** ((level_dbtp - VERIFY_RANGE_DB) / 20)
+    return near if measured.exact is None else near & measured.exact
 
 
 def master_and_encode(samples, settings: AudioConfig, folder=None) -> tuple[bytearray, Mastering]:
@@ -330,16 +337,21 @@ def master_and_encode(samples, settings: AudioConfig, folder=None) -> tuple[byte
     (at most twice more); a file still over the ceiling after that is lowered as a whole until it
     is under (quieter, not louder than allowed). `folder`: where temporary files go.
 
-    Its cost beyond LAME's: one measuring pass over the episode (K-weighted energy, true peak), an
-    encoding of a few seconds to learn the codec's loudness loss, and the decoded file's loudness,
-    with its true peak only where it could come near the ceiling (`_measure_mp3`)."""
+    Its cost beyond LAME's: one measuring pass over the episode (K-weighted energy, largest
+    samples), its true peak only where the limiter may act, an encoding of a few seconds to learn
+    the codec's loudness loss, and the decoded file's loudness, with its true peak only where it
+    could come near the ceiling (`_measure_mp3`)."""
     source = meter.ArraySource(samples) if isinstance(samples, np.ndarray) else samples
     rate, target, ceiling = settings.sample_rate, settings.loudness_lufs, settings.true_peak_dbtp
     quality = settings.lame_quality
     limit = ceiling - VERIFY_MARGIN_DB
-    measured = meter.measure(source, rate)
+    # the episode's true peak only where the limiter may act (`master`): bounded elsewhere by
+    # SOURCE_OVERSHOOT times its largest samples (speech from engines at 16-24 kHz has nothing
+    # near the Nyquist frequency of the episode's rate, where peaks between samples come from)
+    measured = meter.measure(source, rate, true_peak=False, overshoot=SOURCE_OVERSHOOT)
     before = measured.loudness()
     if not np.isfinite(before):   # silence or under 400 ms: nothing to measure, encoded as it is
+        measured.refine(0.0)
         mp3 = _lame(_blocks(source), rate, settings.bitrate_kbps, info=True, samples=source.size, quality=quality)
         return mp3, Mastering(before, 0.0, False, 0.0, before, measured.true_peak_db(), 1)
     headroom = ENCODE_HEADROOM_DB

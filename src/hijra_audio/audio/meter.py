@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -201,13 +201,15 @@ class Measure:
     energy: np.ndarray
     peak: np.ndarray
     exact: np.ndarray | None = None     # per chunk: `peak` is the true peak (None: everywhere)
+    source: object = field(default=None, repr=False, compare=False)   # what was measured, to refine
 
-    def refine(self, source, above: float, also: np.ndarray | None = None) -> int:
+    def refine(self, above: float, also: np.ndarray | None = None) -> int:
         """Work out the true peak of the chunks whose bound is above `above` (linear), and of
-        those `also` marks, reading them (with context) from `source`; returns how many chunks
+        those `also` marks, reading them (with context) from the source; returns how many chunks
         were worked out."""
         if self.exact is None:
             return 0
+        source = self.source
         todo = ~self.exact & (self.peak > above)
         if also is not None:
             todo |= ~self.exact & also[:todo.size]
@@ -280,7 +282,7 @@ def measure(source, rate: int, true_peak: bool = True, overshoot: float = OVERSH
     around = peak.copy()
     for shift in range(2 * reach + 1):
         np.maximum(around, padded[shift:shift + peak.size], out=around)
-    return Measure(rate, source.size, chunk, energy, around * np.float32(overshoot), np.zeros(count, dtype=bool))
+    return Measure(rate, source.size, chunk, energy, around * np.float32(overshoot), np.zeros(count, dtype=bool), source)
 
 
 def gated_loudness(steps: np.ndarray, size: int, rate: int) -> float:
