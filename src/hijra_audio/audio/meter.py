@@ -31,6 +31,7 @@ PEAK_CONTEXT = 256      # samples read on each side of a block for the oversampl
 # true peak at most OVERSHOOT * p, whatever the signal; `measure(..., true_peak=False)` keeps that
 # bound, and `Measure.refine` works the true peak out only where the bound passes a level.
 OVERSHOOT = 3.0
+REFINE_BLOCK = 1 << 18   # samples oversampled at once when only some chunks' true peaks are wanted
 _FFT_SIZE = 1 << 15
 
 
@@ -176,8 +177,11 @@ def true_peak_envelope(x: np.ndarray, rate: int, start: int = 0, stop: int | Non
         up = soxr.resample(x, rate, 4 * rate, quality="HQ")
         part = up[4 * start:4 * stop]
         n = min(envelope.size, part.size // 4)
-        for phase in range(4):
-            np.maximum(envelope[:n], np.abs(part[phase:4 * n:4]), out=envelope[:n])
+        mag = np.abs(part[:4 * n])
+        top = np.maximum(mag[0::4], mag[1::4])
+        np.maximum(top, mag[2::4], out=top)
+        np.maximum(top, mag[3::4], out=top)
+        np.maximum(envelope[:n], top, out=envelope[:n])
     return envelope
 
 
@@ -215,26 +219,40 @@ class Measure:
             todo |= ~self.exact & also[:todo.size]
         if not todo.any():
             return 0
-        # runs of chunks to do: [starts, stops)
+        chunk, size = self.chunk, self.size
+        # runs of chunks to do, [c0, c1), those a short gap apart joined (the gap costs less than
+        # the context a run needs on each side)
         edges = np.flatnonzero(np.diff(np.concatenate([[0], todo.view(np.int8), [0]])))
-        runs = edges.reshape(-1, 2)
-        # join runs a short gap apart: one oversampling call instead of several with context
-        gap = 2 * -(-PEAK_CONTEXT // self.chunk)
-        merged = [list(runs[0])]
-        for lo, hi in runs[1:]:
-            if lo - merged[-1][1] <= gap:
-                merged[-1][1] = hi
-            else:
-                merged.append([lo, hi])
-        done = 0
-        for c0, c1 in merged:
-            lo, hi = c0 * self.chunk, min(self.size, c1 * self.chunk)
-            env = envelope(source, self.rate, lo, hi)
-            pad = (c1 - c0) * self.chunk - env.size
-            self.peak[c0:c1] = np.append(env, np.zeros(pad, np.float32)).reshape(-1, self.chunk).max(axis=1)
-            self.exact[c0:c1] = True
-            done += c1 - c0
-        return done
+        c0, c1 = edges[0::2], edges[1::2]
+        keep = np.concatenate([[True], c0[1:] - c1[:-1] > 2 * -(-PEAK_CONTEXT // chunk)])
+        c0, c1 = c0[keep], np.append(c1[np.flatnonzero(keep)[1:] - 1], c1[-1])
+        # every run with PEAK_CONTEXT on each side (more than the oversampler's filter reaches), one
+        # after the other in a buffer of about REFINE_BLOCK samples: one call of the oversampler per
+        # buffer (each call designs its filter again: one per run would cost more than the whole
+        # episode), and memory that does not grow with the episode
+        lo, hi = c0 * chunk, np.minimum(size, c1 * chunk)
+        first, last = np.maximum(0, lo - PEAK_CONTEXT), np.minimum(size, hi + PEAK_CONTEXT)
+        batch = np.cumsum(last - first) // REFINE_BLOCK
+        for b in np.unique(batch):
+            i = np.flatnonzero(batch == b)
+            self._refine_runs(c0[i], c1[i], lo[i], hi[i], first[i], last[i])
+        return int((c1 - c0).sum())
+
+    def _refine_runs(self, c0, c1, lo, hi, first, last) -> None:
+        chunk = self.chunk
+        buffer = np.concatenate([self.source.read(a, b) for a, b in zip(first.tolist(), last.tolist())])
+        env = np.append(true_peak_envelope(buffer.astype(np.float32) / 32768, self.rate), np.float32(0))
+        # where each run's chunks start in the buffer, and where the run ends: the maximum
+        # between one and the next is a chunk's true peak (the ends' segments are dropped)
+        at = np.concatenate([[0], np.cumsum(last - first)[:-1]]) + (lo - first)
+        chunks = np.concatenate([np.arange(a, b) for a, b in zip(c0.tolist(), c1.tolist())])
+        starts = np.repeat(at - c0 * chunk, c1 - c0) + chunks * chunk
+        bounds = np.concatenate([starts, at + (hi - lo)])
+        order = np.argsort(bounds, kind="stable")
+        maxima = np.maximum.reduceat(env, bounds[order])
+        is_chunk = order < starts.size
+        self.peak[chunks[order[is_chunk]]] = maxima[is_chunk]
+        self.exact[chunks] = True
 
     def steps(self, energy: np.ndarray | None = None) -> np.ndarray:
         """Energy per 100 ms step (the last one partial)."""
