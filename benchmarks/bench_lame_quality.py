@@ -3,7 +3,7 @@ it does to the sound, measured on the decoded file against what went into the en
 
 The audio: the bundled lecture spoken by espeak-ng and joined as in bench_master.py, mastered
 (gain and limiter) to the default target, --minutes long. For each -q: the encoding time per
-hour of audio (median of --runs), and on the decoded file (aligned sample for sample: the Info
+hour of audio (CPU time of this process, median of --runs), and on the decoded file (aligned sample for sample: the Info
 frame tells the decoder LAME's delay): the signal-to-noise ratio of the whole, the median
 segmental SNR over 20 ms frames with speech, the coding noise relative to the signal by band
 (averaged spectra), and the loudness the encoding takes (LU).
@@ -14,6 +14,7 @@ segmental SNR over 20 ms frames with speech, the coding noise relative to the si
 from __future__ import annotations
 
 import argparse
+import time
 
 import numpy as np
 from bench_master import speech
@@ -64,12 +65,12 @@ def main() -> None:
     speech_frames = energy > frame * 10 ** (-50 / 10)
 
     print(f"audio: {args.minutes:.0f} min of espeak-ng speech mastered to {settings.loudness_lufs} LUFS, "
-          f"{settings.bitrate_kbps} kbps mono; encode time: median of {args.runs}")
+          f"{settings.bitrate_kbps} kbps mono; encode CPU time: median of {args.runs}")
     header = "  ".join(f"{lo // 1000}-{hi / 1000:g}k" for lo, hi in BANDS_HZ)
     print(f"  -q  s/hour  SNR dB  segSNR dB  loss LU   noise/signal by band, dB: {header}")
     for q in args.q:
         seconds, mp3 = timed(lambda q=q: master._lame([mastered], rate, settings.bitrate_kbps, info=True,
-                                                       samples=mastered.size, quality=q), args.runs)
+                                                       samples=mastered.size, quality=q), args.runs, time.process_time)
         decoded = master._decode(mp3, rate).astype(np.float64) / 32768
         n = min(decoded.size, x.size)
         noise = decoded[:n] - x[:n]
