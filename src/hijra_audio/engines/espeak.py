@@ -34,6 +34,13 @@ OPTIONS = (
     ("pitch", "base pitch, 1-99 (default 0: espeak-ng's 50)"),
 )
 _SYNTH_CALLBACK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p)
+_PROBE = "ثُمَّ هَاجَرَ إِلَى الْمَدِينَةِ، فَاسْتَقْبَلَهُ الْأَنْصَارُ"   # spoken to check a voice file gives what its name does
+
+
+class _Voice(ctypes.Structure):
+    _fields_ = [("name", ctypes.c_char_p), ("languages", ctypes.c_char_p), ("identifier", ctypes.c_char_p),
+                ("gender", ctypes.c_ubyte), ("age", ctypes.c_ubyte), ("variant", ctypes.c_ubyte),
+                ("xx1", ctypes.c_ubyte), ("score", ctypes.c_int), ("spare", ctypes.c_void_p)]
 
 
 class _Instance:
@@ -47,6 +54,8 @@ class _Instance:
                                      ctypes.c_uint, ctypes.c_uint, ctypes.c_void_p, ctypes.c_void_p]
         lib.espeak_Info.restype = ctypes.c_char_p
         lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
+        lib.espeak_ng_SetVoiceByFile.argtypes = [ctypes.c_char_p]
+        lib.espeak_GetCurrentVoice.restype = ctypes.POINTER(_Voice)
         self.sample_rate = lib.espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, data_path, 0)
         if self.sample_rate <= 0:
             self.close()
@@ -62,7 +71,16 @@ class _Instance:
         return 0
 
     def set_voice(self, voice: str) -> bool:
+        """By name: espeak-ng reads every voice file to find it (2-3 ms)."""
         return self.lib.espeak_SetVoiceByName(voice.encode()) == 0
+
+    def set_voice_file(self, path: str) -> bool:
+        """By the voice's file (and +variant): only that file is read."""
+        return self.lib.espeak_ng_SetVoiceByFile(path.encode()) == 0
+
+    def voice_identifier(self) -> str:
+        current = self.lib.espeak_GetCurrentVoice()
+        return current.contents.identifier.decode() if current and current.contents.identifier else ""
 
     def speak(self, text: str, rate: int, pitch: int) -> bytes:
         self.lib.espeak_SetParameter(ESPEAK_RATE, rate or DEFAULT_RATE, 0)
@@ -91,8 +109,8 @@ class _Native:
     resonators and echo buffer; the translator's clause context...), none exported and none reset by
     espeak_Terminate/espeak_Initialize or the random seed: the same text spoken second gives other
     samples. So each utterance gets a fresh instance of the library: dlopen, initialize, speak,
-    terminate, dlclose, which unmaps it and drops every static (about 2.5 ms per segment; see
-    benchmarks/bench_engines.py). A clip is then a function of the engine identity and the text."""
+    terminate, dlclose, which unmaps it and drops every static (under 1 ms of CPU per segment, the
+    voice set by its file rather than by name: see benchmarks/bench_engines.py). A clip is then a function of the engine identity and the text."""
 
     _instance: "_Native | None" = None
     _lock = threading.Lock()
@@ -110,6 +128,9 @@ class _Native:
             os.write(self._fd, handle.read())
         self.path = f"/proc/self/fd/{self._fd}"
         self._pid = os.getpid()
+        # the voice data through a short path (espeak-ng keeps a voice file's path in 60 bytes)
+        self._data_fd = os.open(self.data_path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        self._voice_files: dict[str, str | None] = {}
         probe = _Instance(self.path, self.data_path)
         try:
             self.sample_rate = probe.sample_rate
@@ -140,13 +161,44 @@ class _Native:
             finally:
                 instance.close()
 
+    def _speak_once(self, text: str, rate: int, pitch: int, voice: str = "", voice_file: str = "") -> bytes | None:
+        instance = _Instance(self.path, self.data_path)
+        try:
+            if not (instance.set_voice_file(voice_file) if voice_file else instance.set_voice(voice)):
+                return None
+            return instance.speak(text, rate, pitch)
+        finally:
+            instance.close()
+
+    def _voice_file(self, voice: str) -> str | None:
+        """The file espeak-ng loads for `voice` (with its +variant), as a short path, once it is
+        checked to speak exactly as the name does; None: set it by name (slower, the same sound)."""
+        if voice not in self._voice_files:
+            found = None
+            instance = _Instance(self.path, self.data_path)
+            try:
+                identifier = instance.voice_identifier().split("+", 1)[0] if instance.set_voice(voice) else ""
+            finally:
+                instance.close()
+            variant = voice.split("+", 1)[1] if "+" in voice else ""
+            for folder in ("lang", "voices"):
+                if identifier and os.path.isfile(os.path.join(self.data_path.decode(), folder, identifier)):
+                    candidate = f"/proc/self/fd/{self._data_fd}/{folder}/{identifier}" + (f"+{variant}" if variant else "")
+                    by_name = self._speak_once(_PROBE, 0, 0, voice=voice)
+                    if len(candidate) < 60 and by_name and self._speak_once(_PROBE, 0, 0, voice_file=candidate) == by_name:
+                        found = candidate
+                    break
+            self._voice_files[voice] = found
+        return self._voice_files[voice]
+
     def speak(self, text: str, voice: str, rate: int, pitch: int) -> bytes:
         """`text` spoken by a fresh instance of the library: the same bytes whatever was spoken
         before in this process."""
         with self._lock:
+            voice_file = self._voice_file(voice)
             instance = _Instance(self.path, self.data_path)
             try:
-                if not instance.set_voice(voice):
+                if not (instance.set_voice_file(voice_file) if voice_file else instance.set_voice(voice)):
                     raise EngineUnavailable(f"espeak-ng has no voice {voice!r}; use 'ar' or a variant like 'ar+m3'.")
                 return instance.speak(text, rate, pitch)
             finally:
