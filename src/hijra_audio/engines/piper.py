@@ -102,6 +102,9 @@ def _session(model: str):
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = 1
     options.inter_op_num_threads = 1
+    # without graph optimizations a session starts in a quarter of the time (0.14 s of CPU for a
+    # medium voice, against 0.65 s) and runs as fast: that start is paid per utterance
+    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
     onnxruntime.set_seed(NOISE_SEED)
     return onnxruntime.InferenceSession(_model_bytes(model), sess_options=options, providers=["CPUExecutionProvider"])
 
@@ -188,7 +191,8 @@ class PiperEngine:
             "speaker": self.speaker,
             "piper-tts": piper_version(),
             "sentence-silence-ms": str(SENTENCE_SILENCE_MS),
-            "noise-seed": str(NOISE_SEED),   # and a fresh session per utterance
+            "noise-seed": str(NOISE_SEED),   # and a fresh, unoptimized session per utterance
+            "onnx-graph": "unoptimized",
         }
         if self._is_arabic():
             ident["diacritizer"] = arabic.diacritizer_version()
