@@ -43,7 +43,7 @@ DEFAULT_LAME_QUALITY = 5  # AudioConfig.lame_quality's default (LAME's own 'good
 MAX_LIMITING_DB = 12.0    # at most this much more gain is pushed into the limiter
 LIMITER_WINDOW_S = 0.010  # the limiter's gain reaches each peak over this time, and leaves it as slowly
 # Changes whenever the way an episode is rendered changes, so that old files are rebuilt.
-RENDER_VERSION = 4   # 4: -19 LUFS (mono norm), cheaper decoded-peak check
+RENDER_VERSION = 5   # 5: -19 LUFS (the mono norm), the decoded check (main took 4 for its captions)
 
 
 @dataclass(frozen=True)
