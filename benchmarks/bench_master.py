@@ -7,8 +7,10 @@ has rendered one episode already):
   raw LAME   lameenc on the joined PCM, nothing else
   master     master.master_and_encode on the episode in a temporary file, as a worker renders it:
              the measure (loudness and true peak), codec-loss estimate, limiter, encoding,
-             decoding and measuring the MP3 (and a second encoding when the first missed)
-and the parts of master alone. Prints seconds per hour of audio (medians over --runs), and the
+             decoding and measuring the MP3 (its true peak only where it could come near the
+             ceiling), and a second encoding when the first missed
+and the parts of master alone. Prints seconds per hour of audio (medians over --runs, wall time and
+this process's CPU time: the machine may be shared), and the
 peak of memory allocated while mastering (tracemalloc, the MP3 included).
 
     .venv/bin/python benchmarks/bench_master.py [--minutes 10] [--runs 3]
@@ -17,6 +19,8 @@ peak of memory allocated while mastering (tracemalloc, the MP3 included).
 from __future__ import annotations
 
 import argparse
+import statistics
+import time
 
 import numpy as np
 from timing import timed  # benchmarks/timing.py: this script runs from its folder
@@ -58,21 +62,45 @@ def main() -> None:
     meter.measure(meter.ArraySource(pcm[:44100]), 44100)     # imports (soxr, lameenc) before timing
     master._lame([pcm[:44100]], 44100, 64, info=False)
 
-    raw, _ = timed(lambda: master._lame([pcm], 44100, settings.bitrate_kbps, info=False), args.runs)
+    def lame():
+        return master._lame([pcm], 44100, settings.bitrate_kbps, info=False, quality=settings.lame_quality)
+
+    def mastered():
+        return master.master_and_encode(source, settings)
+
+    # alternated, so that a busy spell of the machine weighs on both alike
+    raw_wall, full_wall, raw_cpu, full_cpu = [], [], [], []
+    for _ in range(args.runs):
+        raw_wall.append(timed(lame, 1)[0])
+        full_wall.append(timed(mastered, 1)[0])
+        raw_cpu.append(timed(lame, 1, time.process_time)[0])
+        full_cpu.append(timed(mastered, 1, time.process_time)[0])
+    raw, full = statistics.median(raw_wall), statistics.median(full_wall)
     tracemalloc.start()
-    full, (mp3, report) = timed(lambda: master.master_and_encode(source, settings), args.runs)
+    mp3, report = mastered()
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
+    measured = meter.measure(source, 44100)
+    gain_db, limiter = master.master(measured, settings.loudness_lufs + report.codec_loss_lu, settings.true_peak_dbtp)
+    limit = settings.true_peak_dbtp - master.VERIFY_MARGIN_DB
+    near = master._near(measured, gain_db, limiter, limit)
     parts = {
         "measure (loudness, true peak)": lambda: meter.measure(source, 44100),
-        "codec-loss estimate": lambda: master._codec_loss(source, 44100, settings.bitrate_kbps),
-        "decode the MP3 and measure it": lambda: master._measure_mp3(mp3, 44100, None),
+        "codec-loss estimate": lambda: master._codec_loss(source, 44100, settings.bitrate_kbps,
+                                                          quality=settings.lame_quality),
+        "gain and limiter": lambda: master.master(measured, settings.loudness_lufs, settings.true_peak_dbtp),
+        "decode the MP3, measure it": lambda: master._measure_mp3(mp3, 44100, None, limit, near),
+        "  (the whole true peak)": lambda: master._measure_mp3(mp3, 44100, None),
     }
     print(f"audio: {pcm.size / 44100 / 60:.1f} min of espeak-ng speech, 44.1 kHz mono, "
           f"{settings.bitrate_kbps} kbps; medians of {args.runs} runs; seconds per hour of audio")
     print(f"  raw LAME encoding          {raw / hours:7.1f}")
     print(f"  master + encode + verify   {full / hours:7.1f}   ({full / raw:.2f}x raw; "
           f"peak allocated {peak / 1e6:.0f} MB for {pcm.nbytes / 1e6:.0f} MB of PCM)")
+    ratios = sorted(f / r for f, r in zip(full_cpu, raw_cpu))
+    print(f"  in CPU time: raw {statistics.median(raw_cpu) / hours:.1f}, master {statistics.median(full_cpu) / hours:.1f}"
+          f"  ({statistics.median(full_cpu) / statistics.median(raw_cpu):.2f}x raw; per run "
+          f"{', '.join(f'{x:.2f}' for x in ratios)})")
     for name, fn in parts.items():
         print(f"    {name:<26} {timed(fn, args.runs)[0] / hours:7.1f}")
     print(f"  result: {report.loudness_in:.2f} -> {report.loudness_out:.2f} LUFS, true peak "

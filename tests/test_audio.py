@@ -252,3 +252,16 @@ def test_when_passes_miss_the_ceiling_the_whole_episode_is_lowered(monkeypatch):
     mp3, report = master.master_and_encode(pcm, AudioConfig())
     decoded = master._decode(mp3, RATE)
     assert report.passes >= 4 and _oversampled_peak_db(decoded) <= -1.0
+
+
+def test_the_decoded_check_finds_the_true_peak_the_whole_file_has():
+    """The decoded MP3's true peak is worked out only where it could come near the ceiling: the
+    figure reported bounds the whole file's, and the whole file is under the ceiling."""
+    from hijra_audio.config import AudioConfig
+
+    pcm = _speechlike(30, -8, seed=11, clicks=True)
+    mp3, report = master.master_and_encode(pcm, AudioConfig())
+    whole = master._measure_mp3(mp3, RATE, None)
+    assert whole.true_peak_db() <= report.true_peak_out + 1e-4
+    assert whole.true_peak_db() <= AudioConfig().true_peak_dbtp - master.VERIFY_MARGIN_DB
+    assert whole.loudness() == pytest.approx(report.loudness_out, abs=1e-6)

@@ -132,3 +132,29 @@ def test_unknown_voice_or_variant_is_refused_by_check(settings, message):
 def test_out_of_range_rate_or_pitch_is_refused(settings, message):
     with pytest.raises(ConfigError, match=message):
         create_engine(EngineConfig(name="espeak", **settings))
+
+
+def test_the_same_sentence_spoken_twice_in_one_process_gives_the_same_clip(engine):
+    # espeak-ng carries state from one utterance to the next; each is spoken by a fresh instance
+    first = engine.synthesize(SENTENCE)
+    engine.synthesize("وخرج رسول الله من مكة ليلا مع ابي بكر")
+    second = engine.synthesize(SENTENCE)
+    third = engine.synthesize(SENTENCE)
+    assert first.samples == second.samples == third.samples
+    assert first.sample_rate == second.sample_rate
+
+
+@pytest.mark.slow
+def test_a_worker_speaks_a_sentence_the_same_whatever_it_spoke_before(tmp_path):
+    from functools import partial
+
+    from hijra_audio.rebuild.cache import ClipCache
+    from hijra_audio.rebuild.workers import WorkerPool
+
+    texts = [SENTENCE, "فلما بلغا الغار دخلا فيه", SENTENCE]
+    with WorkerPool(partial(create_engine, EngineConfig(name="espeak")), tmp_path, 1) as pool:
+        for i, text in enumerate(texts):
+            pool.speak(f"{i:064x}", text).result()
+    cache = ClipCache(tmp_path)
+    first, other, again = (cache.get(f"{i:064x}") for i in range(3))
+    assert first.samples == again.samples != other.samples

@@ -123,3 +123,10 @@ def test_arabic_voice_gets_our_diacritization_and_pausal_forms(arabic_voice):
     from hijra_audio.engines.piper import _load_voice
 
     assert _load_voice(str(arabic_voice.model_path), str(arabic_voice.config_path)).use_tashkeel is False
+
+
+def test_the_same_text_twice_in_one_process_gives_the_same_clip(voice_path):
+    engine = create_engine(EngineConfig(name="piper", voice=voice_path))
+    first = engine.synthesize(TEXT)
+    engine.synthesize("Something else comes in between.")
+    assert engine.synthesize(TEXT).samples == first.samples

@@ -161,7 +161,7 @@ def test_loudness_target_change_rebuilds_and_nothing_else_does(tmp_path, fake_en
     (tmp_path / "out" / "episode-002.vtt").unlink()
     redone = _build(tmp_path, fake_engine, config)
     assert [(e.action, e.reason) for e in redone.episodes if e.action == "built"] == [("built", "file missing")]
-    config = _show(tmp_path, lecture, extra_audio="loudness_lufs = -19")
+    config = _show(tmp_path, lecture, extra_audio="loudness_lufs = -23")
     quieter = _build(tmp_path, fake_engine, config)
     assert {(e.action, e.reason) for e in quieter.episodes} == {("built", "settings changed ([audio] loudness_lufs)")}
 

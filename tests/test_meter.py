@@ -115,3 +115,34 @@ def test_an_episode_is_rendered_in_memory_that_does_not_grow_with_its_length(tmp
     # per-chunk measures (12 bytes per 63 samples, of the episode and of its decoded MP3) and the
     # MP3's copies while it is put together.
     assert long - short < 15_000_000, (short, long)
+
+
+def test_the_oversampling_never_puts_more_than_overshoot_times_the_largest_sample_between_samples():
+    import soxr
+
+    worst = 0.0
+    for offset in range(8):
+        x = np.zeros(4096, np.float32)
+        x[2048 + offset] = 1.0
+        up = soxr.resample(x, 44100, 4 * 44100, quality="HQ")
+        worst = max(worst, max(np.abs(up[phase::4]).sum() for phase in range(4)))
+        support = np.flatnonzero(np.abs(up) > 1e-7)
+        assert (support[-1] - support[0]) // 4 <= 2 * meter.PEAK_CONTEXT
+    assert worst <= meter.OVERSHOOT
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_bounded_peaks_are_bounds_and_refined_ones_the_true_peaks(seed):
+    rng = np.random.default_rng(seed)
+    x = np.round(rng.standard_normal(44100 * 3) * 3000 * np.repeat(rng.uniform(0.1, 3, 30), 4410)).clip(-32768, 32767)
+    x[50000:50008] = [32767, -32768] * 4            # the worst case between samples
+    source = meter.ArraySource(x.astype("<i2"))
+    exact = meter.measure(source, 44100)
+    bounded = meter.measure(source, 44100, true_peak=False)
+    assert np.array_equal(bounded.energy, exact.energy)
+    assert (bounded.peak >= exact.peak - 1e-6).all()
+    level = float(np.median(exact.peak))
+    done = bounded.refine(level)
+    assert 0 < done < bounded.peak.size
+    assert np.allclose(bounded.peak[bounded.exact], exact.peak[bounded.exact], rtol=1e-4, atol=1e-6)
+    assert (bounded.peak[~bounded.exact] <= level).all() and (exact.peak[~bounded.exact] <= level).all()

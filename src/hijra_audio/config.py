@@ -27,9 +27,12 @@ class AudioConfig:
     sentence_pause_ms: int = 450
     section_pause_ms: int = 1200
     bitrate_kbps: int = 64
-    loudness_lufs: float = -16.0        # integrated loudness of each whole episode (ITU-R BS.1770)
+    # Integrated loudness of each whole episode (ITU-R BS.1770), measured as mono: -19 LUFS is the
+    # podcast norm for mono files (AES TD1008; -16 is for stereo: a mono file plays on both speakers).
+    loudness_lufs: float = -19.0
     true_peak_dbtp: float = -1.0        # ceiling for the true peak (4x oversampled)
     trim_silence_db: float = -50.0      # each clip's leading/trailing audio below this is cut; 0: keep it
+    lame_quality: int = 5               # LAME's -q: 0 (slowest) .. 9; see benchmarks/bench_lame_quality.py
 
 
 @dataclass(frozen=True)
@@ -226,10 +229,13 @@ def _check_audio(audio: AudioConfig, path: Path) -> None:
                           f"use one of 32, 48, 64, 96, 128 (64 suits speech).")
     if not -40 <= audio.loudness_lufs <= -5:
         raise ConfigError(f"{path} [audio]: loudness_lufs {audio.loudness_lufs} is out of range; "
-                          f"use -16 (podcasts) or a value from -40 to -5.")
+                          f"use -19 (mono podcasts) or a value from -40 to -5.")
     if not -9 <= audio.true_peak_dbtp <= 0:
         raise ConfigError(f"{path} [audio]: true_peak_dbtp {audio.true_peak_dbtp} is out of range; "
                           f"use -1 or a value from -9 to 0.")
+    if not (isinstance(audio.lame_quality, int) and 0 <= audio.lame_quality <= 9):
+        raise ConfigError(f"{path} [audio]: lame_quality {audio.lame_quality} is out of range; "
+                          f"use 5, or an integer from 0 (slowest) to 9.")
     if audio.trim_silence_db > 0 or audio.trim_silence_db < -90:
         raise ConfigError(f"{path} [audio]: trim_silence_db {audio.trim_silence_db} is out of range; "
                           f"use -50, or 0 to keep each clip's silence.")

@@ -22,6 +22,10 @@ from hijra_audio.config import AudioConfig
 # decoded file's true peak is still at most the ceiling.
 ENCODE_HEADROOM_DB = 1.0
 VERIFY_MARGIN_DB = 0.05   # the decoded file must be this far under the ceiling (other meters differ a little)
+SOURCE_OVERSHOOT = 2.0    # the episode's true peak is worked out where its samples times this reach the limiter
+VERIFY_RANGE_DB = 6.0     # the decoded file's true peak is worked out where it could be this near the ceiling
+CODEC_LOSS_PIECES, CODEC_LOSS_PIECE_S = 8, 2.0   # stretches encoded to learn the codec's loudness loss
+DEFAULT_LAME_QUALITY = 5  # AudioConfig.lame_quality's default (LAME's own 'good')
 MAX_LIMITING_DB = 12.0    # at most this much more gain is pushed into the limiter
 LIMITER_WINDOW_S = 0.010  # the limiter's gain reaches each peak over this time, and leaves it as slowly
 
@@ -35,7 +39,7 @@ class Mastering:
     limited: bool            # the limiter lowered some peaks
     codec_loss_lu: float     # loudness the MP3 encoding was expected to take, made up in advance
     loudness_out: float      # of the decoded MP3
-    true_peak_out: float     # of the decoded MP3
+    true_peak_out: float     # of the decoded MP3 (or, when under the ceiling, at most this)
     passes: int              # encodings: 2 when the first file missed the target and was redone
 
 
@@ -107,7 +111,9 @@ def master(measured: meter.Measure, target_lufs: float, ceiling_dbtp: float,
     its true peak at most `ceiling_dbtp` less `headroom_db` (None: not needed): one gain for the
     whole episode, the limiter only where peaks need it (its gain is smooth, so the limited
     signal's true peak is the envelope times the gain; the decoded MP3 is measured afterwards all
-    the same)."""
+    the same). Where `measured` only bounds the peaks, the true peaks of the chunks whose bound
+    reaches the limiter's level are worked out (`Measure.refine`) as the gain is searched (only
+    those: the limiter acts nowhere else)."""
     before = measured.loudness()
     if not np.isfinite(before):
         return 0.0, None
@@ -121,6 +127,7 @@ def master(measured: meter.Measure, target_lufs: float, ceiling_dbtp: float,
     limiter = None
     for _ in range(8):
         gain = 10 ** (gain_db / 20)
+        measured.refine(ceiling / gain)
         limiter = Limiter.at(measured, ceiling / gain)
         if not limiter.active:
             return gain_db, None
@@ -141,6 +148,7 @@ def master(measured: meter.Measure, target_lufs: float, ceiling_dbtp: float,
             guess = gain_db + target_lufs - after
         gain_db = guess if low < guess < high else (low + high) / 2
     if limiter is not None and limiter.level != ceiling / 10 ** (gain_db / 20):
+        measured.refine(ceiling / 10 ** (gain_db / 20))
         limiter = Limiter.at(measured, ceiling / 10 ** (gain_db / 20))
     return gain_db, limiter if limiter is not None and limiter.active else None
 
@@ -157,15 +165,16 @@ def _blocks(source, gain: float = 1.0, limiter: Limiter | None = None, block: in
         yield y.astype("<i2")
 
 
-def _codec_loss(source, rate: int, bitrate_kbps: int, gain_db: float = 0.0) -> float:
-    """How much loudness the MP3 encoding takes (LAME's lowpass and masking remove some of the high
-    frequencies K-weighting counts), measured on up to 8 stretches of 4 s spread over the episode,
-    raised by `gain_db` (but never past -1 dBFS: lowered to that instead, not clipped)."""
-    piece = 4 * rate
-    if source.size <= 8 * piece:
+def _codec_loss(source, rate: int, bitrate_kbps: int, gain_db: float = 0.0, quality: int = 5) -> float:
+    """How much loudness the MP3 encoding takes (LAME's masking and lowpass remove some of the high
+    frequencies K-weighting counts), measured on up to CODEC_LOSS_PIECES stretches of
+    CODEC_LOSS_PIECE_S spread over the episode, raised by `gain_db` (but never past -1 dBFS:
+    lowered to that instead, not clipped)."""
+    piece = int(CODEC_LOSS_PIECE_S * rate)
+    if source.size <= CODEC_LOSS_PIECES * piece:
         excerpt = source.read(0, source.size)
     else:
-        starts = np.linspace(0, source.size - piece, 8).astype(np.int64)
+        starts = np.linspace(0, source.size - piece, CODEC_LOSS_PIECES).astype(np.int64)
         excerpt = np.concatenate([source.read(s, s + piece) for s in starts])
     x = excerpt.astype(np.float32) * np.float32(10 ** (gain_db / 20))
     peak = np.abs(x).max(initial=0.0)
@@ -173,9 +182,9 @@ def _codec_loss(source, rate: int, bitrate_kbps: int, gain_db: float = 0.0) -> f
         x *= 29000 / peak
     pcm = np.round(x).astype("<i2")
     del x
-    decoded = _decode(_lame([pcm], rate, bitrate_kbps, info=True, samples=pcm.size), rate)
-    loss = (meter.measure(meter.ArraySource(pcm), rate).loudness()
-            - meter.measure(meter.ArraySource(decoded), rate).loudness())
+    decoded = _decode(_lame([pcm], rate, bitrate_kbps, info=True, samples=pcm.size, quality=quality), rate)
+    loss = (meter.measure(meter.ArraySource(pcm), rate, true_peak=False).loudness()
+            - meter.measure(meter.ArraySource(decoded), rate, true_peak=False).loudness())
     return float(loss) if np.isfinite(loss) else 0.0
 
 
@@ -186,16 +195,38 @@ def _decode(mp3: bytes, rate: int) -> np.ndarray:
     return np.frombuffer(decoded.samples, dtype="<i2")
 
 
-def _measure_mp3(mp3: bytes, rate: int, folder) -> meter.Measure:
+def _measure_mp3(mp3: bytes, rate: int, folder, check_above_dbtp: float | None = None,
+                 check: np.ndarray | None = None) -> meter.Measure:
     """The MP3 as a player hears it: decoded (miniaudio) block by block into a temporary file,
-    then measured."""
+    then measured: its loudness exactly, and its true peak (None: everywhere) wherever it could be
+    within VERIFY_RANGE_DB of `check_above_dbtp`, or where `check` (per chunk) says so.
+
+    A decoded chunk is oversampled when its own largest samples, or the true peak that went into
+    the encoder there, are within VERIFY_RANGE_DB of the level; elsewhere its true peak would have
+    to stand that far above both. (The MP3 is lowpassed by LAME well under the Nyquist frequency,
+    and LAME moves speech peaks by about 1 dB: tests/test_audio.py compares with the whole file.)"""
     import miniaudio
 
     with meter.PcmFile(folder) as decoded:
         for part in miniaudio.stream_memory(bytes(mp3), output_format=miniaudio.SampleFormat.SIGNED16, nchannels=1,
                                             sample_rate=rate, frames_to_read=1 << 18):
             decoded.append(np.frombuffer(part, dtype="<i2"))
-        return meter.measure(decoded, rate)
+        if check_above_dbtp is None:
+            return meter.measure(decoded, rate)
+        heard = meter.measure(decoded, rate, true_peak=False, overshoot=10 ** (VERIFY_RANGE_DB / 20))
+        heard.refine(10 ** (check_above_dbtp / 20), check)
+        return heard
+
+
+def _near(measured: meter.Measure, gain_db: float, limiter: Limiter | None, level_dbtp: float) -> np.ndarray:
+    """Per chunk: whether the true peak going into the encoder (the measured one, times the gain
+    and the limiter's largest gain over the chunk) is within VERIFY_RANGE_DB of `level_dbtp`
+    (only where it was worked out: elsewhere the decoded samples tell)."""
+    peak = measured.peak * np.float32(10 ** (gain_db / 20))
+    if limiter is not None:
+        peak = peak * np.maximum(limiter.edges[:-1], limiter.edges[1:])
+    near = peak > 10 ** ((level_dbtp - VERIFY_RANGE_DB) / 20)
+    return near if measured.exact is None else near & measured.exact
 
 
 def master_and_encode(samples, settings: AudioConfig, folder=None) -> tuple[bytearray, Mastering]:
@@ -203,45 +234,59 @@ def master_and_encode(samples, settings: AudioConfig, folder=None) -> tuple[byte
     hears it: the MP3 is decoded and measured; when it misses the target by more than 0.5 LU or
     passes the peak ceiling, it is mastered again with the difference made up, and encoded again
     (at most twice more); a file still over the ceiling after that is lowered as a whole until it
-    is under (quieter, not louder than allowed). `folder`: where temporary files go."""
+    is under (quieter, not louder than allowed). `folder`: where temporary files go.
+
+    Its cost beyond LAME's: one measuring pass over the episode (K-weighted energy, largest
+    samples), its true peak only where the limiter may act, an encoding of a few seconds to learn
+    the codec's loudness loss, and the decoded file's loudness, with its true peak only where it
+    could come near the ceiling (`_measure_mp3`)."""
     source = meter.ArraySource(samples) if isinstance(samples, np.ndarray) else samples
     rate, target, ceiling = settings.sample_rate, settings.loudness_lufs, settings.true_peak_dbtp
-    measured = meter.measure(source, rate)
+    quality = settings.lame_quality
+    limit = ceiling - VERIFY_MARGIN_DB
+    # the episode's true peak only where the limiter may act (`master`): bounded elsewhere by
+    # SOURCE_OVERSHOOT times its largest samples (speech from engines at 16-24 kHz has nothing
+    # near the Nyquist frequency of the episode's rate, where peaks between samples come from)
+    measured = meter.measure(source, rate, true_peak=False, overshoot=SOURCE_OVERSHOOT)
     before = measured.loudness()
     if not np.isfinite(before):   # silence or under 400 ms: nothing to measure, encoded as it is
-        mp3 = _lame(_blocks(source), rate, settings.bitrate_kbps, info=True, samples=source.size)
+        measured.refine(0.0)
+        mp3 = _lame(_blocks(source), rate, settings.bitrate_kbps, info=True, samples=source.size, quality=quality)
         return mp3, Mastering(before, 0.0, False, 0.0, before, measured.true_peak_db(), 1)
     headroom = ENCODE_HEADROOM_DB
-    loss = _codec_loss(source, rate, settings.bitrate_kbps, target - before)
+    loss = _codec_loss(source, rate, settings.bitrate_kbps, target - before, quality)
+
+    def encode(gain_db: float, limiter: Limiter | None) -> tuple[bytearray, float, float]:
+        mp3 = _lame(_blocks(source, 10 ** (gain_db / 20), limiter), rate, settings.bitrate_kbps,
+                    info=True, samples=source.size, quality=quality)
+        heard = _measure_mp3(mp3, rate, folder, limit, _near(measured, gain_db, limiter, limit))
+        return mp3, heard.loudness(), heard.true_peak_db()
+
     for passes in (1, 2, 3):
         gain_db, limiter = master(measured, target + loss, ceiling, headroom)
-        mp3 = _lame(_blocks(source, 10 ** (gain_db / 20), limiter), rate, settings.bitrate_kbps,
-                    info=True, samples=source.size)
-        heard = _measure_mp3(mp3, rate, folder)
-        out_loudness, out_peak = heard.loudness(), heard.true_peak_db()
-        if abs(out_loudness - target) <= 0.5 and out_peak <= ceiling - VERIFY_MARGIN_DB:
+        mp3, out_loudness, out_peak = encode(gain_db, limiter)
+        if abs(out_loudness - target) <= 0.5 and out_peak <= limit:
             break
         loss += target - out_loudness
-        headroom += max(0.0, out_peak - ceiling + VERIFY_MARGIN_DB) + 0.2
+        headroom += max(0.0, out_peak - limit) + 0.2
     else:
         # The ceiling wins over the loudness: all of it lower (a decoded peak at full scale may
         # hide a larger one, clipped by the decoder: hence a few rounds).
         gain_db, limiter = master(measured, target + loss, ceiling, headroom)
         for _ in range(4):
-            if out_peak <= ceiling - VERIFY_MARGIN_DB:
+            if out_peak <= limit:
                 break
             gain_db -= out_peak - ceiling + 2 * VERIFY_MARGIN_DB
-            mp3 = _lame(_blocks(source, 10 ** (gain_db / 20), limiter), rate, settings.bitrate_kbps,
-                        info=True, samples=source.size)
-            heard = _measure_mp3(mp3, rate, folder)
-            out_loudness, out_peak = heard.loudness(), heard.true_peak_db()
+            mp3, out_loudness, out_peak = encode(gain_db, limiter)
             passes += 1
     return mp3, Mastering(before, gain_db, limiter is not None, loss, out_loudness, out_peak, passes)
 
 
-def _lame(blocks, rate: int, bitrate_kbps: int, info: bool = True, samples: int = 0) -> bytearray:
+def _lame(blocks, rate: int, bitrate_kbps: int, info: bool = True, samples: int = 0,
+          quality: int = DEFAULT_LAME_QUALITY) -> bytearray:
     """int16 `blocks` (arrays, or bytes) as one MP3 stream, encoded block by block into one
-    buffer (the Info frame is put in front of it in place: the stream is never copied)."""
+    buffer (the Info frame is put in front of it in place: the stream is never copied).
+    `quality`: LAME's -q (0 best and slowest .. 9; see benchmarks/bench_lame_quality.py)."""
     import lameenc
 
     encoder = lameenc.Encoder()
@@ -249,7 +294,7 @@ def _lame(blocks, rate: int, bitrate_kbps: int, info: bool = True, samples: int 
     encoder.set_in_sample_rate(rate)
     encoder.set_out_sample_rate(rate)   # LAME would resample to MPEG-2 rates at low bitrates
     encoder.set_channels(1)
-    encoder.set_quality(5)  # LAME's own default ('good'); 2 costs twice the time
+    encoder.set_quality(quality)
     stream = bytearray()
     for block in blocks:
         data = memoryview(np.ascontiguousarray(block, dtype="<i2") if isinstance(block, np.ndarray) else block)

@@ -18,13 +18,20 @@ from __future__ import annotations
 
 import functools
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 STEP_S = 0.1            # BS.1770 gating blocks are 400 ms, one every 100 ms: energies kept per 100 ms step
 PEAK_CONTEXT = 256      # samples read on each side of a block for the oversampling filter
+# The most libsoxr's 4x oversampling (HQ) can put between samples, as a multiple of the largest
+# input sample within PEAK_CONTEXT: the sum of the magnitudes of its interpolation filter's taps
+# (2.80, measured; tests/test_meter.py checks it). A chunk whose neighbourhood peaks at p has a
+# true peak at most OVERSHOOT * p, whatever the signal; `measure(..., true_peak=False)` keeps that
+# bound, and `Measure.refine` works the true peak out only where the bound passes a level.
+OVERSHOOT = 3.0
+REFINE_BLOCK = 1 << 18   # samples oversampled at once when only some chunks' true peaks are wanted
 _FFT_SIZE = 1 << 15
 
 
@@ -170,8 +177,11 @@ def true_peak_envelope(x: np.ndarray, rate: int, start: int = 0, stop: int | Non
         up = soxr.resample(x, rate, 4 * rate, quality="HQ")
         part = up[4 * start:4 * stop]
         n = min(envelope.size, part.size // 4)
-        for phase in range(4):
-            np.maximum(envelope[:n], np.abs(part[phase:4 * n:4]), out=envelope[:n])
+        mag = np.abs(part[:4 * n])
+        top = np.maximum(mag[0::4], mag[1::4])
+        np.maximum(top, mag[2::4], out=top)
+        np.maximum(top, mag[3::4], out=top)
+        np.maximum(envelope[:n], top, out=envelope[:n])
     return envelope
 
 
@@ -186,13 +196,63 @@ def envelope(source, rate: int, lo: int, hi: int) -> np.ndarray:
 @dataclass
 class Measure:
     """One pass over a source: per chunk, the K-weighted energy (sum of squares, full scale 1.0)
-    and the true peak (linear); and the source's length in samples."""
+    and the true peak (linear), or, where `exact` is False, a bound it cannot pass (OVERSHOOT
+    times the largest sample around the chunk); and the source's length in samples."""
 
     rate: int
     size: int
     chunk: int
     energy: np.ndarray
     peak: np.ndarray
+    exact: np.ndarray | None = None     # per chunk: `peak` is the true peak (None: everywhere)
+    source: object = field(default=None, repr=False, compare=False)   # what was measured, to refine
+
+    def refine(self, above: float, also: np.ndarray | None = None) -> int:
+        """Work out the true peak of the chunks whose bound is above `above` (linear), and of
+        those `also` marks, reading them (with context) from the source; returns how many chunks
+        were worked out."""
+        if self.exact is None:
+            return 0
+        source = self.source
+        todo = ~self.exact & (self.peak > above)
+        if also is not None:
+            todo |= ~self.exact & also[:todo.size]
+        if not todo.any():
+            return 0
+        chunk, size = self.chunk, self.size
+        # runs of chunks to do, [c0, c1), those a short gap apart joined (the gap costs less than
+        # the context a run needs on each side)
+        edges = np.flatnonzero(np.diff(np.concatenate([[0], todo.view(np.int8), [0]])))
+        c0, c1 = edges[0::2], edges[1::2]
+        keep = np.concatenate([[True], c0[1:] - c1[:-1] > 2 * -(-PEAK_CONTEXT // chunk)])
+        c0, c1 = c0[keep], np.append(c1[np.flatnonzero(keep)[1:] - 1], c1[-1])
+        # every run with PEAK_CONTEXT on each side (more than the oversampler's filter reaches), one
+        # after the other in a buffer of about REFINE_BLOCK samples: one call of the oversampler per
+        # buffer (each call designs its filter again: one per run would cost more than the whole
+        # episode), and memory that does not grow with the episode
+        lo, hi = c0 * chunk, np.minimum(size, c1 * chunk)
+        first, last = np.maximum(0, lo - PEAK_CONTEXT), np.minimum(size, hi + PEAK_CONTEXT)
+        batch = np.cumsum(last - first) // REFINE_BLOCK
+        for b in np.unique(batch):
+            i = np.flatnonzero(batch == b)
+            self._refine_runs(c0[i], c1[i], lo[i], hi[i], first[i], last[i])
+        return int((c1 - c0).sum())
+
+    def _refine_runs(self, c0, c1, lo, hi, first, last) -> None:
+        chunk = self.chunk
+        buffer = np.concatenate([self.source.read(a, b) for a, b in zip(first.tolist(), last.tolist())])
+        env = np.append(true_peak_envelope(buffer.astype(np.float32) / 32768, self.rate), np.float32(0))
+        # where each run's chunks start in the buffer, and where the run ends: the maximum
+        # between one and the next is a chunk's true peak (the ends' segments are dropped)
+        at = np.concatenate([[0], np.cumsum(last - first)[:-1]]) + (lo - first)
+        chunks = np.concatenate([np.arange(a, b) for a, b in zip(c0.tolist(), c1.tolist())])
+        starts = np.repeat(at - c0 * chunk, c1 - c0) + chunks * chunk
+        bounds = np.concatenate([starts, at + (hi - lo)])
+        order = np.argsort(bounds, kind="stable")
+        maxima = np.maximum.reduceat(env, bounds[order])
+        is_chunk = order < starts.size
+        self.peak[chunks[order[is_chunk]]] = maxima[is_chunk]
+        self.exact[chunks] = True
 
     def steps(self, energy: np.ndarray | None = None) -> np.ndarray:
         """Energy per 100 ms step (the last one partial)."""
@@ -211,8 +271,11 @@ class Measure:
         return float("-inf") if self.size == 0 else 20 * np.log10(max(peak, 1e-12))
 
 
-def measure(source, rate: int) -> Measure:
-    """Per chunk K-weighted energy and true peak of `source` (int16), block by block."""
+def measure(source, rate: int, true_peak: bool = True, overshoot: float = OVERSHOOT) -> Measure:
+    """Per chunk K-weighted energy and true peak of `source` (int16), block by block. With
+    `true_peak` False, the peaks are only bounded (no oversampling): `overshoot` times the largest
+    sample within PEAK_CONTEXT (OVERSHOOT: a bound for any signal), to be worked out where needed
+    with `Measure.refine`."""
     _fft_size, hop, _spectrum = _fir_plan(rate)
     taps = _k_weighting_fir(rate).size
     chunk = chunk_size(rate)
@@ -224,12 +287,20 @@ def measure(source, rate: int) -> Measure:
         x = source.read(start, hi + PEAK_CONTEXT).astype(np.float64) / 32768
         at = lo - start
         y = k_weighted(x[at:at + hi - lo], rate, x[:at])
-        env = true_peak_envelope(x, rate, at, at + hi - lo)
+        env = true_peak_envelope(x, rate, at, at + hi - lo) if true_peak else np.abs(x[at:at + hi - lo])
         pad = -(hi - lo) % chunk                 # the last block's last chunk: zeros after the end
         c0, c1 = lo // chunk, (hi + pad) // chunk
         energy[c0:c1] = np.square(np.append(y, np.zeros(pad))).reshape(-1, chunk).sum(axis=1)
         peak[c0:c1] = np.append(env, np.zeros(pad, np.float32)).reshape(-1, chunk).max(axis=1)
-    return Measure(rate, source.size, chunk, energy, peak)
+    if true_peak:
+        return Measure(rate, source.size, chunk, energy, peak)
+    # the largest sample within PEAK_CONTEXT of each chunk, times OVERSHOOT
+    reach = -(-PEAK_CONTEXT // chunk)
+    padded = np.pad(peak, reach)
+    around = peak.copy()
+    for shift in range(2 * reach + 1):
+        np.maximum(around, padded[shift:shift + peak.size], out=around)
+    return Measure(rate, source.size, chunk, energy, around * np.float32(overshoot), np.zeros(count, dtype=bool), source)
 
 
 def gated_loudness(steps: np.ndarray, size: int, rate: int) -> float:

@@ -4,8 +4,8 @@
 A voice is a `.onnx` model with its `.onnx.json` beside it. The Arabic voice, `ar_JO-kareem`,
 phonemizes through espeak-ng like our espeak engine, so Arabic text gets the same diacritization
 and pausal forms (`engines/arabic.py`) before it reaches the voice; Piper's own diacritizer is
-switched off. The voice is loaded once per process, with one onnxruntime thread (the pipeline
-runs one engine per worker process).
+switched off. The voice is read once per process; each utterance runs on a fresh onnxruntime session (one
+thread, seeded), so that its noise does not depend on what was spoken before.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from hijra_audio.engines.base import Clip
 from hijra_audio.errors import ConfigError, EngineError, EngineUnavailable
 
 INSTALL = "pip install 'hijra-audio[piper]'"
+NOISE_SEED = 1   # onnxruntime's seed for the voice's noise generators
 SENTENCE_SILENCE_MS = 200   # between the sentences Piper speaks one after another in a segment
 ARABIC_VOICE_HINT = ("the Arabic voice is ar_JO-kareem-medium.onnx (with its .onnx.json) from the "
                      "rhasspy/piper-voices collection on Hugging Face")
@@ -74,19 +75,44 @@ def _read_settings(path: str, size: int, mtime_ns: int) -> dict:
 
 @lru_cache(maxsize=2)
 def _load_voice(model: str, config: str):
+    """The voice's settings, without a session (enough to phonemize); synthesis runs on a fresh
+    session each time (`_fresh_voice`)."""
     piper = _piper()
+    with open(config, encoding="utf-8") as handle:
+        settings = json.load(handle)
+    voice = piper.PiperVoice(config=piper.PiperConfig.from_dict(settings), session=None)
+    voice.use_tashkeel = False  # we diacritize ourselves (arabic.prepare), offline and the same as espeak
+    return voice
+
+
+@lru_cache(maxsize=2)
+def _model_bytes(model: str) -> bytes:
+    with open(model, "rb") as handle:
+        return handle.read()
+
+
+def _session(model: str):
+    """A new onnxruntime session of the voice, one thread, its random generators seeded with
+    NOISE_SEED. VITS draws noise (its `noise_scale`, `noise_w`) from generators that each
+    session's kernels create once and carry from run to run: the same text run twice on one
+    session sounds (and lasts) a little different. A fresh session per utterance makes a clip a
+    function of the identity and the text (it costs the session's start: see bench_engines.py)."""
     import onnxruntime
 
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = 1
     options.inter_op_num_threads = 1
-    with open(config, encoding="utf-8") as handle:
-        settings = json.load(handle)
-    voice = piper.PiperVoice(config=piper.PiperConfig.from_dict(settings),
-                             session=onnxruntime.InferenceSession(model, sess_options=options,
-                                                                  providers=["CPUExecutionProvider"]))
-    voice.use_tashkeel = False  # we diacritize ourselves (arabic.prepare), offline and the same as espeak
-    return voice
+    # without graph optimizations a session starts in a quarter of the time (0.14 s of CPU for a
+    # medium voice, against 0.65 s) and runs as fast: that start is paid per utterance
+    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
+    onnxruntime.set_seed(NOISE_SEED)
+    return onnxruntime.InferenceSession(_model_bytes(model), sess_options=options, providers=["CPUExecutionProvider"])
+
+
+def _fresh_voice(model: str, config: str):
+    import dataclasses
+
+    return dataclasses.replace(_load_voice(model, config), session=_session(model))
 
 
 @dataclass(frozen=True)
@@ -165,6 +191,8 @@ class PiperEngine:
             "speaker": self.speaker,
             "piper-tts": piper_version(),
             "sentence-silence-ms": str(SENTENCE_SILENCE_MS),
+            "noise-seed": str(NOISE_SEED),   # and a fresh, unoptimized session per utterance
+            "onnx-graph": "unoptimized",
         }
         if self._is_arabic():
             ident["diacritizer"] = arabic.diacritizer_version()
@@ -182,7 +210,7 @@ class PiperEngine:
     def synthesize(self, text: str) -> Clip:
         piper = _piper()
         self.check()
-        voice = _load_voice(str(self.model_path), str(self.config_path))
+        voice = _fresh_voice(str(self.model_path), str(self.config_path))
         settings = piper.SynthesisConfig(speaker_id=self._speaker_id(self._settings()),
                                          length_scale=voice.config.length_scale / self.speed)
         rate = voice.config.sample_rate

@@ -74,7 +74,8 @@ class Manifest:
 
     def save(self) -> None:
         data = {"version": MANIFEST_VERSION,
-                "episodes": {k: asdict(v) for k, v in self.episodes.items()}}
+                # in episode order, whatever order they were finished in: the same bytes every build
+                "episodes": {k: asdict(v) for k, v in sorted(self.episodes.items(), key=lambda kv: kv[1].number)}}
         if self.show:
             data["show"] = dict(sorted(self.show.items()))
         encoded = json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")

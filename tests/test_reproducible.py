@@ -1,0 +1,85 @@
+"""Reproducible audio at the podcast norm: two cold builds of the same narration with the real
+offline engine give the same bytes whatever the job count and the order of the work, and the
+episodes are at the mono norm (-19 LUFS measured as mono, true peak at most -1 dBTP)."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from hijra_audio.cli import main
+from tests.measure import decode
+
+EPOCH = "1767225600"   # 2026-01-01T00:00:00Z
+NARRATION = """## الخروج من مكة
+ثم اذن لاصحابه بالهجرة الى المدينة. فهاجروا افرادا وجماعات.
+
+## الغار
+وخرج رسول الله من مكة ليلا مع ابي بكر. فلما بلغا الغار دخلا فيه.
+
+## الوصول
+ثم سار الى المدينة. فاستقبله الانصار فرحين.
+"""
+
+# short episodes: each section its own
+SHOW = 'title = "تجربة"\nnarration = ["lecture.txt"]\nepisode_minutes = 0.1\n'
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and ".cache" not in p.parts and not p.name.startswith(".")}
+
+
+def _measure(path: Path) -> tuple[float, float]:
+    """Integrated loudness (LUFS) and 4x true peak (dBTP) of the decoded MP3, as mono."""
+    import pyloudnorm
+    from scipy.signal import resample_poly
+
+    samples, rate, channels = decode(path)
+    assert channels == 1
+    x = samples / 32768
+    return pyloudnorm.Meter(rate).integrated_loudness(x), 20 * np.log10(np.abs(resample_poly(x, 4, 1)).max())
+
+
+@pytest.mark.slow
+def test_two_cold_builds_with_other_jobs_and_order_give_the_same_bytes(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    Path("lecture.txt").write_text(NARRATION, encoding="utf-8")
+    Path("podcast.toml").write_text(SHOW, encoding="utf-8")
+    # one build here, with one worker...
+    result = CliRunner().invoke(main, ["build", "-c", "podcast.toml", "-o", "one", "-j", "1", "-q"])
+    assert result.exit_code == 0, result.output
+    # ...the other in its own process, with two workers and another hash seed: the set of clips
+    # to speak is walked in another order, and each worker speaks other segments first
+    env = dict(os.environ, PYTHONHASHSEED="4242", SOURCE_DATE_EPOCH=EPOCH)
+    subprocess.run([sys.executable, "-m", "hijra_audio", "build", "-c", "podcast.toml", "-o", "two", "-j", "2",
+                    "-q"],
+                   check=True, env=env, cwd=tmp_path, capture_output=True)
+    one, two = _tree(tmp_path / "one"), _tree(tmp_path / "two")
+    assert len([name for name in one if name.endswith(".mp3")]) == 3
+    assert one.keys() == two.keys()
+    assert [name for name in one if one[name] != two[name]] == []
+    clips = lambda folder: {p.name: p.read_bytes() for p in (folder / ".cache").rglob("*.clip")}  # noqa: E731
+    assert clips(tmp_path / "one") == clips(tmp_path / "two")
+    for mp3 in sorted((tmp_path / "one").glob("*.mp3")):
+        loudness, true_peak = _measure(mp3)
+        assert loudness == pytest.approx(-19.0, abs=0.5), mp3.name
+        assert true_peak <= -1.0, mp3.name
+
+
+@pytest.mark.slow
+def test_loudness_lufs_in_podcast_toml_still_sets_the_level(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("lecture.txt").write_text(NARRATION.split("\n\n")[0] + "\n", encoding="utf-8")
+    Path("podcast.toml").write_text(SHOW + "\n[audio]\nloudness_lufs = -23\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "-c", "podcast.toml", "-o", "out", "-j", "1", "-q"])
+    assert result.exit_code == 0, result.output
+    (mp3,) = sorted(Path("out").glob("*.mp3"))
+    loudness, true_peak = _measure(mp3)
+    assert loudness == pytest.approx(-23.0, abs=0.5)
+    assert true_peak <= -1.0
