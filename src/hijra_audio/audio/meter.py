@@ -213,7 +213,6 @@ class Measure:
         were worked out."""
         if self.exact is None:
             return 0
-        source = self.source
         todo = ~self.exact & (self.peak > above)
         if also is not None:
             todo |= ~self.exact & also[:todo.size]
