@@ -25,6 +25,7 @@ from hijra_audio.errors import HijraAudioError
 from hijra_audio.publish import cover
 from hijra_audio.publish.names import COVER_NAME
 from hijra_audio.publish.show import publish, write_cover
+from hijra_audio.rebuild import cluster
 from hijra_audio.rebuild import manifest as manifests
 from hijra_audio.rebuild.cache import CacheReport, ClipCache, locked
 from hijra_audio.rebuild.decide import Decisions, decide
@@ -58,6 +59,8 @@ class BuildRequest:
     engine_factory: Callable[[], Engine] | None = None   # tests inject a fake engine here
     voice: str | None = None               # overrides [engine] voice
     rate: int | None = None                # overrides [engine] rate
+    scheduler: str | None = None           # a Dask scheduler's address: build on that cluster
+    scheduler_file: Path | None = None     # or its scheduler file (see rebuild/cluster.py)
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,8 @@ class Prepared:
     engine_factory: Callable[[], Engine]
     manifest: Manifest
     warnings: tuple[str, ...] = ()
+    identity: dict = field(default_factory=dict)     # the engine's, as the cache keys use it
+    cluster: cluster.Target | None = None            # where the episodes are built; None: here
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,7 @@ def prepare(request: BuildRequest, store_plan: bool = False) -> Prepared:
     """Plan the show and decide, for each episode, build or keep and why. Touches nothing
     (but, with `store_plan`, the plan cache in the output folder)."""
     config = show_config(request)
+    where = cluster.target(request.scheduler, request.scheduler_file, config)
     output = Path(request.output)
     planned, store = planning.plan_cached(config, tuple(request.inputs), output / PLAN_DIR)
     factory = request.engine_factory or functools.partial(create_engine, config.engine,
@@ -110,7 +116,7 @@ def prepare(request: BuildRequest, store_plan: bool = False) -> Prepared:
                        year=str(manifests.now().year), force=request.force, only=request.only)
     if store_plan:
         store()
-    return Prepared(config, decisions, factory, manifest, planned.warnings)
+    return Prepared(config, decisions, factory, manifest, planned.warnings, engine.identity(), where)
 
 
 def build(request: BuildRequest, progress: Progress | None = None) -> BuildReport:
@@ -129,9 +135,10 @@ def build(request: BuildRequest, progress: Progress | None = None) -> BuildRepor
             _give_back_memory()
         made = Scheduled()
         try:
-            schedule(decisions, config, manifest, output, ClipCache(output / CACHE_DIR),
-                     LocalBackend(prepared.engine_factory, output / CACHE_DIR, request.jobs),
-                     now=now, cover=embedded, progress=progress, made=made)
+            clips = ClipCache(output / CACHE_DIR)
+            backend = (LocalBackend(prepared.engine_factory, output / CACHE_DIR, request.jobs) if not prepared.cluster
+                       else cluster.ClusterBackend(prepared.cluster, prepared.engine_factory, prepared.identity, clips))
+            schedule(decisions, config, manifest, output, clips, backend, now=now, cover=embedded, progress=progress, made=made)
         except BaseException:
             # Keep what is finished, and a feed that matches the files as they are now.
             manifest.save()
