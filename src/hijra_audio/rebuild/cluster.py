@@ -17,6 +17,7 @@ cluster, resumes from the cache.
 from __future__ import annotations
 
 import hashlib
+import logging
 import json
 import math
 import os
@@ -31,6 +32,8 @@ from hijra_audio.errors import ClusterError
 from hijra_audio.rebuild.cache import ClipCache, atomic_write
 from hijra_audio.rebuild.schedule import ClipSpoken, ClipsLost, EpisodeJob, EpisodeRendered, Event
 from hijra_audio.rebuild.workers import RenderResult
+
+log = logging.getLogger(__name__)
 
 SCHEDULER_ENV = "HIJRA_AUDIO_SCHEDULER"
 INSTALL = "pip install 'hijra-audio[cluster]'"
@@ -329,6 +332,8 @@ class _ClusterSchedule:
                 f"then build again (finished episodes are kept).")
             return []
         self.backend.traffic.resubmitted += 1
+        log.info("resubmitting %s (attempt %d): %s", f"episode {task.job.number}" if task.job else "shared clips",
+                 task.attempts + 1, why)
         return self._submit(task)
 
     def _received(self, task: _Task, result) -> list[Event]:

@@ -67,8 +67,9 @@ class Manifest:
         return set().union(*(e.clips for e in self.episodes.values()))
 
     def save(self) -> None:
-        data = {"version": MANIFEST_VERSION,
-                "episodes": {k: asdict(v) for k, v in self.episodes.items()}}
+        # in episode order, not the order the workers finished in: the same build, the same bytes
+        ordered = sorted(self.episodes.items(), key=lambda item: (item[1].number, item[0]))
+        data = {"version": MANIFEST_VERSION, "episodes": {k: asdict(v) for k, v in ordered}}
         encoded = json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
         if not self.path.is_file() or self.path.read_bytes() != encoded:
             atomic_write(self.path, encoded)
