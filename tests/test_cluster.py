@@ -69,8 +69,9 @@ class Cluster:
             process.wait()
 
 
-def start_cluster(folder: Path, workers: dict[str, dict[str, str]]) -> Cluster:
-    """`dask scheduler` and one `dask worker` per name (with extra environment), on 127.0.0.1."""
+def start_cluster(folder: Path, workers: dict[str, dict[str, str]], extra: tuple[str, ...] = ()) -> Cluster:
+    """`dask scheduler` and one `dask worker` per name (with extra environment), on 127.0.0.1;
+    `extra`: more options for both (TLS)."""
     folder.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, PYTHONPATH=str(REPO))
     env.pop(cluster.SCHEDULER_ENV, None)
@@ -78,7 +79,7 @@ def start_cluster(folder: Path, workers: dict[str, dict[str, str]]) -> Cluster:
     log = open(folder / "dask.log", "ab")
     found.processes.append(subprocess.Popen(
         [str(DASK), "scheduler", "--host", "127.0.0.1", "--port", "0", "--dashboard-address", "127.0.0.1:0",
-         "--scheduler-file", str(found.scheduler_file)], env=env, cwd=folder, stdout=log, stderr=log,
+         "--scheduler-file", str(found.scheduler_file), *extra], env=env, cwd=folder, stdout=log, stderr=log,
         start_new_session=True))
     try:
         deadline = time.monotonic() + 60
@@ -86,14 +87,15 @@ def start_cluster(folder: Path, workers: dict[str, dict[str, str]]) -> Cluster:
             if time.monotonic() > deadline or found.processes[0].poll() is not None:
                 raise RuntimeError(f"the scheduler did not start: see {folder / 'dask.log'}")
             time.sleep(0.05)
-        for name, extra in workers.items():
+        for name, environment in workers.items():
             found.processes.append(subprocess.Popen(
                 [str(DASK), "worker", "--scheduler-file", str(found.scheduler_file), "--host", "127.0.0.1",
-                 "--nthreads", "1", "--dashboard-address", "127.0.0.1:0", "--name", name],
-                env=dict(env, **extra), cwd=folder, stdout=log, stderr=log, start_new_session=True))
-        client = found.client()
-        client.wait_for_workers(len(workers), timeout=60)
-        client.close()
+                 "--nthreads", "1", "--dashboard-address", "127.0.0.1:0", "--name", name, *extra],
+                env=dict(env, **environment), cwd=folder, stdout=log, stderr=log, start_new_session=True))
+        if not extra:   # (a TLS cluster is waited for by its test, with its certificates)
+            client = found.client()
+            client.wait_for_workers(len(workers), timeout=60)
+            client.close()
     except BaseException:
         found.stop()
         raise
@@ -267,9 +269,20 @@ def test_dry_run_lists_the_workers_their_threads_and_differences(dask_cluster, t
                                        "--scheduler-file", str(dask_cluster.scheduler_file)])
     assert result.exit_code == 0, result.output
     assert f"cluster {dask_cluster.address}: 2 workers, 2 threads" in result.output
-    assert result.output.count("1 threads  same versions") == 2
+    assert result.output.count("1 thread  same versions") == 2
     assert "3 of 3 episodes to build" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_an_engine_error_on_a_worker_stops_the_build_with_its_message(dask_cluster, show, tmp_path):
+    from hijra_audio.errors import EngineError
+
+    out, log = tmp_path / "out", tmp_path / "engine.log"
+    request = _request(show, out, log, scheduler_file=dask_cluster.scheduler_file, engine={"fail_on": "سراقة"})
+    with pytest.raises(EngineError, match="fake engine failed on segment: ولقيا"):
+        build(request)
+    _check_consistent(out)
+    assert "episode-003.mp3" not in {p.name for p in out.glob("*.mp3")}
 
 
 def test_a_worker_killed_mid_build_changes_nothing(dask_cluster, tmp_path):
@@ -325,3 +338,50 @@ def test_a_lost_scheduler_stops_the_build_cleanly_and_a_local_build_finishes_it(
     assert not again & made, "a clip received before the scheduler died was spoken again"
     _check_consistent(out)
     assert len(json.loads((out / "manifest.json").read_text())["episodes"]) == 3
+
+
+def _certificates(folder: Path) -> dict[str, Path]:
+    """A CA and one certificate it signed, for every node and the client (openssl)."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("openssl is not installed: it makes the test's TLS certificates")
+    folder.mkdir()
+    run = functools.partial(subprocess.run, check=True, capture_output=True, cwd=folder)
+    run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem",
+         "-days", "2", "-subj", "/CN=hijra-test-ca"])
+    run([openssl, "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "node.key", "-out", "node.csr",
+         "-subj", "/CN=hijra-test-node"])
+    run([openssl, "x509", "-req", "-in", "node.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+         "-out", "node.pem", "-days", "2"])
+    return {"ca": folder / "ca.pem", "cert": folder / "node.pem", "key": folder / "node.key"}
+
+
+def test_a_tls_cluster_builds_with_the_certificates_from_dask_config(tmp_path, show):
+    certs = _certificates(tmp_path / "certs")
+    tls = ("--tls-ca-file", str(certs["ca"]), "--tls-cert", str(certs["cert"]), "--tls-key", str(certs["key"]))
+    own = start_cluster(tmp_path / "dask", {"solo": {}}, extra=("--protocol", "tls", *tls))
+    try:
+        _wait_for(lambda: own.scheduler_file.is_file())
+        address = own.address
+        assert address.startswith("tls://127.0.0.1:")
+        env = {k: v for k, v in os.environ.items() if k != cluster.SCHEDULER_ENV}
+        env.update(DASK_DISTRIBUTED__COMM__TLS__CA_FILE=str(certs["ca"]),
+                   DASK_DISTRIBUTED__COMM__TLS__CLIENT__CERT=str(certs["cert"]),
+                   DASK_DISTRIBUTED__COMM__TLS__CLIENT__KEY=str(certs["key"]),
+                   DASK_DISTRIBUTED__COMM__REQUIRE_ENCRYPTION="True", PYTHONPATH=str(REPO))
+        code = ("import sys; from hijra_audio.cli import main; from distributed import Client;"
+                "Client(sys.argv[1], timeout=30).wait_for_workers(1, timeout=60); main(sys.argv[2:])")
+        listed = subprocess.run([sys.executable, "-c", code, address, "build", "--dry-run", "-c", str(show),
+                                 "-o", str(tmp_path / "out"), "--scheduler", address], cwd=REPO, env=env,
+                                capture_output=True, text=True, timeout=180)
+        assert listed.returncode == 0, listed.stderr
+        assert f"cluster {address}: 1 worker, 1 thread" in listed.stdout
+        without = dict(env)
+        for key in [k for k in without if k.startswith("DASK_DISTRIBUTED__COMM__TLS")]:
+            del without[key]
+        refused = subprocess.run([sys.executable, "-m", "hijra_audio", "build", "--dry-run", "-c", str(show),
+                                  "-o", str(tmp_path / "out"), "--scheduler", address], cwd=REPO,
+                                 env=without, capture_output=True, text=True, timeout=180)
+        assert refused.returncode == 1 and f"at {address}" in refused.stderr, refused.stderr
+    finally:
+        own.stop()

@@ -159,11 +159,15 @@ def build(files, output, config_path, base_url, engine, jobs, dry_run, force, on
 def _print_cluster(prepared) -> None:
     from hijra_audio.rebuild.cluster import describe
 
+    def count(n: int, what: str) -> str:
+        return f"{n} {what}{'' if n == 1 else 's'}"
+
     status = describe(prepared.cluster, prepared.engine_factory, prepared.identity)
-    click.echo(f"cluster {status.where}: {len(status.workers)} workers, {status.threads} threads")
+    click.echo(f"cluster {status.where}: {count(len(status.workers), 'worker')}, {count(status.threads, 'thread')}")
     for worker in status.workers:
         name = f" ({worker.name})" if worker.name else ""
-        click.echo(f"  {worker.address}{name}  {worker.threads} threads  {worker.problem or 'same versions'}")
+        click.echo(f"  {worker.address}{name}  {count(worker.threads, 'thread')}  "
+                   f"{worker.problem or 'same versions'}")
     if status.problems:
         click.echo(f"  {len(status.problems)} workers differ from this machine: a build would stop before "
                    f"any task runs", err=True)

@@ -108,9 +108,12 @@ def connect(where: Target):
             return distributed.Client(scheduler_file=where.scheduler_file, timeout=CONNECT_SECONDS,
                                       set_as_default=False)
         return distributed.Client(where.address, timeout=CONNECT_SECONDS, set_as_default=False)
-    except (OSError, TimeoutError) as exc:
-        raise ClusterError(f"cannot reach the Dask scheduler at {where} ({exc}). Start it with `dask scheduler`, "
-                           f"check the address and the firewall, or build here without --scheduler.") from None
+    except Exception as exc:   # Dask raises OSError, TimeoutError, ValueError (TLS settings)...
+        tls = (" A tls:// scheduler needs Dask's TLS settings here (distributed.comm.tls: ca-file, client "
+               "cert and key; see the README)." if "tls" in f"{where} {exc}".lower() else "")
+        raise ClusterError(f"cannot reach the Dask scheduler at {where} ({type(exc).__name__}: {exc}). Start it "
+                           f"with `dask scheduler`, check the address and the firewall, or build here without "
+                           f"--scheduler.{tls}") from None
 
 
 @dataclass(frozen=True)
@@ -147,7 +150,12 @@ def _install(client, factory: Callable[[], Engine], identity: dict) -> tuple[str
         raise ClusterError(f"no Dask worker joined the scheduler at {client.scheduler.address} within "
                            f"{WORKERS_SECONDS:.0f} s. Start workers with `dask worker {client.scheduler.address} "
                            f"--nthreads 1 --nworkers <cores>` on each machine.") from None
-    client.register_plugin(cluster_worker.EnginePlugin(name, factory, identity, versions), name=name)
+    try:
+        client.register_plugin(cluster_worker.EnginePlugin(name, factory, identity, versions), name=name)
+    except Exception as exc:   # the workers could not unpickle or start it
+        raise ClusterError(f"the workers of the scheduler at {client.scheduler.address} could not install the "
+                           f"engine ({type(exc).__name__}: {exc}). Install the same hijra-audio version and "
+                           f"engine on every worker ({INSTALL}), then build again.") from None
     reports = client.run(cluster_worker.worker_report, name, on_error="return")
     info = client.scheduler_info(n_workers=-1)["workers"]
     workers = []
@@ -267,13 +275,14 @@ class _ClusterSchedule:
                 if key in lacking and key not in self.segments:
                     continue                               # spoken by this task
                 clip = self.cache.get(key)
-                if clip is None:                           # gone or corrupt since planning: spoken there
-                    lost += job.keys.count(key) if key not in lacking else 0
+                if clip is None:      # gone or corrupt since it was counted as made: spoken there
+                    lost += job.keys.count(key)
                     continue
                 sent[key] = clip
             if lost:
                 events.append(ClipsLost(job.number, lost))
-            data = self.client.scatter(sent, hash=False) if sent else None
+            # one piece of data per episode (a dict would be scattered as one key per clip)
+            data = self.client.scatter([sent], hash=False)[0] if sent else None
             self.backend.traffic.sent += sum(len(c.samples) for c in sent.values()) + len(job.render.cover)
             future = self.client.submit(cluster_worker.episode_task, self.name, job, data, pure=False)
         self.backend.traffic.tasks += 1
@@ -354,10 +363,7 @@ class _ClusterSchedule:
         for key, clip in result.spoken.items():
             self.cache.put(key, clip)
             self.backend.traffic.received += len(clip.samples)
-            if key in job.lacking:
-                events.append(ClipSpoken(key, job.keys.count(key)))
-            else:                           # one found lost at submit time
-                events.append(ClipSpoken(key, job.keys.count(key)))
+            events.append(ClipSpoken(key, job.keys.count(key)))
         made = result.files
         if made is None:
             self.failure = self.failure or ClusterError(
