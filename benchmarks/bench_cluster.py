@@ -11,6 +11,18 @@ equal workers (target <= 1.10). Figures only, no assertions.
 
     .venv/bin/python benchmarks/bench_cluster.py [--words 2400] [--minutes 2] [--runs 1]
 Needs ../shared/data/sira and the cluster extra (distributed).
+
+Measured here (2 cores shared with six other sessions, load 5-11, so +-30% from run to run;
+8 episodes, 21.9 min of audio):
+                cold s  warm s   MB out/in cold   MB out/in warm
+  local -j 1      46.7    29.2
+  local -j 2      30.8    32.2
+  cluster 1w      39.4    33.6      0.3 / 63.5      52.9 / 10.8
+  cluster 2w      45.3    32.0      0.3 / 63.5      52.9 / 10.8
+  cluster 4w      61.0    41.0      (4 processes on 2 cores)
+  cluster / local at 1 worker: cold 0.84, warm 1.15; at 2: cold 1.47, warm 0.99.
+  Alternating local -j 2 and cluster 2w on one running cluster: cold 32.7 / 46.3 then 22.7 / 20.0 s,
+  warm 32.2 / 33.1 then 20.7 / 19.7 s (second round: 0.88 cold, 0.95 warm).
 """
 
 from __future__ import annotations

@@ -211,6 +211,16 @@ def test_a_local_build_never_imports_distributed(tmp_path):
     assert (tmp_path / "out" / "episode-001.mp3").is_file()
 
 
+@pytest.mark.parametrize("nanny_setting, changed", [("65536", "True"), (None, "False")])
+def test_undo_malloc_trim_acts_only_under_the_nannys_setting(nanny_setting, changed):
+    env = {k: v for k, v in os.environ.items() if k != "MALLOC_TRIM_THRESHOLD_"}
+    if nanny_setting:
+        env["MALLOC_TRIM_THRESHOLD_"] = nanny_setting
+    done = subprocess.run([sys.executable, "-c", "from hijra_audio.rebuild.cluster_worker import undo_malloc_trim;"
+                           "print(undo_malloc_trim())"], env=env, capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == changed, done.stderr
+
+
 # --- on the cluster -----------------------------------------------------------------------------
 
 
