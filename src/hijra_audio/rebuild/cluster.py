@@ -246,7 +246,8 @@ class _ClusterSchedule:
         shared = [k for k in dict.fromkeys(k for job in jobs for k in job.lacking) if counts[k] >= 2]
         self.waiting: dict[int, set[str]] = {job.number: set(job.lacking) & set(shared) for job in jobs}
         self.jobs = {job.number: job for job in jobs}
-        self.ready = [job for job in jobs if not self.waiting[job.number]]
+        # the longest episodes first, so that the last round of tasks is short (episodes are whole tasks)
+        self.ready = sorted((job for job in jobs if not self.waiting[job.number]), key=_longest_first)
         self.segments = {key: sum(job.keys.count(key) for job in jobs) for key in shared}
         self.flight: dict = {}                      # future -> _Task
         self.finished: queue.SimpleQueue = queue.SimpleQueue()   # futures done, in the order they finished
@@ -357,7 +358,7 @@ class _ClusterSchedule:
                         if not self.waiting[job.number]:
                             self.ready.append(job)
                 events.append(ClipSpoken(key, self.segments[key]))
-            self.ready.sort(key=lambda job: job.number)
+            self.ready.sort(key=_longest_first)
             return events
         job = task.job
         for key, clip in result.spoken.items():
@@ -391,6 +392,10 @@ class _ClusterSchedule:
             yield from self._fill()
         if self.failure is not None:
             raise self.failure
+
+
+def _longest_first(job: EpisodeJob) -> tuple[int, int]:
+    return -sum(len(text) for text in job.spoken), job.number
 
 
 def _is_worker_loss(exc: BaseException | None) -> bool:
