@@ -21,8 +21,10 @@ Measured here (2 cores shared with six other sessions, load 5-11, so +-30% from 
   cluster 2w      45.3    32.0      0.3 / 63.5      52.9 / 10.8
   cluster 4w      61.0    41.0      (4 processes on 2 cores)
   cluster / local at 1 worker: cold 0.84, warm 1.15; at 2: cold 1.47, warm 0.99.
-  Alternating local -j 2 and cluster 2w on one running cluster: cold 32.7 / 46.3 then 22.7 / 20.0 s,
-  warm 32.2 / 33.1 then 20.7 / 19.7 s (second round: 0.88 cold, 0.95 warm).
+  Four rounds alternating local -j 2 and cluster 2w on one running cluster (local / cluster, s):
+  cold 32.7/46.3, 22.7/20.0, 16.3/20.7, 29.2/19.1; warm 32.2/33.1, 20.7/19.7, 13.8/21.8, 25.4/24.5.
+  Summed: cold 1.05, warm 1.08 (target <= 1.10); medians: cold 0.78, warm 1.00. On loopback the
+  client's reading, checking and sending every cached clip (warm) shares the 2 cores with the workers.
 """
 
 from __future__ import annotations
