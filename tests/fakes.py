@@ -20,8 +20,13 @@ class FakeEngine:
     delay: float = 0.0     # seconds per call, so that a test can stop a build part-way
     name: str = "fake"
     fail_on: str = ""      # a text containing this fails, as an engine error would
+    identity_env: str = ""  # an environment variable whose value joins the identity (a worker's voice)
 
     def identity(self) -> dict[str, str]:
+        if self.identity_env:
+            import os
+
+            return {"engine": self.name, "version": "1", "voice": os.environ.get(self.identity_env, "")}
         return {"engine": self.name, "version": "1"}
 
     def check(self) -> None:

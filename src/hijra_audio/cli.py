@@ -162,8 +162,13 @@ def main() -> None:
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars, only the results.")
 @_VOICE
 @_RATE
+@click.option("--scheduler", metavar="ADDRESS", help="Build on a Dask cluster: its scheduler's address, tcp://HOST:8786 "
+              "or tls://HOST:8786 (default: $HIJRA_AUDIO_SCHEDULER, else [cluster] in the config, else here).")
+@click.option("--scheduler-file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Build on the Dask cluster whose scheduler wrote this file (dask scheduler --scheduler-file).")
 @library_errors
-def build(files, output, config_path, base_url, save, engine, jobs, dry_run, force, only, quiet, voice, rate):
+def build(files, output, config_path, base_url, save, engine, jobs, dry_run, force, only, quiet, voice, rate,
+          scheduler, scheduler_file):
     """Build the podcast from narration FILES (UTF-8 text, or folders of .txt files).
 
     The show's settings come from -c FILE, else ./podcast.toml when there is one; with neither,
@@ -182,12 +187,14 @@ def build(files, output, config_path, base_url, save, engine, jobs, dry_run, for
     announce = _Once(line)
     request = BuildRequest(inputs=tuple(files), output=output, config_path=config_path,
                            base_url=base_url, engine=engine, jobs=jobs, force=force, only=only,
-                           voice=voice, rate=rate)
+                           voice=voice, rate=rate, scheduler=scheduler, scheduler_file=scheduler_file)
     if dry_run:
         prepared = prepare(request)
         announce()
         _say_address(prepared.address.moved, prepared.address.kept and prepared.address.base_url)
         _warn(prepared.warnings)
+        if prepared.cluster is not None:
+            _print_cluster(prepared)
         for d in prepared.decisions:
             click.echo(f"{d.action:5}  {d.file}  {d.reason:16}  {d.episode.title}")
         building = len(prepared.decisions.to_build)
@@ -258,6 +265,23 @@ def check(config_path, output, base_url, strict):
     click.echo(f"{_plural(len(found), 'warning')}" + (": fix them in podcast.toml" if found else ": ready to publish"))
     if strict and found:
         sys.exit(1)
+
+
+def _print_cluster(prepared) -> None:
+    from hijra_audio.rebuild.cluster import describe
+
+    def count(n: int, what: str) -> str:
+        return f"{n} {what}{'' if n == 1 else 's'}"
+
+    status = describe(prepared.cluster, prepared.engine_factory, prepared.identity)
+    click.echo(f"cluster {status.where}: {count(len(status.workers), 'worker')}, {count(status.threads, 'thread')}")
+    for worker in status.workers:
+        name = f" ({worker.name})" if worker.name else ""
+        click.echo(f"  {worker.address}{name}  {count(worker.threads, 'thread')}  "
+                   f"{worker.problem or 'same versions'}")
+    if status.problems:
+        click.echo(f"  {len(status.problems)} workers differ from this machine: a build would stop before "
+                   f"any task runs", err=True)
 
 
 @main.command()

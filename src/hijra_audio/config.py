@@ -56,6 +56,13 @@ class OwnerConfig:
     email: str = ""
 
 
+@dataclass(frozen=True)
+class ClusterConfig:
+    """`[cluster]`: build on a Dask cluster instead of this machine's cores (rebuild/cluster.py)."""
+    scheduler: str = ""          # tcp://HOST:8786 or tls://HOST:8786; empty: build here
+    scheduler_file: str = ""     # a Dask scheduler file, relative to the config file
+
+
 SHOW_TYPES = ("episodic", "serial")
 REQUIRED = ("title",)      # never blank: a feed without a title is refused by apps (and by feedgen)
 
@@ -87,6 +94,7 @@ class ShowConfig:
     locked: bool = True                         # podcast:locked: other hosts may not import the feed
     guid: str = ""                              # podcast:guid; empty: derived from the feed URL
     owner: OwnerConfig = field(default_factory=OwnerConfig)
+    cluster: ClusterConfig = field(default_factory=ClusterConfig)
     # Where the file was read from; relative paths in it (narration, image) resolve against this.
     root: str = ""
     lexicon: str = ""    # the user's lexicon file (text/lexicon.py), relative to the config file

@@ -28,6 +28,10 @@ class OutputLocked(HijraAudioError):
     """Another build holds the output folder."""
 
 
+class ClusterError(HijraAudioError):
+    """A Dask cluster that cannot build: unreachable, lost, mismatched workers, or lost work."""
+
+
 class LexiconError(HijraAudioError):
     """A lexicon file that cannot be read; the message names the file and line."""
 

@@ -27,6 +27,7 @@ from hijra_audio.publish import cover
 from hijra_audio.publish.check import check_show
 from hijra_audio.publish.names import COVER_NAME
 from hijra_audio.publish.show import publish, write_cover
+from hijra_audio.rebuild import cluster
 from hijra_audio.rebuild import manifest as manifests
 from hijra_audio.rebuild.cache import CacheReport, ClipCache, locked
 from hijra_audio.rebuild.decide import Decisions, decide
@@ -60,6 +61,8 @@ class BuildRequest:
     engine_factory: Callable[[], Engine] | None = None   # tests inject a fake engine here
     voice: str | None = None               # overrides [engine] voice
     rate: int | None = None                # overrides [engine] rate
+    scheduler: str | None = None           # a Dask scheduler's address: build on that cluster
+    scheduler_file: Path | None = None     # or its scheduler file (see rebuild/cluster.py)
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,8 @@ class Prepared:
     manifest: Manifest
     warnings: tuple[str, ...] = ()
     address: addresses.Address | None = None   # where the show is published, and its guid
+    identity: dict = field(default_factory=dict)     # the engine's, as the cache keys use it
+    cluster: cluster.Target | None = None            # where the episodes are built; None: here
 
 
 @dataclass(frozen=True)
@@ -102,6 +107,7 @@ def prepare(request: BuildRequest, store_plan: bool = False) -> Prepared:
     """Plan the show and decide, for each episode, build or keep and why. Touches nothing
     (but, with `store_plan`, the plan cache in the output folder)."""
     own = show_config(request)
+    where = cluster.target(request.scheduler, request.scheduler_file, own)
     output = Path(request.output)
     manifest = Manifest.load(output)
     address = addresses.resolve(own, request.base_url, manifest.show)
@@ -119,7 +125,8 @@ def prepare(request: BuildRequest, store_plan: bool = False) -> Prepared:
     if store_plan:
         store()
     checked = check_show(own, address, has_file=request.config_path is not None or not request.inputs)
-    return Prepared(config, decisions, factory, manifest, planned.warnings + checked, address)
+    return Prepared(config, decisions, factory, manifest, planned.warnings + checked, address=address,
+                    identity=engine.identity(), cluster=where)
 
 
 def build(request: BuildRequest, progress: Progress | None = None) -> BuildReport:
@@ -138,9 +145,10 @@ def build(request: BuildRequest, progress: Progress | None = None) -> BuildRepor
             _give_back_memory()
         made = Scheduled()
         try:
-            schedule(decisions, config, manifest, output, ClipCache(output / CACHE_DIR),
-                     LocalBackend(prepared.engine_factory, output / CACHE_DIR, request.jobs),
-                     now=now, cover=embedded, progress=progress, made=made)
+            clips = ClipCache(output / CACHE_DIR)
+            backend = (LocalBackend(prepared.engine_factory, output / CACHE_DIR, request.jobs) if not prepared.cluster
+                       else cluster.ClusterBackend(prepared.cluster, prepared.engine_factory, prepared.identity, clips))
+            schedule(decisions, config, manifest, output, clips, backend, now=now, cover=embedded, progress=progress, made=made)
         except BaseException:
             # Keep what is finished, and a feed that matches the files as they are now.
             manifest.save()

@@ -66,7 +66,7 @@ locked = true
 # copy the old value here so apps keep treating it as the same show.
 guid = ""
 
-# --- How it is read and cut (the [owner], [audio] and [engine] tables follow) ---------------------------------------------------------------------
+# --- How it is read and cut (the [owner], [audio], [engine] and [cluster] tables follow) ---------------------------------------------------------------------
 
 # Narration files (UTF-8 text), relative to this file. Lines starting with "## " are headings.
 # Leave empty and name the files on the command line instead.
@@ -127,6 +127,15 @@ tld = "com"
 timeout = 10.0
 retries = 3
 requests_per_second = 2.0
+
+[cluster]
+# Build on a Dask cluster (pip install 'hijra-audio[cluster]'; see the README, "Building on several
+# machines"): the scheduler's address, tcp://HOST:8786 or tls://HOST:8786 (TLS settings come from
+# Dask's own config). Empty: build on this machine. `build --scheduler` and the environment
+# variable HIJRA_AUDIO_SCHEDULER override it.
+scheduler = ""
+# Or a scheduler file written by `dask scheduler --scheduler-file`, relative to this file.
+scheduler_file = ""
 '''
 
 

@@ -73,9 +73,9 @@ class Manifest:
         return set().union(*(e.clips for e in self.episodes.values()))
 
     def save(self) -> None:
-        data = {"version": MANIFEST_VERSION,
-                # in episode order, whatever order they were finished in: the same bytes every build
-                "episodes": {k: asdict(v) for k, v in sorted(self.episodes.items(), key=lambda kv: kv[1].number)}}
+        # in episode order, not the order the workers finished in: the same build, the same bytes
+        ordered = sorted(self.episodes.items(), key=lambda item: (item[1].number, item[0]))
+        data = {"version": MANIFEST_VERSION, "episodes": {k: asdict(v) for k, v in ordered}}
         if self.show:
             data["show"] = dict(sorted(self.show.items()))
         encoded = json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
