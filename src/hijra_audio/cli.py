@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -26,6 +27,30 @@ def library_errors(command):
         except HijraAudioError as exc:
             raise click.ClickException(str(exc)) from None
     return run
+
+
+_VERBOSITY = "hijra_audio.verbosity"
+
+
+def verbosity_options(command):
+    """The same -q/--quiet and -v/--verbose on every command: -q leaves stderr to warnings and
+    errors (no progress, no notes); -v adds detail (a build's time per step). Read with _verbosity()."""
+    @click.option("-v", "--verbose", is_flag=True,
+                  help="More detail on stderr: the time each step took, where the cache is.")
+    @click.option("-q", "--quiet", is_flag=True,
+                  help="Nothing on stderr but warnings and errors: no progress bars or lines, no notes.")
+    @functools.wraps(command)
+    def run(*args, quiet: bool, verbose: bool, **kwargs):
+        if quiet and verbose:
+            raise click.UsageError("-q and -v ask for less and for more: give one of them.")
+        click.get_current_context().meta[_VERBOSITY] = -1 if quiet else 1 if verbose else 0
+        return command(*args, **kwargs)
+    return run
+
+
+def _verbosity() -> int:
+    """-1 with -q, 1 with -v, else 0."""
+    return click.get_current_context().meta.get(_VERBOSITY, 0)
 
 
 def _config_option(help_text: str):
@@ -52,31 +77,51 @@ def _duration(seconds: float) -> str:
     return duration_text(seconds)
 
 
-class _Bars:
-    """Progress bars on stderr, one per stage; silent when stderr is not a terminal or --quiet."""
+class _Progress:
+    """A build's progress on stderr. On a terminal: one status line, redrawn in place (cleared
+    first, so a shorter line leaves nothing of a longer one). Otherwise (a pipe, a log file, CI,
+    nohup): one plain line per episode built, `[12/218] episode-012.mp3 13:02 built (text
+    changed)`. Silent with -q."""
 
-    def __init__(self, enabled: bool):
+    LABELS = {"segments": "speaking segments", "episodes": "writing episodes"}
+    REDRAW_SECONDS = 0.1
+
+    def __init__(self, enabled: bool, terminal: bool):
         self.enabled = enabled
-        self.bars: dict[str, object] = {}
-        self.done: dict[str, int] = {}
+        self.terminal = terminal
+        self.state: dict[str, tuple[int, int]] = {}
+        self.drawn = False
+        self.drawn_at = 0.0
 
     def __call__(self, stage: str, done: int, total: int) -> None:
-        if not self.enabled:
+        """The stage's progress: drawn on a terminal (plain lines say it per episode)."""
+        if not (self.enabled and self.terminal):
             return
-        bar = self.bars.get(stage)
-        if bar is None:
-            label = {"segments": "speaking segments", "episodes": "writing episodes"}.get(stage, stage)
-            bar = click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True)
-            bar.__enter__()
-            self.bars[stage] = bar
-            self.done[stage] = 0
-        bar.update(done - self.done[stage])
-        self.done[stage] = done
+        self.state[stage] = (done, total)
+        now = time.monotonic()
+        if done < total and now - self.drawn_at < self.REDRAW_SECONDS:
+            return
+        self.drawn_at = now
+        line = "  ".join(f"{self.LABELS.get(name, name)} {d}/{t}" for name, (d, t) in self.state.items())
+        click.echo(f"\r\x1b[2K{line}", err=True, nl=False)
+        self.drawn = True
+
+    def episode(self, result, done: int, total: int) -> None:
+        """An episode is built: one line, when stderr is not a terminal."""
+        if self.enabled and not self.terminal:
+            click.echo(f"[{done}/{total}] {result.file.name} {_duration(result.duration)} {result.action}"
+                       + (f" ({result.reason})" if result.reason else ""), err=True)
+
+    def note(self, line: str) -> None:
+        """A line of its own (the build's plan, its timings): above the status line on a terminal."""
+        if self.enabled:
+            self.close()
+            click.echo(line, err=True)
 
     def close(self) -> None:
-        for bar in self.bars.values():
-            bar.__exit__(None, None, None)
-        self.bars.clear()
+        if self.drawn:
+            click.echo(err=True)   # the status line stays as it last was; what follows starts below it
+            self.drawn = False
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -101,44 +146,56 @@ def main() -> None:
 @click.option("--dry-run", is_flag=True, help="Print what would be built or kept, and why; write nothing.")
 @click.option("--force", is_flag=True, help="Rebuild every episode (clips still come from the cache).")
 @click.option("--only", metavar="EPISODE", help="Build only this episode: its number or file name (episode-002).")
-@click.option("-q", "--quiet", is_flag=True, help="No progress bars, only the results.")
 @_VOICE
 @_RATE
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the clip and plan caches (default: .hijra-audio/cache beside podcast.toml, "
+                   "else beside the output folder; never inside it). Overrides cache_dir in the config.")
+@verbosity_options
 @library_errors
-def build(files, output, config_path, base_url, engine, jobs, dry_run, force, only, quiet, voice, rate):
+def build(files, output, config_path, base_url, engine, jobs, dry_run, force, only, voice, rate, cache_dir):
     """Build the podcast from narration FILES (UTF-8 text, or folders of .txt files).
 
     With no FILES, builds the narration the config names; with no config either, the bundled
     lecture. Lines starting with `## ` are headings: each opens a section. Only what changed since
-    the last build into the same folder is redone.
+    the last build into the same folder is redone. SIGTERM and SIGHUP stop it as Ctrl-C does:
+    finished episodes are kept and the feed matches them (exit 143, 129, 130).
     """
     from hijra_audio.pipeline import BuildRequest, prepare
     from hijra_audio.pipeline import build as run_build
+    from hijra_audio.stopping import Stopped, stop_on_signals
 
     request = BuildRequest(inputs=tuple(files), output=output, config_path=config_path,
                            base_url=base_url, engine=engine, jobs=jobs, force=force, only=only,
-                           voice=voice, rate=rate)
+                           voice=voice, rate=rate, cache_dir=cache_dir)
     if dry_run:
         prepared = prepare(request)
         _warn(prepared.warnings)
         for d in prepared.decisions:
-            click.echo(f"{d.action:5}  {d.file}  {d.reason:16}  {d.episode.title}")
+            action = "skipped" if d.action == "skip" else d.action
+            click.echo(f"{action:5}  {d.file}  {d.reason:16}  {d.episode.title}")
         building = len(prepared.decisions.to_build)
         click.echo(f"{building} of {len(prepared.decisions)} episodes to build (dry run: nothing written)")
+        _timings(prepared.timings)
         return
-    bars = _Bars(enabled=not quiet and sys.stderr.isatty())
+    progress = _Progress(enabled=_verbosity() >= 0, terminal=sys.stderr.isatty())
     try:
-        report = run_build(request, progress=bars)
-    except KeyboardInterrupt:
-        bars.close()
-        click.echo("interrupted: finished episodes and every clip made so far are kept; "
+        with stop_on_signals():
+            report = run_build(request, progress=progress, finished=progress.episode)
+    except KeyboardInterrupt as stop:
+        progress.close()
+        how = f"stopped by {stop.name}" if isinstance(stop, Stopped) else "interrupted"
+        click.echo(f"{how}: finished episodes and every clip made so far are kept; "
                    "run the same build again to finish.", err=True)
-        sys.exit(130)
+        sys.exit(stop.exit_code if isinstance(stop, Stopped) else 130)
     finally:
-        bars.close()
+        progress.close()
+    if report.adopted:
+        progress.note(f"moved {report.adopted} clips from {output / '.cache'} to {report.cache.root} "
+                      f"(the cache is kept outside the output folder now)")
     _warn(report.warnings)
-    for episode in report.episodes:
-        why = f"  ({episode.reason})" if episode.action == "built" else ""
+    for episode in (*report.episodes, *report.skipped):
+        why = f"  ({episode.reason})" if episode.action in ("built", "skipped") else ""
         click.echo(f"{episode.action:5}  {episode.file}  {_duration(episode.duration)}  {episode.title}{why}")
     for name in report.removed:
         click.echo(f"removed  {output / name}")
@@ -147,10 +204,20 @@ def build(files, output, config_path, base_url, engine, jobs, dry_run, force, on
     if report.site is not None:
         click.echo(f"page: {report.site}")
     click.echo(f"feed: {report.feed}")
+    _timings(report.timings)
+    if _verbosity() > 0 and report.cache is not None:
+        click.echo(f"cache: {report.cache.root} ({report.cache.why})", err=True)
+
+
+def _timings(timings: dict[str, float]) -> None:
+    """With -v: how long each step of the build took (plan, decide, schedule, publish)."""
+    if _verbosity() > 0 and timings:
+        click.echo("time: " + ", ".join(f"{step} {seconds:.2f} s" for step, seconds in timings.items()), err=True)
 
 
 @main.command()
 @click.argument("folder", required=False, default=".", type=click.Path(path_type=Path))
+@verbosity_options
 @library_errors
 def init(folder):
     """Write a commented podcast.toml into FOLDER (default: here) to start a show.
@@ -170,9 +237,9 @@ def init(folder):
               help="Address to listen on. 0.0.0.0 lets phones on the same network subscribe.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port to listen on (0: any free port).")
-@click.option("-q", "--quiet", is_flag=True, help="Do not log each request.")
+@verbosity_options
 @library_errors
-def serve(folder, host, port, quiet):
+def serve(folder, host, port):
     """Serve the built FOLDER (default: output) over HTTP for podcast apps and browsers.
 
     Supports the byte ranges podcast apps seek with, and never serves anything outside FOLDER.
@@ -180,7 +247,7 @@ def serve(folder, host, port, quiet):
     """
     from hijra_audio.serve import feed_self_url, make_server, public_url
 
-    log = None if quiet else (lambda line: click.echo(line, err=True))
+    log = None if _verbosity() < 0 else (lambda line: click.echo(line, err=True))   # -q: no request log
     server = make_server(folder, host, port, log=log)
     bound_port = server.server_address[1]
     base = public_url(host, bound_port)
@@ -204,33 +271,44 @@ def serve(folder, host, port, quiet):
 
 @main.group()
 def cache() -> None:
-    """Inspect or prune the clip cache of an output folder (OUTPUT/.cache/clips)."""
+    """Inspect or prune the clip cache of an output folder's show.
+
+    The cache is never inside the output folder (which is what you upload): by default it is
+    .hijra-audio/cache beside podcast.toml, or beside the output folder; each output folder has
+    its own part of it."""
 
 
 _output_option = click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
                               default=Path("output"), show_default=True, help="The build's output folder.")
+_cache_dir_option = click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
+                                 help="The cache folder the build was given with --cache-dir "
+                                      "(default: where the last build into OUTPUT kept it).")
 
 
 @cache.command()
 @_output_option
+@_cache_dir_option
+@verbosity_options
 @library_errors
-def info(output):
-    """How many clips the cache holds, their size, and how many the current episodes use."""
+def info(output, cache_dir):
+    """Where the cache is, how many clips it holds, their size, and how many the current episodes use."""
     from hijra_audio.pipeline import cache_info
 
-    report = cache_info(output)
+    report = cache_info(output, cache_dir=cache_dir)
     click.echo(f"{report.folder}: {report.entries} clips, {report.bytes / 1e6:.1f} MB; "
                f"{report.used} used by the episodes of the last build, {report.entries - report.used} unused")
 
 
 @cache.command()
 @_output_option
+@_cache_dir_option
+@verbosity_options
 @library_errors
-def prune(output):
-    """Delete the clips no episode of the last build uses."""
+def prune(output, cache_dir):
+    """Delete the clips no episode of the last build uses (only this output folder's own clips)."""
     from hijra_audio.pipeline import cache_prune
 
-    report = cache_prune(output)
+    report = cache_prune(output, cache_dir=cache_dir)
     click.echo(f"removed {report.removed} clips ({report.freed / 1e6:.1f} MB); "
                f"{report.entries} left, {report.bytes / 1e6:.1f} MB")
 
@@ -246,6 +324,7 @@ def prune(output):
 @_config_option("The show's podcast.toml, for its lexicon. Default: the bundled show.")
 @click.option("--lexicon", "lexicon_path", type=click.Path(dir_okay=False, path_type=Path),
               help="A lexicon file to use instead of the one podcast.toml names.")
+@verbosity_options
 @library_errors
 def clean(file, show_diff, speech, config_path, lexicon_path):
     """Print the cleaned narration of FILE, as `build` would speak it.
@@ -287,6 +366,7 @@ def _show_config(config_path, engine=None, voice=None, rate=None):
 @_config_option("podcast.toml whose [engine] settings to use. Default: the bundled show.")
 @click.option("--engine", type=click.Choice(sorted(ENGINES)), help="Which engine counts as chosen (default: the config's).")
 @click.option("--voice", help="Voice for the chosen engine (overrides [engine] voice).")
+@verbosity_options
 @library_errors
 def engines(config_path, engine, voice):
     """List the text-to-speech engines: whether each is usable here (and why not), its identity
@@ -315,6 +395,7 @@ def engines(config_path, engine, voice):
 @_RATE
 @click.option("--show-text", is_flag=True, help="Also print the exact text the engine received: after cleaning, "
                                                 "then after the engine's own diacritization and pausal forms.")
+@verbosity_options
 @library_errors
 def say(text, output, config_path, engine, voice, rate, show_text):
     """Speak TEXT into a short MP3 for a quick listen, through the same cleaning, engine and

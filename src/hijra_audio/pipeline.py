@@ -5,30 +5,37 @@ decide: per episode, build or keep, and why (`rebuild.decide`);
 schedule: speak the missing clips and render the episodes to build, on worker processes
 (`rebuild.schedule`), recording each in the manifest; remove episodes that no longer exist;
 publish: the web page, then the feed, pointing only at complete files (`publish.show`).
-Nothing in the output folder is touched until every input has been read and checked.
+Nothing in the output folder is touched until every input has been read and checked. The caches
+(clips, plan) live outside the output folder (`rebuild.location`); the report says how long each
+step took.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import gc
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from hijra_audio import plan as planning
-from hijra_audio.config import ShowConfig
+from hijra_audio.config import ShowConfig, bundled_config_path
 from hijra_audio.engines import create_engine
 from hijra_audio.engines.base import Engine
-from hijra_audio.errors import HijraAudioError
+from hijra_audio.errors import HijraAudioError, InputError
 from hijra_audio.publish import cover
 from hijra_audio.publish.names import COVER_NAME
 from hijra_audio.publish.show import publish, write_cover
+from hijra_audio.rebuild import location as locations
 from hijra_audio.rebuild import manifest as manifests
 from hijra_audio.rebuild.cache import CacheReport, ClipCache, locked
 from hijra_audio.rebuild.decide import Decisions, decide
+from hijra_audio.rebuild.location import CacheLocation
 from hijra_audio.rebuild.manifest import Manifest
+from hijra_audio.publish.show import paragraphs
 from hijra_audio.rebuild.schedule import (
     EpisodeResult,
     LocalBackend,
@@ -41,8 +48,8 @@ from hijra_audio.rebuild.schedule import (
 from hijra_audio.rebuild.workers import give_back_memory
 from hijra_audio.text import quran
 
-CACHE_DIR = ".cache/clips"
-PLAN_DIR = ".cache/plan"
+# finished(result, done, total): called as each episode is built (done counts kept ones too)
+Finished = Callable[[EpisodeResult, int, int], None]
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,7 @@ class BuildRequest:
     engine_factory: Callable[[], Engine] | None = None   # tests inject a fake engine here
     voice: str | None = None               # overrides [engine] voice
     rate: int | None = None                # overrides [engine] rate
+    cache_dir: Path | None = None          # overrides cache_dir in the config (rebuild/location.py)
 
 
 @dataclass(frozen=True)
@@ -69,6 +77,8 @@ class Prepared:
     engine_factory: Callable[[], Engine]
     manifest: Manifest
     warnings: tuple[str, ...] = ()
+    cache: CacheLocation | None = None
+    timings: dict[str, float] = field(default_factory=dict)   # seconds per step: plan, decide
 
 
 @dataclass(frozen=True)
@@ -80,6 +90,10 @@ class BuildReport:
     removed: tuple[str, ...] = ()
     site: Path | None = None
     warnings: tuple[str, ...] = ()
+    skipped: tuple[EpisodeResult, ...] = ()   # --only: episodes left as they were, though not up to date
+    cache: CacheLocation | None = None
+    adopted: int = 0                          # clips moved from the old layout (OUTPUT/.cache)
+    timings: dict[str, float] = field(default_factory=dict)   # seconds per step: plan ... publish
 
     @property
     def duration(self) -> float:
@@ -93,56 +107,104 @@ def show_config(request: BuildRequest) -> ShowConfig:
                                  engine_voice=request.voice, engine_rate=request.rate)
 
 
+def cache_location(output: Path, config: ShowConfig | None = None, config_path: Path | None = None,
+                   cache_dir: Path | None = None, manifest: Manifest | None = None) -> CacheLocation:
+    """Where the caches of the build into `output` are (see rebuild/location.py)."""
+    manifest = manifest if manifest is not None else Manifest.load(Path(output))
+    if config_path is not None and Path(config_path).resolve() == bundled_config_path().resolve():
+        config_path = None          # the bundled show's folder is the package's: beside the output instead
+    return locations.locate(Path(output), cache_dir=cache_dir,
+                            config_cache_dir=config.cache_dir_path() if config is not None else None,
+                            config_file=config_path, recorded=manifest.cache)
+
+
 def prepare(request: BuildRequest, store_plan: bool = False) -> Prepared:
     """Plan the show and decide, for each episode, build or keep and why. Touches nothing
-    (but, with `store_plan`, the plan cache in the output folder)."""
+    (but, with `store_plan`, the plan cache)."""
+    started = time.perf_counter()
     config = show_config(request)
     output = Path(request.output)
-    planned, store = planning.plan_cached(config, tuple(request.inputs), output / PLAN_DIR)
+    manifest = Manifest.load(output)
+    where = cache_location(output, config, request.config_path, request.cache_dir, manifest)
+    planned, store = planning.plan_cached(config, tuple(request.inputs), where.plan)
+    planned_at = time.perf_counter()
     factory = request.engine_factory or functools.partial(create_engine, config.engine,
                                                           sample_rate=config.audio.sample_rate)
     engine = factory()
     engine.check()
     if cover.image_path(config) is not None:   # a cover directories would refuse stops the build here
         cover.check_image(cover.image_path(config))
-    manifest = Manifest.load(output)
     decisions = decide(config, planned.episodes, manifest, engine.identity(), output=output,
                        year=str(manifests.now().year), force=request.force, only=request.only)
     if store_plan:
         store()
-    return Prepared(config, decisions, factory, manifest, planned.warnings)
+    timings = {"plan": planned_at - started, "decide": time.perf_counter() - planned_at}
+    return Prepared(config, decisions, factory, manifest, planned.warnings, where, timings)
 
 
-def build(request: BuildRequest, progress: Progress | None = None) -> BuildReport:
+def build(request: BuildRequest, progress: Progress | None = None, finished: Finished | None = None) -> BuildReport:
     prepared = prepare(request, store_plan=True)
-    config, decisions, manifest = prepared.config, prepared.decisions, prepared.manifest
+    config, decisions, manifest, where = prepared.config, prepared.decisions, prepared.manifest, prepared.cache
+    timings = dict(prepared.timings)
     output = Path(request.output)
     output.mkdir(parents=True, exist_ok=True)
     episodes = [d.episode for d in decisions]
     now = manifests.now()
     with locked(output):
-        sweep_temporary_files(output, output / CACHE_DIR)
+        adopted = locations.adopt_legacy(output, where)
+        manifest.cache = locations.relative_to_output(where, output)
+        _remember_text(decisions, manifest)
+        sweep_temporary_files(output, where.clips)
         embedded = b""
         if not cover.is_url(config) and (decisions.to_build or not (output / COVER_NAME).is_file()):
             embedded = cover.embedded(write_cover(config, output))
         if decisions.to_build:   # workers are about to start: the parent's freed memory goes back first
             _give_back_memory()
         made = Scheduled()
+        started = time.perf_counter()
         try:
-            schedule(decisions, config, manifest, output, ClipCache(output / CACHE_DIR),
-                     LocalBackend(prepared.engine_factory, output / CACHE_DIR, request.jobs),
-                     now=now, cover=embedded, progress=progress, made=made)
+            schedule(decisions, config, manifest, output, ClipCache(where.clips),
+                     LocalBackend(prepared.engine_factory, where.clips, request.jobs),
+                     now=now, cover=embedded, progress=progress, made=made, finished=finished)
         except BaseException:
-            # Keep what is finished, and a feed that matches the files as they are now.
+            # Keep what is finished, and a feed that matches the files as they are now. The
+            # workers have stopped: what they were writing is swept away.
             manifest.save()
+            sweep_temporary_files(output, where.clips)
             publish(config, episodes, manifest, output, now=now, site=False)
             raise
+        timings["schedule"] = time.perf_counter() - started
+        started = time.perf_counter()
         manifest.save()
         removed = remove_stale(decisions, manifest, output) if request.only is None else ()
         published = publish(config, episodes, manifest, output, now=now)
+        timings["publish"] = time.perf_counter() - started
     results = tuple(made.results[d.episode.number] for d in decisions if d.episode.number in made.results)
     return BuildReport(results, published.feed, made.synthesized, made.cached, removed, published.site,
-                       prepared.warnings)
+                       prepared.warnings, _skipped(decisions, manifest, output), where, adopted, timings)
+
+
+def _remember_text(decisions: Decisions, manifest: Manifest) -> None:
+    """An up-to-date episode recorded before the manifest kept its text gets it now (its text is
+    unchanged, so the plan's is what it was built from): a later `--only` can then show it."""
+    for d in decisions:
+        entry = manifest.episodes.get(d.episode.key)
+        if d.action == "keep" and entry is not None and not entry.paragraphs:
+            manifest.episodes[d.episode.key] = dataclasses.replace(
+                entry, paragraphs=[list(p) for p in paragraphs(d.episode)])
+
+
+def _skipped(decisions: Decisions, manifest: Manifest, output: Path) -> tuple[EpisodeResult, ...]:
+    """The episodes `--only` left as they were though they are not up to date, and why."""
+    skipped = []
+    for d in decisions:
+        if d.action != "skip":
+            continue
+        entry = manifest.episodes.get(d.episode.key)
+        skipped.append(EpisodeResult(d.episode.number, entry.title if entry else d.episode.title, output / d.file,
+                                     entry.duration if entry else 0.0, entry.bytes if entry else 0,
+                                     "skipped", d.reason))
+    return tuple(skipped)
 
 
 def _give_back_memory() -> None:
@@ -154,23 +216,35 @@ def _give_back_memory() -> None:
     give_back_memory()
 
 
-def cache_info(output: Path) -> CacheReport:
-    """The clip cache of an output folder: its entries, size, and how many the episodes use."""
-    cache = ClipCache(Path(output) / CACHE_DIR)
-    return cache.report(Manifest.load(Path(output)).clips())
-
-
-def cache_prune(output: Path) -> CacheReport:
-    """Drop the clips no episode of the last build uses."""
+def _cache_of(output: Path, config_path: Path | None, cache_dir: Path | None) -> tuple[CacheLocation, Manifest]:
     output = Path(output)
-    if not (output / CACHE_DIR).is_dir():
-        return cache_info(output)
+    if not output.is_dir():
+        raise InputError(f"{output}: no such folder. Give the output folder of a build with -o "
+                         f"(default: output).")
+    config = planning.load_show(config_path, ()) if config_path is not None else None
+    manifest = Manifest.load(output)
+    return cache_location(output, config, config_path, cache_dir, manifest), manifest
+
+
+def cache_info(output: Path, config_path: Path | None = None, cache_dir: Path | None = None) -> CacheReport:
+    """The clip cache of an output folder: where it is, its entries, size, and how many the
+    episodes use. An output folder that does not exist is an error."""
+    where, manifest = _cache_of(output, config_path, cache_dir)
+    return ClipCache(where.clips).report(manifest.clips())
+
+
+def cache_prune(output: Path, config_path: Path | None = None, cache_dir: Path | None = None) -> CacheReport:
+    """Drop the clips no episode of the last build into `output` uses (its own cache only: no
+    other show's or output folder's clips are in it)."""
+    where, _ = _cache_of(output, config_path, cache_dir)
+    if not where.clips.is_dir():
+        return cache_info(output, config_path, cache_dir)
     with locked(output):
-        cache = ClipCache(output / CACHE_DIR)
-        used = Manifest.load(output).clips()
+        cache = ClipCache(where.clips)
+        used = Manifest.load(Path(output)).clips()
         removed, freed = cache.prune(used)
         return cache.report(used, removed, freed)
 
 
 __all__ = ["BuildRequest", "BuildReport", "Prepared", "EpisodeResult", "build", "prepare", "show_config",
-           "cache_info", "cache_prune", "HijraAudioError"]
+           "cache_location", "cache_info", "cache_prune", "HijraAudioError"]
