@@ -199,8 +199,9 @@ def build(files, output, config_path, base_url, engine, jobs, dry_run, force, on
         click.echo(f"{episode.action:5}  {episode.file}  {_duration(episode.duration)}  {episode.title}{why}")
     for name in report.removed:
         click.echo(f"removed  {output / name}")
+    skipped = f"; {len(report.skipped)} skipped (not selected)" if report.skipped else ""
     click.echo(f"{len(report.episodes)} episodes, {_duration(report.duration)} in all "
-               f"({report.clips_synthesized} segments spoken, {report.clips_cached} from cache)")
+               f"({report.clips_synthesized} segments spoken, {report.clips_cached} from cache){skipped}")
     if report.site is not None:
         click.echo(f"page: {report.site}")
     click.echo(f"feed: {report.feed}")
