@@ -17,6 +17,9 @@ from hijra_audio.rebuild.decide import pauses_for as _pauses
 from tests.measure import decode, mp3_duration
 
 
+pytestmark = pytest.mark.slow     # the real offline engine
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     out = tmp_path_factory.mktemp("bundled") / "output"
