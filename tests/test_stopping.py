@@ -44,7 +44,7 @@ def _start(args, log: Path, delay: float, cwd: Path, **popen) -> subprocess.Pope
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
 def test_a_signal_stops_the_build_and_its_workers_and_the_next_build_resumes(tmp_path, signum):
     out, first_log, second_log = tmp_path / "output", tmp_path / "first.log", tmp_path / "second.log"
-    process = _start(["build", "-j", "2"], first_log, 0.05, tmp_path)
+    process = _start(["build", "-j", "2"], first_log, 0.1, tmp_path)
     # past the first episode, with workers busy on the next ones
     _wait_for(lambda: (out / "manifest.json").is_file() and len(_lines(first_log)) >= 12
               or process.poll() is not None)
