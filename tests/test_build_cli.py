@@ -105,8 +105,9 @@ def test_the_cache_is_beside_the_show_config_and_a_config_key_moves_it(here, lec
     (part,) = (show / CACHE_HOME).iterdir()
     assert _clips(part / "clips") and not (here / CACHE_HOME).exists()
     # cache info finds it without -c: the manifest records where the build kept it
-    info = _run("cache", "info", "-o", "site").output
-    assert Path(info.split(": ", 1)[0]).resolve() == (part / "clips").resolve()
+    info = _run("cache", "info", "-o", "site", "-v")
+    assert Path(info.output.split(": ", 1)[0]).resolve() == (part / "clips").resolve()
+    assert "recorded in site/manifest.json" in info.stderr
 
     config.write_text(config.read_text(encoding="utf-8") + 'cache_dir = "../elsewhere"\n', encoding="utf-8")
     _run("build", "-c", str(config), "-o", "site2", "-j", "1", "-q")

@@ -298,6 +298,8 @@ def info(output, cache_dir):
     report = cache_info(output, cache_dir=cache_dir)
     click.echo(f"{report.folder}: {report.entries} clips, {report.bytes / 1e6:.1f} MB; "
                f"{report.used} used by the episodes of the last build, {report.entries - report.used} unused")
+    if _verbosity() > 0:
+        click.echo(f"cache: {report.why}", err=True)
 
 
 @cache.command()

@@ -230,7 +230,7 @@ def cache_info(output: Path, config_path: Path | None = None, cache_dir: Path | 
     """The clip cache of an output folder: where it is, its entries, size, and how many the
     episodes use. An output folder that does not exist is an error."""
     where, manifest = _cache_of(output, config_path, cache_dir)
-    return ClipCache(where.clips).report(manifest.clips())
+    return dataclasses.replace(ClipCache(where.clips).report(manifest.clips()), why=where.why)
 
 
 def cache_prune(output: Path, config_path: Path | None = None, cache_dir: Path | None = None) -> CacheReport:
