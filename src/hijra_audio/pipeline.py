@@ -28,14 +28,13 @@ from hijra_audio.engines.base import Engine
 from hijra_audio.errors import HijraAudioError, InputError
 from hijra_audio.publish import cover
 from hijra_audio.publish.names import COVER_NAME
-from hijra_audio.publish.show import publish, write_cover
+from hijra_audio.publish.show import paragraphs, publish, write_cover
 from hijra_audio.rebuild import location as locations
 from hijra_audio.rebuild import manifest as manifests
 from hijra_audio.rebuild.cache import CacheReport, ClipCache, locked
 from hijra_audio.rebuild.decide import Decisions, decide
 from hijra_audio.rebuild.location import CacheLocation
 from hijra_audio.rebuild.manifest import Manifest
-from hijra_audio.publish.show import paragraphs
 from hijra_audio.rebuild.schedule import (
     EpisodeResult,
     LocalBackend,
