@@ -26,8 +26,8 @@ from hijra_audio.config import ShowConfig, bundled_config_path
 from hijra_audio.engines import create_engine
 from hijra_audio.engines.base import Engine
 from hijra_audio.errors import HijraAudioError, InputError
-from hijra_audio.publish import cover
-from hijra_audio.publish.names import COVER_NAME
+from hijra_audio.publish import cover, transcript
+from hijra_audio.publish.names import COVER_NAME, VTT_SUFFIX, beside
 from hijra_audio.publish.show import paragraphs, publish, write_cover
 from hijra_audio.rebuild import location as locations
 from hijra_audio.rebuild import manifest as manifests
@@ -152,7 +152,7 @@ def build(request: BuildRequest, progress: Progress | None = None, finished: Fin
     with locked(output):
         adopted = locations.adopt_legacy(output, where)
         manifest.cache = locations.relative_to_output(where, output)
-        _remember_text(decisions, manifest)
+        _remember_text(decisions, manifest, output)
         sweep_temporary_files(output, where.clips)
         embedded = b""
         if not cover.is_url(config) and (decisions.to_build or not (output / COVER_NAME).is_file()):
@@ -183,14 +183,24 @@ def build(request: BuildRequest, progress: Progress | None = None, finished: Fin
                        prepared.warnings, _skipped(decisions, manifest, output), where, adopted, timings)
 
 
-def _remember_text(decisions: Decisions, manifest: Manifest) -> None:
-    """An up-to-date episode recorded before the manifest kept its text gets it now (its text is
-    unchanged, so the plan's is what it was built from): a later `--only` can then show it."""
+def _remember_text(decisions: Decisions, manifest: Manifest, output: Path) -> None:
+    """An episode recorded before the manifest kept its text gets it now: an up-to-date one the
+    plan's (its text is unchanged, so that is what it was built from); one `--only` skips, though
+    its text changed, the text of the transcript built with its MP3."""
     for d in decisions:
         entry = manifest.episodes.get(d.episode.key)
-        if d.action == "keep" and entry is not None and not entry.paragraphs:
-            manifest.episodes[d.episode.key] = dataclasses.replace(
-                entry, paragraphs=[list(p) for p in paragraphs(d.episode)])
+        if entry is None or entry.paragraphs:
+            continue
+        if d.action == "keep":
+            text = [list(p) for p in paragraphs(d.episode)]
+        elif d.action == "skip":
+            vtt = output / beside(entry.file, VTT_SUFFIX)
+            cues = transcript.webvtt_texts(vtt.read_bytes()) if vtt.is_file() else ()
+            text = [[False, " ".join(cues)]] if cues else []
+        else:
+            continue
+        if text:
+            manifest.episodes[d.episode.key] = dataclasses.replace(entry, paragraphs=text)
 
 
 def _skipped(decisions: Decisions, manifest: Manifest, output: Path) -> tuple[EpisodeResult, ...]:
