@@ -60,3 +60,9 @@ def test_file_names_beside_the_mp3():
 def test_one_placement_per_text():
     with pytest.raises(ValueError):
         transcript.cues(PLACEMENTS, TEXTS[:2])
+
+
+@pytest.mark.parametrize("text", ["ثم هاجر إلى المدينة", "a < b & c --> d", "﴿إِذْ يَمْكُرُ﴾ [8:30]"])
+def test_webvtt_texts_reads_back_what_webvtt_wrote(text):
+    cues = (transcript.Cue(0.0, 1.0, text), transcript.Cue(1.5, 2.0, "وبعد"))
+    assert transcript.webvtt_texts(transcript.webvtt(cues, "ar")) == (text, "وبعد")
