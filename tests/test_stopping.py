@@ -20,7 +20,8 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def _session(sid: int) -> list[str]:
-    """The processes of session `sid` still alive (workers keep their session when orphaned)."""
+    """The processes of session `sid` still alive, but its leader (the build, which has been
+    waited for): its workers keep the session when orphaned."""
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -28,8 +29,12 @@ def _session(sid: int) -> list[str]:
         except OSError:
             continue                                   # gone while we looked
         fields = text[text.rindex(")") + 2:].split()   # after "pid (command)"
-        if fields[0] != "Z" and int(fields[3]) == sid:
-            found.append(f"{stat.parent.name}: {text[:text.rindex(')') + 1]}")
+        if fields[0] not in "ZX" and int(fields[3]) == sid and int(stat.parent.name) != sid:
+            try:
+                command = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                command = text[:text.rindex(")") + 1]
+            found.append(f"{stat.parent.name} (state {fields[0]}, parent {fields[1]}): {command}")
     return found
 
 
@@ -53,8 +58,12 @@ def test_a_signal_stops_the_build_and_its_workers_and_the_next_build_resumes(tmp
     os.kill(process.pid, signum)          # the build's process only, as `kill PID` or `timeout` does
     try:
         process.wait(timeout=60)
-        left = _session(process.pid)
-        assert not left, f"processes outlived the build: {left}"
+        # the workers were waited for by the build: none may be left; multiprocessing's resource
+        # tracker ends by itself once the build has exited (it sees its pipe close): it may still
+        # be finishing, and is given time to
+        workers = [p for p in _session(process.pid) if "resource_tracker" not in p]
+        assert not workers, f"workers outlived the build: {workers}"
+        _wait_for(lambda: not _session(process.pid), timeout=30)
     finally:
         try:
             os.killpg(process.pid, signal.SIGKILL)   # whatever a failure left behind
