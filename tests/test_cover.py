@@ -123,9 +123,8 @@ TITLES = ["سيرة ابن هشام", "السيرة النبوية لابن هش
 @pytest.mark.parametrize("title", TITLES)
 @pytest.mark.parametrize("room", [2320, 1400, 900])
 def test_the_cover_breaks_lines_between_words_and_never_inside_a_name(title, room):
-    from PIL import Image, ImageDraw
-
     import fontpkg_amiri
+    from PIL import Image, ImageDraw
 
     draw = ImageDraw.Draw(Image.new("RGB", (10, 10)))
     font_path = str(fontpkg_amiri.ROOT / "files" / "Amiri-Bold.ttf")
@@ -137,9 +136,8 @@ def test_the_cover_breaks_lines_between_words_and_never_inside_a_name(title, roo
 
 
 def test_a_short_name_shrinks_rather_than_breaks():
-    from PIL import Image, ImageDraw
-
     import fontpkg_amiri
+    from PIL import Image, ImageDraw
 
     draw = ImageDraw.Draw(Image.new("RGB", (10, 10)))
     font_path = str(fontpkg_amiri.ROOT / "files" / "Amiri-Bold.ttf")

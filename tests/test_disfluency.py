@@ -108,7 +108,12 @@ def test_every_removal_is_recorded_with_its_place_and_rule():
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from hijra_audio.text.disfluency import RULES, bundled_doublings, is_written, parse_doublings  # noqa: E402
+from hijra_audio.text.disfluency import (  # noqa: E402
+    RULES,
+    bundled_doublings,
+    is_written,
+    parse_doublings,
+)
 from hijra_audio.text.lexicon import Lexicon  # noqa: E402
 from hijra_audio.text.quran import fold  # noqa: E402
 

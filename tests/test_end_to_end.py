@@ -10,13 +10,16 @@ from hijra_audio.audio import render
 from hijra_audio.config import load_config
 from hijra_audio.engines import create_engine
 from hijra_audio.engines.base import resample
-from hijra_audio.pipeline import CACHE_DIR, BuildRequest, build
+from hijra_audio.pipeline import BuildRequest, build, cache_location
 from hijra_audio.plan import plan_files
 from hijra_audio.rebuild.cache import ClipCache, clip_key
 from hijra_audio.rebuild.decide import pauses_for as _pauses
 from tests.measure import decode, mp3_duration
 
 pytestmark = pytest.mark.slow   # builds real audio
+
+
+pytestmark = pytest.mark.slow     # the real offline engine
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +34,7 @@ def test_every_mp3_is_44k_mono_and_as_long_as_its_clips_and_pauses(built):
     config = load_config()
     episodes = plan_files(config).episodes
     identity = create_engine(config.engine).identity()
-    cache = ClipCache(out / CACHE_DIR)
+    cache = ClipCache(cache_location(out).clips)
     assert len(report.episodes) == len(episodes) and 2 <= len(episodes) <= 4
     for episode, result in zip(episodes, report.episodes):
         samples, rate, channels = decode(result.file)

@@ -21,6 +21,7 @@ from hijra_audio.engines.gtts import (
     trim_silence,
 )
 from hijra_audio.errors import ConfigError, EngineError, EngineUnavailable
+from hijra_audio.pipeline import cache_location
 from tests.fake_gtts import PROXY_VARIABLES, SECONDS_PER_CHAR, FakeGtts
 from tests.measure import decode
 
@@ -266,7 +267,7 @@ def test_offline_build_fails_quickly_with_the_message_and_keeps_the_clips(tmp_pa
     assert time.monotonic() - started < 8
     # the two clips answered before the failure are kept (the worker may have gone on to another
     # segment before the failure reached the build: that one may be kept too)
-    kept = len(list((out / ".cache" / "clips").rglob("*.clip")))
+    kept = len(list(cache_location(out).clips.rglob("*.clip")))
     assert 2 <= kept <= len(server.received) - 1
 
     # Offline from the start: the check fails within the timeout, before any request.
@@ -275,7 +276,7 @@ def test_offline_build_fails_quickly_with_the_message_and_keeps_the_clips(tmp_pa
     result = CliRunner().invoke(main, ["build", "-c", str(config), "-o", str(out), "-j", "1", "-q"])
     assert result.exit_code == 1 and "gtts needs internet access" in result.output
     assert time.monotonic() - started < 1.0 + 0.5
-    assert len(list((out / ".cache" / "clips").rglob("*.clip"))) == kept
+    assert len(list(cache_location(out).clips.rglob("*.clip"))) == kept
 
     # Back online: only the missing segments are asked for.
     monkeypatch.setenv(URL_ENV, server.url)

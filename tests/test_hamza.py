@@ -4,7 +4,13 @@ from hypothesis import strategies as st
 
 from benchmarks.hamza_eval import FOLD, evaluate, paragraphs
 from hijra_audio.text import clean_text, hamza
-from hijra_audio.text.hamza import HamzaDataError, fits_letters, parse_list, restore, spells_hamza
+from hijra_audio.text.hamza import (
+    HamzaDataError,
+    fits_letters,
+    parse_list,
+    restore,
+    spells_hamza,
+)
 from hijra_audio.text.lexicon import Lexicon
 from tests.textcases import run, tokens
 

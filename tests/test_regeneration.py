@@ -14,7 +14,7 @@ import feedparser
 import pytest
 
 from hijra_audio.config import bundled_config_path
-from hijra_audio.pipeline import CACHE_DIR, BuildRequest, build, prepare
+from hijra_audio.pipeline import BuildRequest, build, cache_location, prepare
 from hijra_audio.rebuild.cache import ClipCache, clip_key
 from tests.fakes import FakeEngine
 from tests.measure import mp3_duration
@@ -68,7 +68,7 @@ def test_killed_build_resumes_without_speaking_any_finished_clip_again(tmp_path,
         _wait_for(lambda: len(_lines(first_log)) >= kill_after_calls)
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
-    made = ClipCache(out / CACHE_DIR).keys()
+    made = ClipCache(cache_location(out).clips).keys()
 
     finish = _start(out, second_log, delay=0.0)
     assert finish.wait(timeout=120) == 0, finish.stderr.read()
@@ -97,7 +97,7 @@ def test_a_second_build_on_the_same_folder_stops_at_once_with_the_lock_message(t
 def test_a_corrupt_clip_is_dropped_and_spoken_again(tmp_path, fake_engine):
     out = tmp_path / "out"
     build(BuildRequest(output=out, jobs=1, engine_factory=fake_engine))
-    cache = ClipCache(out / CACHE_DIR)
+    cache = ClipCache(cache_location(out).clips)
     victim = sorted(cache.keys())[0]
     path = cache.path(victim)
     path.write_bytes(path.read_bytes()[:-100])        # truncated, as a crash or a bad disk leaves it

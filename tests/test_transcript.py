@@ -231,3 +231,9 @@ def test_chapters_do_not_change_with_cues():
     files = transcript.files("e", placements, texts, chapters, "عنوان")
     assert files["e.chapters.json"] == transcript.chapters_json(chapters, "عنوان")
     assert len(transcript.cues(placements, texts)) > 2
+
+
+@pytest.mark.parametrize("text", ["ثم هاجر إلى المدينة", "a < b & c --> d", "﴿إِذْ يَمْكُرُ﴾ [8:30]"])
+def test_webvtt_texts_reads_back_what_webvtt_wrote(text):
+    cues = (transcript.Cue(0.0, 1.0, text), transcript.Cue(1.5, 2.0, "وبعد"))
+    assert transcript.webvtt_texts(transcript.webvtt(cues, "ar")) == (text, "وبعد")

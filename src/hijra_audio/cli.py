@@ -9,6 +9,7 @@ import functools
 import os
 import shlex
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -27,6 +28,30 @@ def library_errors(command):
         except HijraAudioError as exc:
             raise click.ClickException(str(exc)) from None
     return run
+
+
+_VERBOSITY = "hijra_audio.verbosity"
+
+
+def verbosity_options(command):
+    """The same -q/--quiet and -v/--verbose on every command: -q leaves stderr to warnings and
+    errors (no progress, no notes); -v adds detail (a build's time per step). Read with _verbosity()."""
+    @click.option("-v", "--verbose", is_flag=True,
+                  help="More detail on stderr: the time each step took, where the cache is.")
+    @click.option("-q", "--quiet", is_flag=True,
+                  help="Nothing on stderr but warnings and errors: no progress bars or lines, no notes.")
+    @functools.wraps(command)
+    def run(*args, quiet: bool, verbose: bool, **kwargs):
+        if quiet and verbose:
+            raise click.UsageError("-q and -v ask for less and for more: give one of them.")
+        click.get_current_context().meta[_VERBOSITY] = -1 if quiet else 1 if verbose else 0
+        return command(*args, **kwargs)
+    return run
+
+
+def _verbosity() -> int:
+    """-1 with -q, 1 with -v, else 0."""
+    return click.get_current_context().meta.get(_VERBOSITY, 0)
 
 
 def _config_option(help_text: str):
@@ -90,31 +115,51 @@ def _duration(seconds: float) -> str:
     return duration_text(seconds)
 
 
-class _Bars:
-    """Progress bars on stderr, one per stage; silent when stderr is not a terminal or --quiet."""
+class _Progress:
+    """A build's progress on stderr. On a terminal: one status line, redrawn in place (cleared
+    first, so a shorter line leaves nothing of a longer one). Otherwise (a pipe, a log file, CI,
+    nohup): one plain line per episode built, `[12/218] episode-012.mp3 13:02 built (text
+    changed)`. Silent with -q."""
 
-    def __init__(self, enabled: bool):
+    LABELS = {"segments": "speaking segments", "episodes": "writing episodes"}
+    REDRAW_SECONDS = 0.1
+
+    def __init__(self, enabled: bool, terminal: bool):
         self.enabled = enabled
-        self.bars: dict[str, object] = {}
-        self.done: dict[str, int] = {}
+        self.terminal = terminal
+        self.state: dict[str, tuple[int, int]] = {}
+        self.drawn = False
+        self.drawn_at = 0.0
 
     def __call__(self, stage: str, done: int, total: int) -> None:
-        if not self.enabled:
+        """The stage's progress: drawn on a terminal (plain lines say it per episode)."""
+        if not (self.enabled and self.terminal):
             return
-        bar = self.bars.get(stage)
-        if bar is None:
-            label = {"segments": "speaking segments", "episodes": "writing episodes"}.get(stage, stage)
-            bar = click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True)
-            bar.__enter__()
-            self.bars[stage] = bar
-            self.done[stage] = 0
-        bar.update(done - self.done[stage])
-        self.done[stage] = done
+        self.state[stage] = (done, total)
+        now = time.monotonic()
+        if done < total and now - self.drawn_at < self.REDRAW_SECONDS:
+            return
+        self.drawn_at = now
+        line = "  ".join(f"{self.LABELS.get(name, name)} {d}/{t}" for name, (d, t) in self.state.items())
+        click.echo(f"\r\x1b[2K{line}", err=True, nl=False)
+        self.drawn = True
+
+    def episode(self, result, done: int, total: int) -> None:
+        """An episode is built: one line, when stderr is not a terminal."""
+        if self.enabled and not self.terminal:
+            click.echo(f"[{done}/{total}] {result.file.name} {_duration(result.duration)} {result.action}"
+                       + (f" ({result.reason})" if result.reason else ""), err=True)
+
+    def note(self, line: str) -> None:
+        """A line of its own (the build's plan, its timings): above the status line on a terminal."""
+        if self.enabled:
+            self.close()
+            click.echo(line, err=True)
 
     def close(self) -> None:
-        for bar in self.bars.values():
-            bar.__exit__(None, None, None)
-        self.bars.clear()
+        if self.drawn:
+            click.echo(err=True)   # the status line stays as it last was; what follows starts below it
+            self.drawn = False
 
 
 class _Commands(click.Group):
@@ -159,35 +204,41 @@ def main() -> None:
 @click.option("--dry-run", is_flag=True, help="Print what would be built or kept, and why; write nothing.")
 @click.option("--force", is_flag=True, help="Rebuild every episode (clips still come from the cache).")
 @click.option("--only", metavar="EPISODE", help="Build only this episode: its number or file name (episode-002).")
-@click.option("-q", "--quiet", is_flag=True, help="No progress bars, only the results.")
 @_VOICE
 @_RATE
 @click.option("--scheduler", metavar="ADDRESS", help="Build on a Dask cluster: its scheduler's address, tcp://HOST:8786 "
               "or tls://HOST:8786 (default: $HIJRA_AUDIO_SCHEDULER, else [cluster] in the config, else here).")
 @click.option("--scheduler-file", type=click.Path(dir_okay=False, path_type=Path),
               help="Build on the Dask cluster whose scheduler wrote this file (dask scheduler --scheduler-file).")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the clip and plan caches (default: .hijra-audio/cache beside podcast.toml, "
+                   "else beside the output folder; never inside it). Overrides cache_dir in the config.")
+@verbosity_options
 @library_errors
-def build(files, output, config_path, base_url, save, engine, jobs, dry_run, force, only, quiet, voice, rate,
-          scheduler, scheduler_file):
+def build(files, output, config_path, base_url, save, engine, jobs, dry_run, force, only, voice, rate,
+          scheduler, scheduler_file, cache_dir):
     """Build the podcast from narration FILES (UTF-8 text, or folders of .txt files).
 
     The show's settings come from -c FILE, else ./podcast.toml when there is one; with neither,
     FILES get the default settings and a show titled after the first of them, and no FILES build
     the bundled lecture. With no FILES, builds the narration the config names. Lines starting with
     `## ` are headings: each opens a section. Only what changed since the last build into the same
-    folder is redone; a new --base-url rewrites only the feed and the page.
+    folder is redone; a new --base-url rewrites only the feed and the page. SIGTERM and SIGHUP stop
+    it as Ctrl-C does: finished episodes are kept and the feed matches them (exit 143, 129, 130).
     """
     from hijra_audio.pipeline import BuildRequest, prepare
     from hijra_audio.pipeline import build as run_build
+    from hijra_audio.stopping import Stopped, stop_on_signals
 
     config_path, line = _discover(config_path, files)
     if save and config_path is None:
         raise click.UsageError("--save writes into the show's podcast.toml, and there is none here: "
                                "run `hijra-audio init` first, or give one with -c.")
-    announce = _Once(line)
+    announce = _Once(line if _verbosity() >= 0 else "")   # -q: stderr only for warnings and errors
     request = BuildRequest(inputs=tuple(files), output=output, config_path=config_path,
                            base_url=base_url, engine=engine, jobs=jobs, force=force, only=only,
-                           voice=voice, rate=rate, scheduler=scheduler, scheduler_file=scheduler_file)
+                           voice=voice, rate=rate, scheduler=scheduler, scheduler_file=scheduler_file,
+                           cache_dir=cache_dir)
     if dry_run:
         prepared = prepare(request)
         announce()
@@ -196,33 +247,44 @@ def build(files, output, config_path, base_url, save, engine, jobs, dry_run, for
         if prepared.cluster is not None:
             _print_cluster(prepared)
         for d in prepared.decisions:
-            click.echo(f"{d.action:5}  {d.file}  {d.reason:16}  {d.episode.title}")
+            action = "skipped" if d.action == "skip" else d.action
+            click.echo(f"{action:5}  {d.file}  {d.reason:16}  {d.episode.title}")
         building = len(prepared.decisions.to_build)
         click.echo(f"{building} of {_plural(len(prepared.decisions), 'episode')} to build (dry run: nothing written)")
+        _timings(prepared.timings)
         return
-    bars = _Bars(enabled=not quiet and sys.stderr.isatty())
-    announce.then = bars     # the config line comes before the first progress report
+    progress = _Progress(enabled=_verbosity() >= 0, terminal=sys.stderr.isatty())
+    announce.then = progress     # the config line comes before the first progress report
     try:
-        report = run_build(request, progress=announce)
-    except KeyboardInterrupt:
-        bars.close()
-        click.echo("interrupted: finished episodes and every clip made so far are kept; "
+        with stop_on_signals():
+            report = run_build(request, progress=announce, finished=progress.episode)
+    except KeyboardInterrupt as stop:
+        progress.close()
+        how = f"stopped by {stop.name}" if isinstance(stop, Stopped) else "interrupted"
+        click.echo(f"{how}: finished episodes and every clip made so far are kept; "
                    "run the same build again to finish.", err=True)
-        sys.exit(130)
+        sys.exit(stop.exit_code if isinstance(stop, Stopped) else 130)
     finally:
-        bars.close()
+        progress.close()
     announce()
+    if report.adopted:
+        progress.note(f"moved {report.adopted} clips from {output / '.cache'} to {report.cache.root} "
+                      f"(the cache is kept outside the output folder now)")
     _say_address(report.address.moved, report.address.kept and report.address.base_url)
-    for episode in report.episodes:
-        why = f"  ({episode.reason})" if episode.action == "built" else ""
+    for episode in (*report.episodes, *report.skipped):
+        why = f"  ({episode.reason})" if episode.action in ("built", "skipped") else ""
         click.echo(f"{episode.action:5}  {episode.file}  {_duration(episode.duration)}  {episode.title}{why}")
     for name in report.removed:
         click.echo(f"removed  {output / name}")
+    skipped = f"; {len(report.skipped)} skipped (not selected)" if report.skipped else ""
     click.echo(f"{_plural(len(report.episodes), 'episode')}, {_duration(report.duration)} in all "
-               f"({_plural(report.clips_synthesized, 'segment')} spoken, {report.clips_cached} from cache)")
+               f"({_plural(report.clips_synthesized, 'segment')} spoken, {report.clips_cached} from cache){skipped}")
     if report.site is not None:
         click.echo(f"page: {report.site}")
     click.echo(f"feed: {report.feed}")
+    _timings(report.timings)
+    if _verbosity() > 0 and report.cache is not None:
+        click.echo(f"cache: {report.cache.root} ({report.cache.why})", err=True)
     if save:
         from hijra_audio.config import save_keys
 
@@ -241,12 +303,19 @@ def _say_address(moved, kept: str = "") -> None:
         click.echo(f"base URL: {kept} (kept from the last build; --base-url to change)", err=True)
 
 
+def _timings(timings: dict[str, float]) -> None:
+    """With -v: how long each step of the build took (plan, decide, schedule, publish)."""
+    if _verbosity() > 0 and timings:
+        click.echo("time: " + ", ".join(f"{step} {seconds:.2f} s" for step, seconds in timings.items()), err=True)
+
+
 @main.command()
 @_config_option("The show's podcast.toml. Default: ./podcast.toml when there is one, else the bundled show.")
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
               show_default=True, help="The build's output folder: where the address and guid of earlier builds are kept.")
 @click.option("--base-url", help="Check as if building with this --base-url.")
 @click.option("--strict", is_flag=True, help="Exit with status 1 when there is any warning (for CI).")
+@verbosity_options
 @library_errors
 def check(config_path, output, base_url, strict):
     """Say what to fix before others subscribe: init's placeholder text left in podcast.toml, a
@@ -259,7 +328,8 @@ def check(config_path, output, base_url, strict):
     from hijra_audio.publish.check import check_folder
 
     config_path, line = _discover(config_path)
-    click.echo(line, err=True)
+    if _verbosity() >= 0:
+        click.echo(line, err=True)
     found = check_folder(load_config(config_path), output, base_url)
     _warn(found)
     click.echo(f"{_plural(len(found), 'warning')}" + (": fix them in podcast.toml" if found else ": ready to publish"))
@@ -286,6 +356,7 @@ def _print_cluster(prepared) -> None:
 
 @main.command()
 @click.argument("folder", required=False, default=".", type=click.Path(path_type=Path))
+@verbosity_options
 @library_errors
 def init(folder):
     """Write a commented podcast.toml into FOLDER (default: here) to start a show.
@@ -305,11 +376,11 @@ def init(folder):
               help="Address to listen on. 0.0.0.0 lets phones on the same network subscribe.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port to listen on (0: any free port).")
-@click.option("-q", "--quiet", is_flag=True, help="Do not log each request.")
 @_config_option("The show's podcast.toml, named in the rebuild command printed when the feed was built "
                 "for another address. Default: ./podcast.toml when there is one.")
+@verbosity_options
 @library_errors
-def serve(folder, host, port, quiet, config_path):
+def serve(folder, host, port, config_path):
     """Serve the built FOLDER (default: output) over HTTP for podcast apps and browsers.
 
     Supports the byte ranges podcast apps seek with, and never serves anything outside FOLDER.
@@ -318,8 +389,9 @@ def serve(folder, host, port, quiet, config_path):
     from hijra_audio.serve import feed_self_url, make_server, public_url
 
     config_path, line = _discover(config_path, fallback="none")
-    click.echo(line, err=True)
-    log = None if quiet else (lambda line: click.echo(line, err=True))
+    if _verbosity() >= 0:
+        click.echo(line, err=True)
+    log = None if _verbosity() < 0 else (lambda line: click.echo(line, err=True))   # -q: no request log
     server = make_server(folder, host, port, log=log)
     bound_port = server.server_address[1]
     base = public_url(host, bound_port)
@@ -345,33 +417,46 @@ def serve(folder, host, port, quiet, config_path):
 
 @main.group(cls=_Commands)
 def cache() -> None:
-    """Inspect or prune the clip cache of an output folder (OUTPUT/.cache/clips)."""
+    """Inspect or prune the clip cache of an output folder's show.
+
+    The cache is never inside the output folder (which is what you upload): by default it is
+    .hijra-audio/cache beside podcast.toml, or beside the output folder; each output folder has
+    its own part of it."""
 
 
 _output_option = click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
                               default=Path("output"), show_default=True, help="The build's output folder.")
+_cache_dir_option = click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
+                                 help="The cache folder the build was given with --cache-dir "
+                                      "(default: where the last build into OUTPUT kept it).")
 
 
 @cache.command()
 @_output_option
+@_cache_dir_option
+@verbosity_options
 @library_errors
-def info(output):
-    """How many clips the cache holds, their size, and how many the current episodes use."""
+def info(output, cache_dir):
+    """Where the cache is, how many clips it holds, their size, and how many the current episodes use."""
     from hijra_audio.pipeline import cache_info
 
-    report = cache_info(output)
+    report = cache_info(output, cache_dir=cache_dir)
     click.echo(f"{report.folder}: {report.entries} clips, {report.bytes / 1e6:.1f} MB; "
                f"{report.used} used by the episodes of the last build, {report.entries - report.used} unused")
+    if _verbosity() > 0:
+        click.echo(f"cache: {report.why}", err=True)
 
 
 @cache.command()
 @_output_option
+@_cache_dir_option
+@verbosity_options
 @library_errors
-def prune(output):
-    """Delete the clips no episode of the last build uses."""
+def prune(output, cache_dir):
+    """Delete the clips no episode of the last build uses (only this output folder's own clips)."""
     from hijra_audio.pipeline import cache_prune
 
-    report = cache_prune(output)
+    report = cache_prune(output, cache_dir=cache_dir)
     click.echo(f"removed {report.removed} clips ({report.freed / 1e6:.1f} MB); "
                f"{report.entries} left, {report.bytes / 1e6:.1f} MB")
 
@@ -388,6 +473,7 @@ def prune(output):
                 "the bundled show's.")
 @click.option("--lexicon", "lexicon_path", type=click.Path(dir_okay=False, path_type=Path),
               help="A lexicon file to use instead of the one podcast.toml names.")
+@verbosity_options
 @library_errors
 def clean(file, show_diff, speech, config_path, lexicon_path):
     """Print the cleaned narration of FILE, as `build` would speak it.
@@ -403,7 +489,8 @@ def clean(file, show_diff, speech, config_path, lexicon_path):
     if file.is_dir():
         raise click.UsageError(f"{file}: give one narration file, not a folder.")
     config_path, line = _discover(config_path, fallback="the bundled show's lexicon")
-    click.echo(line, err=True)
+    if _verbosity() >= 0:
+        click.echo(line, err=True)
     config = load_config(config_path)
     [cleaned], warnings = clean_all([read_narration(file)], load_lexicon(config, lexicon_path))
     _warn(warnings)
@@ -425,7 +512,8 @@ def _show_config(config_path, engine=None, voice=None, rate=None):
     from hijra_audio.config import load_config
 
     config_path, line = _discover(config_path)
-    click.echo(line, err=True)
+    if _verbosity() >= 0:
+        click.echo(line, err=True)
     config = load_config(config_path)
     return config.with_overrides(engine_name=engine, engine_voice=voice, engine_rate=rate)
 
@@ -435,6 +523,7 @@ def _show_config(config_path, engine=None, voice=None, rate=None):
                 "else the bundled show.")
 @click.option("--engine", type=click.Choice(sorted(ENGINES)), help="Which engine counts as chosen (default: the config's).")
 @click.option("--voice", help="Voice for the chosen engine (overrides [engine] voice).")
+@verbosity_options
 @library_errors
 def engines(config_path, engine, voice):
     """List the text-to-speech engines: whether each is usable here (and why not), its identity
@@ -464,6 +553,7 @@ def engines(config_path, engine, voice):
 @_RATE
 @click.option("--show-text", is_flag=True, help="Also print the exact text the engine received: after cleaning, "
                                                 "then after the engine's own diacritization and pausal forms.")
+@verbosity_options
 @library_errors
 def say(text, output, config_path, engine, voice, rate, show_text):
     """Speak TEXT into a short MP3 for a quick listen, through the same cleaning, engine and

@@ -98,6 +98,11 @@ class ShowConfig:
     # Where the file was read from; relative paths in it (narration, image) resolve against this.
     root: str = ""
     lexicon: str = ""    # the user's lexicon file (text/lexicon.py), relative to the config file
+    cache_dir: str = ""  # where the clip and plan caches live, relative to the config file
+                         # (empty: .hijra-audio/cache beside it; see rebuild/location.py)
+
+    def cache_dir_path(self) -> Path | None:
+        return Path(self.root) / self.cache_dir if self.cache_dir else None
 
     @property
     def site_link(self) -> str:

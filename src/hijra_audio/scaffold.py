@@ -74,6 +74,9 @@ narration = []
 # Lexicon of corrections (wrong = right) and pronunciations (word ~ spoken), relative to this
 # file; see the README. Empty: none.
 lexicon = ""
+# Where the clip and plan caches are kept, relative to this file. Empty: .hijra-audio/cache
+# beside this file. Never inside the output folder: the cache is not for publishing.
+cache_dir = ""
 # Target length of an episode, in minutes. Episodes break between sections or sentences near it.
 episode_minutes = 10.0
 # Speaking rate used to estimate lengths before any audio exists.

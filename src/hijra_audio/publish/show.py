@@ -2,7 +2,9 @@
 the manifest says was built, and the cover they show.
 
 Only episodes whose MP3 is in the folder, whole, at the size the manifest recorded, are published:
-the feed never points at a file that is missing or half written. Each file is rewritten only when
+the feed never points at a file that is missing or half written. Each shows the text its MP3 was
+built from (kept in the manifest), so an episode left as it was (`--only` another) keeps its old
+text beside its old audio. Each file is rewritten only when
 its bytes change.
 """
 
@@ -43,12 +45,12 @@ def publish(config: ShowConfig, episodes, manifest: Manifest, output: Path, *, n
     page = None
     if site:
         page = write_site(config, [SiteEpisode(number=entry.number, title=entry.title, file=entry.file,
-                                               duration=entry.duration, paragraphs=paragraphs(episode),
+                                               duration=entry.duration, paragraphs=built_text(episode, entry),
                                                transcript=_beside(output, entry.file, VTT_SUFFIX))
                                    for episode, entry in published], output)
     items = [FeedItem(title=entry.title, guid=entry.guid, pub_date=datetime.fromisoformat(entry.pub_date),
                       file=entry.file, bytes=entry.bytes, duration=entry.duration, number=entry.number,
-                      description="\n".join(text for _heading, text in paragraphs(episode)),
+                      description="\n".join(text for _heading, text in built_text(episode, entry)),
                       transcript=_beside(output, entry.file, VTT_SUFFIX),
                       chapters=_beside(output, entry.file, CHAPTERS_SUFFIX), paragraphs=paragraphs(episode))
              for episode, entry in published]
@@ -82,6 +84,14 @@ def paragraphs(episode: Episode) -> tuple[tuple[bool, str], ...]:
             out.append((False, segment.text))
         last_section = segment.section
     return tuple(out)
+
+
+def built_text(episode: Episode, entry: EpisodeEntry) -> tuple[tuple[bool, str], ...]:
+    """The paragraphs the episode's MP3 was built from: the manifest's, else (an entry from before
+    the manifest kept them) the plan's."""
+    if entry.paragraphs:
+        return tuple((bool(heading), str(text)) for heading, text in entry.paragraphs)
+    return paragraphs(episode)
 
 
 def _published(episodes, manifest: Manifest, output: Path) -> list[tuple[Episode, EpisodeEntry]]:

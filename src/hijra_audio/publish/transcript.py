@@ -185,6 +185,20 @@ def webvtt(cues_: tuple[Cue, ...], language: str = "") -> bytes:
     return "\n".join(lines).encode("utf-8")
 
 
+def webvtt_texts(data: bytes) -> tuple[str, ...]:
+    """The text of each cue of a WebVTT file `webvtt` wrote (what an episode's MP3 says, as it
+    was built)."""
+    texts = []
+    for block in data.decode("utf-8").split("\n\n"):
+        lines = block.splitlines()
+        timing = next((i for i, line in enumerate(lines) if " --> " in line), None)
+        if timing is not None and lines[timing + 1:]:
+            text = " ".join(lines[timing + 1:])
+            texts.append(text.replace("--&gt;", "-->").replace("&lt;", "<").replace("&gt;", ">")
+                         .replace("&amp;", "&"))
+    return tuple(texts)
+
+
 def srt(cues_: tuple[Cue, ...]) -> bytes:
     lines = []
     for index, cue in enumerate(cues_, 1):

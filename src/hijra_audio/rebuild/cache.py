@@ -119,6 +119,7 @@ class CacheReport:
     used: int          # entries some episode in the manifest is made of
     removed: int = 0
     freed: int = 0
+    why: str = ""      # how its place was chosen (rebuild/location.py)
 
 
 @contextmanager

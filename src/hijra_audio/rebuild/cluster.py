@@ -17,8 +17,8 @@ cluster, resumes from the cache.
 from __future__ import annotations
 
 import hashlib
-import logging
 import json
+import logging
 import math
 import os
 import queue
@@ -30,7 +30,13 @@ from hijra_audio.config import ShowConfig
 from hijra_audio.engines.base import Clip, Engine
 from hijra_audio.errors import ClusterError
 from hijra_audio.rebuild.cache import ClipCache, atomic_write
-from hijra_audio.rebuild.schedule import ClipSpoken, ClipsLost, EpisodeJob, EpisodeRendered, Event
+from hijra_audio.rebuild.schedule import (
+    ClipsLost,
+    ClipSpoken,
+    EpisodeJob,
+    EpisodeRendered,
+    Event,
+)
 from hijra_audio.rebuild.workers import RenderResult
 
 log = logging.getLogger(__name__)

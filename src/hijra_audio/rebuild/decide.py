@@ -2,7 +2,8 @@
 
 An episode is rebuilt when it is new, when the hashes of its text, its engine or its settings
 differ from those the manifest recorded (the reason names which), when its files are missing, or
-when forced; otherwise it is kept. With `only`, the other episodes are left as they are. Deciding
+when forced; otherwise it is kept. With `only`, the other episodes are left as they are: kept when
+up to date, else skipped ("not selected: text changed"). Deciding
 reads the output folder but writes nothing.
 """
 
@@ -35,8 +36,9 @@ class Decision:
     """What a build does with one episode, and why."""
 
     episode: Episode
-    action: str            # "build", "keep" or "skip" (not selected by --only, and no file yet)
-    reason: str            # new, text changed, engine changed, settings changed, file missing, forced, unchanged
+    action: str            # "build", "keep" or "skip" (not selected by --only, and not up to date)
+    reason: str            # new, text changed, engine changed, settings changed, file missing, forced,
+                           # unchanged; when skipped, "not selected: " and the reason it would be built
     file: str
     keys: tuple[str, ...]
     pauses: tuple[int, ...]
@@ -94,8 +96,13 @@ def decide(config: ShowConfig, episodes: tuple[Episode, ...] | list[Episode], ma
         if reason in ("unchanged", "forced") and not _sidecars_present(output, episode.slug):
             reason = "file missing"
         if selected is not None and episode.key != selected.key:
-            # not asked for: stays as it was, or stays out of the feed when it has no file
-            action = "keep" if previous and reason != "file missing" and reason != "new" else "skip"
+            # Not asked for: kept when it is up to date; else skipped, and says why it would be
+            # built. A skipped episode with a file stays in the feed as it was built (its old text
+            # with its old audio); one without a file stays out of it.
+            if reason in ("unchanged", "forced"):
+                action, reason = "keep", "unchanged"
+            else:
+                action, reason = "skip", f"not selected: {reason}"
         else:
             action = "keep" if reason == "unchanged" else "build"
         keys = tuple(clip_key(identity, s.spoken) for s in episode.segments)

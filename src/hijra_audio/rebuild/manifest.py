@@ -1,15 +1,17 @@
 """The build manifest (`manifest.json` in the output folder): for each episode, the inputs that
 made it (hashes of its text, engine and settings, and its clip keys), its file, size and duration,
-its guid and the date it was first published. A rebuild compares against it to decide what to
-redo, and the feed keeps each episode's first pubDate from it. For the show as a whole it keeps
-where it was published and its podcast:guid (`show`: see `publish.address`).
+its guid, the date it was first published, and the text it was built from (what the feed and
+page show while its audio is that build's: `--only` another episode leaves it as it was). A rebuild
+compares against it to decide what to redo, and the feed keeps each episode's first pubDate from
+it. For the show as a whole it keeps where it was published and its podcast:guid (`show`: see
+`publish.address`), and where the build's cache is (relative to the output folder).
 """
 
 from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -40,15 +42,18 @@ class EpisodeEntry:
     pub_date: str  # RFC 3339, UTC; set when first published, then kept
     hashes: dict   # "text", "engine", "settings": what made the episode, to tell why it changes
     clips: list    # the clip keys it is made of (what `cache prune` keeps)
+    # its display text when it was built: [[is_heading, text], ...] (empty: from before this was kept)
+    paragraphs: list = field(default_factory=list)
 
 
 class Manifest:
     def __init__(self, folder: Path, episodes: dict[str, EpisodeEntry] | None = None,
-                 show: dict[str, str] | None = None):
+                 show: dict[str, str] | None = None, cache: str = ""):
         self.folder = Path(folder)
         self.episodes: dict[str, EpisodeEntry] = dict(episodes or {})
         # the show's base_url (and the config's, when it was used), its guid: publish.address
         self.show: dict[str, str] = dict(show or {})
+        self.cache = cache     # the build's cache folder, relative to `folder` ("": not recorded)
 
     @property
     def path(self) -> Path:
@@ -64,7 +69,8 @@ class Manifest:
                 return cls(folder)
             show = data.get("show", {})
             show = {k: v for k, v in show.items() if isinstance(v, str)} if isinstance(show, dict) else {}
-            return cls(folder, {k: EpisodeEntry(**v) for k, v in data["episodes"].items()}, show)
+            return cls(folder, {k: EpisodeEntry(**v) for k, v in data["episodes"].items()}, show,
+                       cache=str(data.get("cache", "")))
         except (OSError, ValueError, TypeError, KeyError):
             return cls(folder)
 
@@ -78,6 +84,8 @@ class Manifest:
         data = {"version": MANIFEST_VERSION, "episodes": {k: asdict(v) for k, v in ordered}}
         if self.show:
             data["show"] = dict(sorted(self.show.items()))
+        if self.cache:
+            data["cache"] = self.cache
         encoded = json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
         if not self.path.is_file() or self.path.read_bytes() != encoded:
             atomic_write(self.path, encoded)

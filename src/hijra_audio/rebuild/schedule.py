@@ -27,6 +27,7 @@ from hijra_audio.config import ShowConfig
 from hijra_audio.engines.base import Engine
 from hijra_audio.episodes import Episode
 from hijra_audio.publish.feed import episode_guid
+from hijra_audio.publish.show import paragraphs
 from hijra_audio.rebuild.cache import ClipCache
 from hijra_audio.rebuild.decide import Decision, Decisions
 from hijra_audio.rebuild.manifest import EpisodeEntry, Manifest
@@ -202,9 +203,11 @@ class Scheduled:
 
 def schedule(decisions: Decisions, config: ShowConfig, manifest: Manifest, output: Path, cache: ClipCache,
              backend: Backend, *, now: datetime, cover: bytes = b"", progress: Progress | None = None,
-             made: Scheduled | None = None) -> Scheduled:
+             made: Scheduled | None = None,
+             finished: Callable[[EpisodeResult, int, int], None] | None = None) -> Scheduled:
     """Keep what is kept, build the rest through `backend`, record each finished episode in the
-    manifest. `made` (filled in as the work goes) is what a caller still has if this raises."""
+    manifest. `made` (filled in as the work goes) is what a caller still has if this raises;
+    `finished(result, done, total)` is called as each episode is built."""
     progress = progress or (lambda stage, done, total: None)
     made = made if made is not None else Scheduled()
     by_number = {d.episode.number: d for d in decisions}
@@ -242,6 +245,8 @@ def schedule(decisions: Decisions, config: ShowConfig, manifest: Manifest, outpu
                 made.results[d.episode.number] = _record(d, event.result, config, manifest, output, now,
                                                          len(decisions))
                 progress("episodes", len(made.results), len(decisions))
+                if finished is not None:
+                    finished(made.results[d.episode.number], len(made.results), len(decisions))
                 if time.monotonic() - saved_at > MANIFEST_SAVE_SECONDS:
                     manifest.save()   # a build that dies keeps the episodes it finished
                     saved_at = time.monotonic()
@@ -267,7 +272,8 @@ def _record(d: Decision, result: RenderResult, config: ShowConfig, manifest: Man
         bytes=result.bytes, duration=result.duration,
         guid=previous.guid if previous else episode_guid(config, d.episode.key),
         pub_date=previous.pub_date if previous else _first_pub_date(now, d.episode, total),
-        hashes=d.hashes, clips=list(dict.fromkeys(d.keys)))
+        hashes=d.hashes, clips=list(dict.fromkeys(d.keys)),
+        paragraphs=[list(p) for p in paragraphs(d.episode)])
     return EpisodeResult(d.episode.number, d.episode.title, output / d.file, result.duration, result.bytes,
                          "built", d.reason)
 

@@ -136,10 +136,30 @@ class WorkerPool:
     def __enter__(self) -> "WorkerPool":
         return self
 
-    def __exit__(self, *exc) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
-            self._executor = None
+    def __exit__(self, exc_type, *exc) -> None:
+        if self._executor is None:
+            return
+        executor, self._executor = self._executor, None
+        if exc_type is not None and not issubclass(exc_type, Exception):
+            # Stopped (a signal, Ctrl-C) or abandoned: the workers stop now, not after their tasks.
+            self.stop_workers(executor)
+        executor.shutdown(wait=True, cancel_futures=True)
+
+    @staticmethod
+    def stop_workers(executor: ProcessPoolExecutor) -> None:
+        """End the pool's worker processes (SIGTERM, then SIGKILL for one that lingers) and wait
+        for them, so that none outlives the build. What a worker was writing stays a temporary
+        file, which the build sweeps away."""
+        processes = list((getattr(executor, "_processes", None) or {}).values())
+        executor.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+        for process in processes:
+            process.join(5)
+            if process.is_alive():
+                process.kill()
+                process.join()
 
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:

@@ -408,6 +408,8 @@ def _read(tokens: list[Token], asked: list[int]) -> dict[int, str]:
 
 @lru_cache(maxsize=4096)
 def _spelling(text: str) -> str:
-    from hijra_audio.engines.arabic import spelling      # the diacritizer loads when first asked
+    from hijra_audio.engines.arabic import (
+        spelling,  # the diacritizer loads when first asked
+    )
 
     return spelling(text)

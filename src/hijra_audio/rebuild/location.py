@@ -1,0 +1,115 @@
+"""Where a show's caches live: outside the folder that is published.
+
+The clip cache (every spoken segment) and the plan cache are large and private: they are kept in
+a hidden folder beside the show's podcast.toml, `.hijra-audio/cache/`, as DVC keeps `.dvc/cache`
+and pytest `.pytest_cache` beside the project they belong to (without a config file: beside the
+output folder). Deleting the project deletes its cache; uploading the output folder never uploads
+it. `--cache-dir` or `cache_dir` in podcast.toml name another folder.
+
+Inside that folder each output folder has its own subfolder, named after it and keyed by its path
+relative to the cache folder: two shows (or two output folders) sharing one cache folder never
+mix clips, and `cache prune`, which keeps what one output folder's manifest uses, never deletes
+another's. The key is relative, so moving the project with its cache keeps it. The manifest
+records where its cache is, so `cache info -o OUTPUT` finds it without being told.
+
+Builds before this kept the cache in `OUTPUT/.cache/`; a build moves those clips to the new place
+instead of speaking them again (`adopt_legacy`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from hijra_audio.errors import InputError
+
+CACHE_HOME = Path(".hijra-audio") / "cache"
+LEGACY_DIR = ".cache"          # OUTPUT/.cache/clips and OUTPUT/.cache/plan, before
+CLIPS = "clips"
+PLAN = "plan"
+
+
+@dataclass(frozen=True)
+class CacheLocation:
+    root: Path        # this output folder's cache: clips/ and plan/ under it
+    why: str          # how it was chosen, for `cache info`
+
+    @property
+    def clips(self) -> Path:
+        return self.root / CLIPS
+
+    @property
+    def plan(self) -> Path:
+        return self.root / PLAN
+
+
+def locate(output: Path, *, cache_dir: Path | None = None, config_cache_dir: Path | None = None,
+           config_file: Path | None = None, recorded: str = "") -> CacheLocation:
+    """The cache of `output`: under `cache_dir` (--cache-dir), else `config_cache_dir` (the config's
+    `cache_dir`), else where the manifest says the last build kept it (`recorded`, relative to the
+    output folder), else `.hijra-audio/cache` beside `config_file`, or beside the output folder."""
+    output = Path(output)
+    if cache_dir is not None:
+        found = CacheLocation(_keyed(Path(cache_dir), output), f"--cache-dir {cache_dir}")
+    elif config_cache_dir is not None:
+        found = CacheLocation(_keyed(config_cache_dir, output), f"cache_dir in {config_file}")
+    elif recorded and (output / recorded).is_dir():
+        found = CacheLocation(Path(os.path.normpath(output / recorded)), f"recorded in {output}/manifest.json")
+    elif config_file is not None:
+        found = CacheLocation(_keyed(Path(config_file).parent / CACHE_HOME, output), f"beside {config_file}")
+    else:
+        found = CacheLocation(_keyed(output.parent / CACHE_HOME, output), f"beside {output}")
+    inside = _resolved(output)
+    if inside == _resolved(found.root) or inside in _resolved(found.root).parents:
+        raise InputError(f"{found.root}: the cache would be inside the output folder {output}, and published "
+                         f"with it. Give --cache-dir (or cache_dir in podcast.toml) a folder outside it.")
+    return found
+
+
+def relative_to_output(location: CacheLocation, output: Path) -> str:
+    """The cache's path as the manifest records it: relative to the output folder."""
+    return os.path.relpath(_resolved(location.root), _resolved(Path(output)))
+
+
+def adopt_legacy(output: Path, location: CacheLocation) -> int:
+    """Move the clips of the old layout (OUTPUT/.cache/clips) into `location`, so that they are
+    reused, not spoken again, and drop the old plan cache; returns how many clips moved. Call it
+    holding the output folder's lock."""
+    legacy = Path(output) / LEGACY_DIR
+    if not legacy.is_dir():
+        return 0
+    moved = 0
+    for clip in sorted((legacy / CLIPS).glob("*/*.clip")):
+        target = location.clips / clip.parent.name / clip.name
+        if target.is_file():
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.replace(clip, target)          # the same file system: a rename, whole or not at all
+        except OSError:
+            tmp = target.with_name(f".{target.name}.tmp")
+            shutil.copyfile(clip, tmp)        # another file system: copied beside, then renamed
+            os.replace(tmp, target)
+        moved += 1
+    shutil.rmtree(legacy / CLIPS, ignore_errors=True)
+    shutil.rmtree(legacy / PLAN, ignore_errors=True)
+    try:
+        legacy.rmdir()
+    except OSError:
+        pass                                   # something else is in it: left alone
+    return moved
+
+
+def _keyed(base: Path, output: Path) -> Path:
+    """`base`'s subfolder for `output`: its name, and a hash of its path relative to `base`."""
+    relative = os.path.relpath(_resolved(output), _resolved(base))
+    name = re.sub(r"[^\w.-]+", "_", _resolved(output).name).strip("._") or "output"
+    return base / f"{name}-{hashlib.sha256(relative.encode('utf-8')).hexdigest()[:12]}"
+
+
+def _resolved(path: Path) -> Path:
+    return Path(os.path.realpath(Path(path).expanduser()))
