@@ -104,7 +104,8 @@ def test_dry_run_prints_the_plan_and_writes_nothing(tmp_path, previous_output, t
 
 def test_cache_info_and_prune(previous_output):
     out, _ = previous_output
-    info = CliRunner().invoke(main, ["cache", "info", "-o", str(out)])
-    assert info.exit_code == 0 and " 0 unused" in info.output
-    pruned = CliRunner().invoke(main, ["cache", "prune", "-o", str(out)])
-    assert pruned.exit_code == 0 and pruned.output.startswith("removed 0 clips")
+    info = CliRunner(mix_stderr=False).invoke(main, ["cache", "info", "-o", str(out)])
+    assert info.exit_code == 0 and " 0 unused" in info.stdout
+    assert info.stderr.startswith("config: ")       # which show's settings it went by, on stderr
+    pruned = CliRunner(mix_stderr=False).invoke(main, ["cache", "prune", "-o", str(out)])
+    assert pruned.exit_code == 0 and pruned.stdout.startswith("removed 0 clips")

@@ -433,14 +433,18 @@ _cache_dir_option = click.option("--cache-dir", type=click.Path(file_okay=False,
 
 @cache.command()
 @_output_option
+@_config_option("The show's podcast.toml (its cache_dir). Default: ./podcast.toml when there is one.")
 @_cache_dir_option
 @verbosity_options
 @library_errors
-def info(output, cache_dir):
+def info(output, config_path, cache_dir):
     """Where the cache is, how many clips it holds, their size, and how many the current episodes use."""
     from hijra_audio.pipeline import cache_info
 
-    report = cache_info(output, cache_dir=cache_dir)
+    config_path, line = _discover(config_path, fallback="none")
+    if _verbosity() >= 0:
+        click.echo(line, err=True)
+    report = cache_info(output, config_path, cache_dir)
     click.echo(f"{report.folder}: {report.entries} clips, {report.bytes / 1e6:.1f} MB; "
                f"{report.used} used by the episodes of the last build, {report.entries - report.used} unused")
     if _verbosity() > 0:
@@ -449,14 +453,18 @@ def info(output, cache_dir):
 
 @cache.command()
 @_output_option
+@_config_option("The show's podcast.toml (its cache_dir). Default: ./podcast.toml when there is one.")
 @_cache_dir_option
 @verbosity_options
 @library_errors
-def prune(output, cache_dir):
+def prune(output, config_path, cache_dir):
     """Delete the clips no episode of the last build uses (only this output folder's own clips)."""
     from hijra_audio.pipeline import cache_prune
 
-    report = cache_prune(output, cache_dir=cache_dir)
+    config_path, line = _discover(config_path, fallback="none")
+    if _verbosity() >= 0:
+        click.echo(line, err=True)
+    report = cache_prune(output, config_path, cache_dir)
     click.echo(f"removed {report.removed} clips ({report.freed / 1e6:.1f} MB); "
                f"{report.entries} left, {report.bytes / 1e6:.1f} MB")
 
