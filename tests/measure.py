@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import miniaudio
@@ -43,3 +44,21 @@ def encode(samples: np.ndarray, bitrate_kbps: int = 64, rate: int = 44100) -> by
     from hijra_audio.audio import master
 
     return bytes(master._lame([samples], rate, bitrate_kbps, info=True, samples=samples.size))
+
+
+def check_consistent(out: Path) -> None:
+    """Every episode in the feed and manifest is a whole MP3 of the advertised size and length."""
+    import feedparser
+    import pytest
+
+    manifest = json.loads((out / "manifest.json").read_text())
+    feed = feedparser.parse(str(out / "feed.xml"))
+    assert not feed.bozo, feed.get("bozo_exception")
+    files = {Path(e.enclosures[0].href).name: int(e.enclosures[0].length) for e in feed.entries}
+    assert files == {e["file"]: e["bytes"] for e in manifest["episodes"].values()}
+    assert sorted(files) == sorted(p.name for p in out.glob("*.mp3"))
+    for name, size in files.items():
+        assert (out / name).stat().st_size == size
+        entry = next(e for e in manifest["episodes"].values() if e["file"] == name)
+        assert mp3_duration(out / name) == pytest.approx(entry["duration"], abs=0.05)
+    assert not list(out.rglob("*.tmp")), "a temporary file was left behind"

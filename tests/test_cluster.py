@@ -19,7 +19,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import feedparser
 import pytest
 from click.testing import CliRunner
 
@@ -32,6 +31,7 @@ from hijra_audio.pipeline import BuildRequest, build, cache_location  # noqa: E4
 from hijra_audio.rebuild import cluster  # noqa: E402
 from hijra_audio.rebuild.cache import ClipCache, clip_key  # noqa: E402
 from tests.fakes import FakeEngine  # noqa: E402
+from tests.measure import check_consistent  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 DASK = Path(sys.executable).parent / "dask"
@@ -150,19 +150,6 @@ def _wait_for(predicate, timeout=60.0) -> None:
         if time.monotonic() > deadline:
             raise AssertionError("timed out waiting")
         time.sleep(0.02)
-
-
-def _check_consistent(out: Path) -> None:
-    """Feed and manifest name the same whole MP3s; no temporary file is left."""
-    manifest = json.loads((out / "manifest.json").read_text())
-    feed = feedparser.parse(str(out / "feed.xml"))
-    assert not feed.bozo
-    files = {Path(e.enclosures[0].href).name: int(e.enclosures[0].length) for e in feed.entries}
-    assert files == {e["file"]: e["bytes"] for e in manifest["episodes"].values()}
-    assert sorted(files) == sorted(p.name for p in out.glob("*.mp3"))
-    for name, size in files.items():
-        assert (out / name).stat().st_size == size
-    assert not list(out.rglob("*.tmp")), "a temporary file was left behind"
 
 
 def _run_build(out: Path, log: Path, delay: float, scheduler: str | None) -> subprocess.Popen:
@@ -298,7 +285,7 @@ def test_an_engine_error_on_a_worker_stops_the_build_with_its_message(dask_clust
     request = _request(show, out, log, scheduler_file=dask_cluster.scheduler_file, engine={"fail_on": "سراقة"})
     with pytest.raises(EngineError, match="fake engine failed on segment: ولقيا"):
         build(request)
-    _check_consistent(out)
+    check_consistent(out)
     assert "episode-003.mp3" not in {p.name for p in out.glob("*.mp3")}
 
 
@@ -329,7 +316,7 @@ def test_a_worker_killed_mid_build_changes_nothing(dask_cluster, tmp_path):
     again = {clip_key(FakeEngine(str(log)).identity(), text) for text in _lines(log)}
     assert not again & cached, "a clip that was in the cache was spoken again"
     assert _files(out) == _files(reference)
-    _check_consistent(out)
+    check_consistent(out)
     with dask_cluster.client() as client:      # the nanny brought the worker back
         client.wait_for_workers(2, timeout=60)
 
@@ -346,7 +333,7 @@ def test_a_lost_scheduler_stops_the_build_cleanly_and_a_local_build_finishes_it(
         stderr = process.stderr.read()
         assert code != 0
         assert f"lost the Dask scheduler at {address}" in stderr
-        _check_consistent(out)
+        check_consistent(out)
     finally:
         own.stop()
     made = ClipCache(cache_location(out).clips).keys()
@@ -354,7 +341,7 @@ def test_a_lost_scheduler_stops_the_build_cleanly_and_a_local_build_finishes_it(
     assert finish.wait(timeout=300) == 0, finish.stderr.read()
     again = {clip_key(FakeEngine(str(log)).identity(), text) for text in _lines(tmp_path / "finish.log")}
     assert not again & made, "a clip received before the scheduler died was spoken again"
-    _check_consistent(out)
+    check_consistent(out)
     assert len(json.loads((out / "manifest.json").read_text())["episodes"]) == 3
 
 

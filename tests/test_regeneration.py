@@ -2,7 +2,6 @@
 folder is locked, corrupt clips are rebuilt, and --dry-run / --force / --only do what they say."""
 
 import functools
-import json
 import os
 import signal
 import subprocess
@@ -17,7 +16,7 @@ from hijra_audio.config import bundled_config_path
 from hijra_audio.pipeline import BuildRequest, build, cache_location, prepare
 from hijra_audio.rebuild.cache import ClipCache, clip_key
 from tests.fakes import FakeEngine
-from tests.measure import mp3_duration
+from tests.measure import check_consistent
 
 BUNDLED = bundled_config_path()
 REPO = Path(__file__).resolve().parent.parent
@@ -42,21 +41,6 @@ def _wait_for(predicate, timeout=60.0):
     raise AssertionError("timed out waiting")
 
 
-def _check_consistent(out: Path) -> None:
-    """Every episode in the feed and manifest is a whole MP3 of the advertised size and length."""
-    manifest = json.loads((out / "manifest.json").read_text())
-    feed = feedparser.parse(str(out / "feed.xml"))
-    assert not feed.bozo
-    files = {Path(e.enclosures[0].href).name: int(e.enclosures[0].length) for e in feed.entries}
-    assert files == {e["file"]: e["bytes"] for e in manifest["episodes"].values()}
-    assert sorted(files) == sorted(p.name for p in out.glob("*.mp3"))
-    for name, size in files.items():
-        assert (out / name).stat().st_size == size
-        entry = next(e for e in manifest["episodes"].values() if e["file"] == name)
-        assert mp3_duration(out / name) == pytest.approx(entry["duration"], abs=0.05)
-    assert not list(out.rglob("*.tmp")), "a temporary file was left behind"
-
-
 @pytest.mark.parametrize("kill_after_calls", [1, 8, 20, "rendering"])
 def test_killed_build_resumes_without_speaking_any_finished_clip_again(tmp_path, kill_after_calls):
     out, first_log, second_log = tmp_path / "out", tmp_path / "first.log", tmp_path / "second.log"
@@ -75,7 +59,7 @@ def test_killed_build_resumes_without_speaking_any_finished_clip_again(tmp_path,
     engine = FakeEngine(str(second_log))
     again = {clip_key(engine.identity(), text) for text in _lines(second_log)}
     assert not again & made, "a clip that was already in the cache was spoken again"
-    _check_consistent(out)
+    check_consistent(out)
 
 
 def test_a_second_build_on_the_same_folder_stops_at_once_with_the_lock_message(tmp_path):
@@ -106,7 +90,7 @@ def test_a_corrupt_clip_is_dropped_and_spoken_again(tmp_path, fake_engine):
     assert report.clips_synthesized == 1
     assert len(fake_engine.calls()) == calls + 1
     assert cache.get(victim) is not None
-    _check_consistent(out)
+    check_consistent(out)
 
 
 def test_dry_run_force_and_only(tmp_path, fake_engine, lecture):
@@ -185,7 +169,7 @@ def test_an_engine_failure_keeps_finished_episodes_and_a_matching_feed(tmp_path,
     narration.write_text(edited, encoding="utf-8")
     with pytest.raises(EngineError, match="fake engine failed"):
         build(BuildRequest(**request, engine_factory=functools.partial(FakeEngine, log, fail_on="عطل")))
-    _check_consistent(out)
+    check_consistent(out)
     reasons = [d.reason for d in prepare(BuildRequest(**request, engine_factory=lambda: FakeEngine(log))).decisions]
     assert reasons == ["unchanged", "unchanged", "text changed"]
 

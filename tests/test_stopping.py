@@ -14,7 +14,8 @@ import pytest
 from hijra_audio.pipeline import cache_location
 from hijra_audio.rebuild.cache import ClipCache, clip_key
 from tests.fakes import FakeEngine
-from tests.test_regeneration import _check_consistent, _lines, _wait_for
+from tests.measure import check_consistent
+from tests.test_regeneration import _lines, _wait_for
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -73,7 +74,7 @@ def test_a_signal_stops_the_build_and_its_workers_and_the_next_build_resumes(tmp
     assert process.returncode == 128 + signum, stderr
     assert "leaked" not in stderr and "Traceback" not in stderr, stderr
     assert f"stopped by {signal.Signals(signum).name}" in stderr
-    _check_consistent(out)                 # the feed and manifest match the files, no .tmp left
+    check_consistent(out)                 # the feed and manifest match the files, no .tmp left
     made = ClipCache(cache_location(out).clips).keys()
     assert made
 
@@ -84,7 +85,7 @@ def test_a_signal_stops_the_build_and_its_workers_and_the_next_build_resumes(tmp
     assert not {clip_key(engine.identity(), text) for text in _lines(second_log)} & made, \
         "a clip made before the signal was spoken again"
     assert "3 episodes" in stdout
-    _check_consistent(out)
+    check_consistent(out)
 
 
 def test_a_hangup_ignored_by_nohup_stays_ignored(tmp_path):
@@ -95,7 +96,7 @@ def test_a_hangup_ignored_by_nohup_stays_ignored(tmp_path):
     process.send_signal(signal.SIGHUP)
     _, stderr = process.communicate(timeout=120)
     assert process.returncode == 0, stderr
-    _check_consistent(out)
+    check_consistent(out)
     assert len(list(out.glob("*.mp3"))) == 3
 
 

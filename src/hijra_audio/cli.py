@@ -20,6 +20,7 @@ from hijra_audio.console import (
     Commands,
     Once,
     Progress,
+    announce_config,
     config_option,
     discover_config,
     duration,
@@ -144,9 +145,7 @@ def check(config_path, output, base_url, strict):
     from hijra_audio.config import load_config
     from hijra_audio.publish.check import check_folder
 
-    config_path, line = discover_config(config_path)
-    if verbosity() >= 0:
-        click.echo(line, err=True)
+    config_path = announce_config(config_path)
     found = check_folder(load_config(config_path), output, base_url)
     warn(found)
     click.echo(f"{plural(len(found), 'warning')}" + (": fix them in podcast.toml" if found else ": ready to publish"))
@@ -188,9 +187,7 @@ def serve(folder, host, port, config_path):
     """
     from hijra_audio.serve import feed_self_url, make_server, public_url
 
-    config_path, line = discover_config(config_path, fallback="none")
-    if verbosity() >= 0:
-        click.echo(line, err=True)
+    config_path = announce_config(config_path, fallback="none")
     log = None if verbosity() < 0 else (lambda line: click.echo(line, err=True))   # -q: no request log
     server = make_server(folder, host, port, log=log)
     bound_port = server.server_address[1]
@@ -241,9 +238,7 @@ def info(output, config_path, cache_dir):
     """Where the cache is, how many clips it holds, their size, and how many the current episodes use."""
     from hijra_audio.pipeline import cache_info
 
-    config_path, line = discover_config(config_path, fallback="none")
-    if verbosity() >= 0:
-        click.echo(line, err=True)
+    config_path = announce_config(config_path, fallback="none")
     report = cache_info(output, config_path, cache_dir)
     click.echo(f"{report.folder}: {report.entries} clips, {report.bytes / 1e6:.1f} MB; "
                f"{report.used} used by the episodes of the last build, {report.entries - report.used} unused")
@@ -261,9 +256,7 @@ def prune(output, config_path, cache_dir):
     """Delete the clips no episode of the last build uses (only this output folder's own clips)."""
     from hijra_audio.pipeline import cache_prune
 
-    config_path, line = discover_config(config_path, fallback="none")
-    if verbosity() >= 0:
-        click.echo(line, err=True)
+    config_path = announce_config(config_path, fallback="none")
     report = cache_prune(output, config_path, cache_dir)
     click.echo(f"removed {report.removed} clips ({report.freed / 1e6:.1f} MB); "
                f"{report.entries} left, {report.bytes / 1e6:.1f} MB")
@@ -296,9 +289,7 @@ def clean(file, show_diff, speech, config_path, lexicon_path):
 
     if file.is_dir():
         raise click.UsageError(f"{file}: give one narration file, not a folder.")
-    config_path, line = discover_config(config_path, fallback="the bundled show's lexicon")
-    if verbosity() >= 0:
-        click.echo(line, err=True)
+    config_path = announce_config(config_path, fallback="the bundled show's lexicon")
     config = load_config(config_path)
     [cleaned], warnings = clean_all([read_narration(file)], load_lexicon(config, lexicon_path))
     warn(warnings)
@@ -319,9 +310,7 @@ def clean(file, show_diff, speech, config_path, lexicon_path):
 def _show_config(config_path, engine=None, voice=None, rate=None):
     from hijra_audio.config import load_config
 
-    config_path, line = discover_config(config_path)
-    if verbosity() >= 0:
-        click.echo(line, err=True)
+    config_path = announce_config(config_path)
     config = load_config(config_path)
     return config.with_overrides(engine_name=engine, engine_voice=voice, engine_rate=rate)
 

@@ -91,6 +91,14 @@ def discover_config(config_path: Path | None, inputs=(), fallback: str = "the bu
     return None, f"config: {fallback} (no -c, no ./podcast.toml here; `hijra-audio init` starts your own)"
 
 
+def announce_config(config_path: Path | None, inputs=(), fallback: str = "the bundled show") -> Path | None:
+    """`discover_config`, with its line said on stderr (but with -q); returns the config's path."""
+    config_path, line = discover_config(config_path, inputs, fallback)
+    if verbosity() >= 0:
+        click.echo(line, err=True)
+    return config_path
+
+
 class Once:
     """Says `line` on stderr once: before the first progress report, or when called. A build that
     stops on a bad input says only what is wrong."""

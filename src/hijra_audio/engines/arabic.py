@@ -26,16 +26,22 @@ _PAUSE_WORD = re.compile(f"(\\S+?)(?=\\s*[{pause_class()}]|\\s*$)")
 _SILENT_ALEF = re.compile(f"(\u064f\u0648)[\u064b-\u0652]?\u0627[\u064b-\u0652]?(?=\\s|$|[{pause_class()}])")
 
 
-@lru_cache(maxsize=1)
-def _diacritizer():
-    # One onnxruntime thread per process, always (not only by default): the engine runs in several
-    # worker processes at once, and a clip must not depend on a thread count that is not in the
-    # engine identity. (The model's output is a choice of marks per letter: the bundled lecture
-    # diacritizes the same with 1, 2 and 4 threads and in any order; one thread rules out the rest.)
+@lru_cache(maxsize=2)
+def _model(name: str):
+    """A text2tashkeel model, loaded once per process.
+
+    One onnxruntime thread per process, always (not only by default): the engine runs in several
+    worker processes at once, and a clip must not depend on a thread count that is not in the
+    engine identity. (The model's output is a choice of marks per letter: the bundled lecture
+    diacritizes the same with 1, 2 and 4 threads and in any order; one thread rules out the rest.)"""
     os.environ["TT_ORT_THREADS"] = "1"
     from text2tashkeel import Diacritizer
 
-    return Diacritizer(DIACRITIZER_MODEL)
+    return Diacritizer(name)
+
+
+def _diacritizer():
+    return _model(DIACRITIZER_MODEL)
 
 
 def diacritizer_version() -> str:
@@ -128,12 +134,8 @@ def _agree(base: str, marks: str, vowels: str) -> str:
 SPELLING_MODEL = "rawi-v3-int8"
 
 
-@lru_cache(maxsize=1)
 def _speller():
-    os.environ["TT_ORT_THREADS"] = "1"      # as _diacritizer: one thread per process, always
-    from text2tashkeel import Diacritizer
-
-    return Diacritizer(SPELLING_MODEL)
+    return _model(SPELLING_MODEL)
 
 
 def spelling(text: str) -> str:
