@@ -7,8 +7,8 @@ has rendered one episode already):
   raw LAME   lameenc on the joined PCM, nothing else
   master     master.master_and_encode on the episode in a temporary file, as a worker renders it:
              the measure (loudness and true peak), codec-loss estimate, limiter, encoding,
-             decoding and measuring the MP3 (its true peak only where it could come near the
-             ceiling), and a second encoding when the first missed
+             decoding the MP3 and checking its true peak (only where it could come near the
+             ceiling), and a second encoding when the first passed the ceiling
 and the parts of master alone. Prints seconds per hour of audio (medians over --runs, wall time and
 this process's CPU time: the machine may be shared), and the
 peak of memory allocated while mastering (tracemalloc, the MP3 included).
@@ -89,8 +89,8 @@ def main() -> None:
         "codec-loss estimate": lambda: master._codec_loss(source, 44100, settings.bitrate_kbps,
                                                           quality=settings.lame_quality),
         "gain and limiter": lambda: master.master(measured, settings.loudness_lufs, settings.true_peak_dbtp),
-        "decode the MP3, measure it": lambda: master._measure_mp3(mp3, 44100, None, limit, near),
-        "  (the whole true peak)": lambda: master._measure_mp3(mp3, 44100, None),
+        "decode the MP3, check peaks": lambda: master._measure_mp3(mp3, 44100, None, limit, near),
+        "  (all, and its loudness)": lambda: master._measure_mp3(mp3, 44100, None),
     }
     print(f"audio: {pcm.size / 44100 / 60:.1f} min of espeak-ng speech, 44.1 kHz mono, "
           f"{settings.bitrate_kbps} kbps; medians of {args.runs} runs; seconds per hour of audio")

