@@ -146,3 +146,17 @@ def test_bounded_peaks_are_bounds_and_refined_ones_the_true_peaks(seed):
     assert 0 < done < bounded.peak.size
     assert np.allclose(bounded.peak[bounded.exact], exact.peak[bounded.exact], rtol=1e-4, atol=1e-6)
     assert (bounded.peak[~bounded.exact] <= level).all() and (exact.peak[~bounded.exact] <= level).all()
+
+
+def test_a_measure_of_peaks_alone_skips_the_loudness_and_keeps_the_same_peaks():
+    """The decoded MP3 is measured for its peaks alone (`loudness=False`): the same bounds and,
+    refined, the same true peaks as a whole measure, and no K-weighted energy."""
+    rng = np.random.default_rng(5)
+    x = np.round(rng.standard_normal(44100 * 2) * 4000).clip(-32768, 32767).astype("<i2")
+    whole = meter.measure(meter.ArraySource(x), 44100, true_peak=False)
+    peaks = meter.measure(meter.ArraySource(x), 44100, true_peak=False, loudness=False)
+    assert not peaks.energy.any() and whole.energy.all()
+    assert np.allclose(peaks.peak, whole.peak, rtol=1e-6)
+    level = float(np.median(whole.peak))
+    assert peaks.refine(level) == whole.refine(level) > 0
+    assert np.allclose(peaks.peak, whole.peak, rtol=1e-5)
