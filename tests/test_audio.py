@@ -266,3 +266,25 @@ def test_the_decoded_check_finds_the_true_peak_the_whole_file_has():
     assert whole.true_peak_db() <= report.true_peak_out + 1e-4
     assert whole.true_peak_db() <= AudioConfig().true_peak_dbtp - master.VERIFY_MARGIN_DB
     assert whole.loudness() == pytest.approx(report.loudness_out, abs=0.1)
+
+
+@pytest.mark.slow   # builds real audio
+def test_a_stereo_episode_has_the_voice_on_both_channels_at_the_stereo_norm():
+    """channels = 2: the same samples on both channels, -16 LUFS measured as stereo (3 dB above
+    the same file's mono measure), the true peak of each channel under the ceiling."""
+    import pyloudnorm
+    from mutagen.mp3 import MP3
+
+    from hijra_audio.config import AudioConfig
+
+    pcm = _speechlike(30, -10, seed=3, clicks=True)
+    mp3, report = master.master_and_encode(pcm, AudioConfig(channels=2, loudness_lufs=-16.0))
+    decoded = miniaudio.decode(bytes(mp3), nchannels=2, output_format=miniaudio.SampleFormat.SIGNED16)
+    both = np.frombuffer(decoded.samples, dtype="<i2").reshape(-1, 2)
+    assert both.shape[0] == pcm.size and np.array_equal(both[:, 0], both[:, 1])
+    info = MP3(io.BytesIO(mp3)).info
+    assert info.channels == 2 and info.length == pytest.approx(pcm.size / RATE, abs=1e-6)
+    measured = pyloudnorm.Meter(RATE).integrated_loudness(both / 32768)
+    assert abs(measured - -16.0) <= 0.25
+    assert report.loudness_out == pytest.approx(measured, abs=0.1)
+    assert _oversampled_peak_db(both[:, 0]) <= -1.0

@@ -26,6 +26,7 @@ def test_bundled_config():
     ('[audio]\ntrue_peak_dbtp = 1', "true_peak_dbtp 1.0 is out of range"),
     ('[audio]\nbitrate_kbps = 65', "not an MP3 bitrate"),
     ('[audio]\nsample_rate = 22050', "not an MP3 rate"),
+    ('[audio]\nchannels = 3', "channels 3 is not 1 (mono) or 2 (stereo)"),
 ])
 def test_bad_config_names_file_and_key(tmp_path, body, message):
     path = tmp_path / "podcast.toml"
@@ -83,3 +84,13 @@ def test_numbered_titles_is_off_unless_asked(tmp_path):
     path.write_text('title = "س"\nnumbered_titles = true\n', encoding="utf-8")
     assert load_config(path).numbered_titles is True
     assert load_config().numbered_titles is False
+
+
+@pytest.mark.parametrize("audio, lufs", [("", -19.0), ("channels = 2", -16.0),
+                                         ("channels = 2\nloudness_lufs = -18", -18.0),
+                                         ("channels = 1\nloudness_lufs = -23", -23.0)])
+def test_the_loudness_norm_follows_the_channel_layout_unless_set(tmp_path, audio, lufs):
+    """-19 LUFS for a mono file, -16 for stereo (AES TD1008); loudness_lufs, when written, wins."""
+    path = tmp_path / "podcast.toml"
+    path.write_text(f'title = "س"\n[audio]\n{audio}\n', encoding="utf-8")
+    assert load_config(path).audio.loudness_lufs == lufs

@@ -294,6 +294,21 @@ def test_check_reports_an_undersized_cover(cli):
     assert any("600x600" in line for line in check_lines(cli))
 
 
+def test_check_says_when_a_stereo_show_keeps_the_mono_loudness(cli):
+    """init writes loudness_lufs = -19; switching to channels = 2 and keeping it would leave the
+    show 3 dB quieter than the stereo norm: check says so, and the fix."""
+    cli("init")
+    path = cli.folder / "podcast.toml"
+    text = path.read_text(encoding="utf-8")
+    assert "channels = 1\n" in text and "loudness_lufs = -19.0\n" in text
+    path.write_text(text.replace("channels = 1\n", "channels = 2\n"), encoding="utf-8")
+    assert any("channels = 2 with loudness_lufs = -19" in line and "loudness_lufs = -16" in line
+               for line in check_lines(cli))
+    path.write_text(text.replace("channels = 1\n", "channels = 2\n").replace("loudness_lufs = -19.0\n", ""),
+                    encoding="utf-8")
+    assert not any("channels = 2" in line for line in check_lines(cli))
+
+
 # --- small things -------------------------------------------------------------------------------
 
 def test_a_mistyped_command_gets_did_you_mean(cli):

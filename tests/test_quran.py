@@ -76,6 +76,14 @@ def test_the_index_covers_every_verse(index):
     assert index.verses[0] == (1, 1) and index.verses[-1] == (114, 6)
 
 
+def test_the_index_folds_every_word_as_fold_does(index):
+    """The index folds whole verses at once (`_fold_table`): word for word what `fold` gives."""
+    words = {word: None for word in index.diacritized}
+    by_id = {i: w for w, i in index.vocab.items()}
+    assert all(by_id[i] == fold(w) for i, w in zip(index.ids, index.diacritized))
+    assert len(index.vocab) == len({fold(w) for w in words})
+
+
 def test_the_tanzil_files_ship_verbatim_with_their_notice(shared):
     from importlib import resources
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from hijra_audio.errors import ConfigError
 
 BUNDLED_CONFIG = "podcast.toml"
+MONO_LUFS, STEREO_LUFS = -19.0, -16.0    # the podcast loudness norm (AES TD1008) by channel layout
 
 
 @dataclass(frozen=True)
@@ -27,8 +28,11 @@ class AudioConfig:
     sentence_pause_ms: int = 450
     section_pause_ms: int = 1200
     bitrate_kbps: int = 64
-    # Integrated loudness of each whole episode (ITU-R BS.1770), measured as mono: -19 LUFS is the
-    # podcast norm for mono files (AES TD1008; -16 is for stereo: a mono file plays on both speakers).
+    # 1: mono; 2: stereo, the same voice on both sides (for hosts or players that ask for stereo).
+    channels: int = 1
+    # Integrated loudness of each whole episode (ITU-R BS.1770), measured as the file is laid out:
+    # -19 LUFS is the podcast norm for mono files, -16 for stereo (AES TD1008: a mono file plays on
+    # both speakers). When a podcast.toml sets channels = 2 and no loudness_lufs, it is -16.
     loudness_lufs: float = -19.0
     true_peak_dbtp: float = -1.0        # ceiling for the true peak (4x oversampled)
     trim_silence_db: float = -50.0      # each clip's leading/trailing audio below this is cut; 0: keep it
@@ -183,6 +187,9 @@ def load_config(path: Path | None = None) -> ShowConfig:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc}). Fix the line it names.") from None
     cfg = _build(ShowConfig, table, str(path), skip={"root"})
+    audio_table = table.get("audio") if isinstance(table.get("audio"), dict) else {}
+    if cfg.audio.channels == 2 and "loudness_lufs" not in audio_table:
+        cfg = dataclasses.replace(cfg, audio=dataclasses.replace(cfg.audio, loudness_lufs=STEREO_LUFS))
     for required in REQUIRED:
         if required in table and not str(table[required]).strip():
             raise ConfigError(f"{path}: {required} is empty; the feed, the page and the tags need it. "
@@ -240,6 +247,9 @@ def _check_audio(audio: AudioConfig, path: Path) -> None:
     if audio.bitrate_kbps not in (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320):
         raise ConfigError(f"{path} [audio]: bitrate_kbps {audio.bitrate_kbps} is not an MP3 bitrate; "
                           f"use one of 32, 48, 64, 96, 128 (64 suits speech).")
+    if audio.channels not in (1, 2):
+        raise ConfigError(f"{path} [audio]: channels {audio.channels} is not 1 (mono) or 2 (stereo); "
+                          f"use 1: speech needs no more.")
     if not -40 <= audio.loudness_lufs <= -5:
         raise ConfigError(f"{path} [audio]: loudness_lufs {audio.loudness_lufs} is out of range; "
                           f"use -19 (mono podcasts) or a value from -40 to -5.")

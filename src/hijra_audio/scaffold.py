@@ -102,8 +102,11 @@ section_pause_ms = 1200
 # MP3 encoding: bit rate (kbit/s) and sample rate (Hz).
 bitrate_kbps = 64
 sample_rate = 44100
-# Mastering of each whole episode: integrated loudness (LUFS, ITU-R BS.1770, measured as mono; the
-# podcast norm is -19 for a mono file and -16 for stereo, since mono plays on both speakers), the
+# 1: mono. 2: stereo, the same voice on both sides, for a host that asks for stereo (give it
+# bitrate_kbps = 96 or more, and loudness_lufs = -16).
+channels = 1
+# Mastering of each whole episode: integrated loudness (LUFS, ITU-R BS.1770; the podcast norm is
+# -19 for a mono file and -16 for stereo, since mono plays on both speakers), the
 # true-peak ceiling (dBTP), and the level below which a clip's leading and trailing audio is
 # trimmed before the pauses are added (dB; 0: keep it).
 loudness_lufs = -19.0

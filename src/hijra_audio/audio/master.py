@@ -173,7 +173,7 @@ def _blocks(source, gain: float = 1.0, limiter: Limiter | None = None, block: in
 
 
 def _codec_loss(source, rate: int, bitrate_kbps: int, gain_db: float = 0.0, limiter: Limiter | None = None,
-                quality: int = 5) -> float:
+                quality: int = 5, channels: int = 1) -> float:
     """How much loudness the MP3 encoding takes (LAME's masking and lowpass remove some of the high
     frequencies K-weighting counts, and its threshold of hearing more of quiet sound), measured on
     up to CODEC_LOSS_PIECES stretches of CODEC_LOSS_PIECE_S spread over the episode, mastered as
@@ -186,13 +186,15 @@ def _codec_loss(source, rate: int, bitrate_kbps: int, gain_db: float = 0.0, limi
         starts = np.linspace(0, source.size - piece, CODEC_LOSS_PIECES).astype(np.int64)
     gain = 10 ** (gain_db / 20)
     pcm = np.concatenate([_mastered(source, s, s + piece, gain, limiter) for s in starts.tolist()])
-    decoded = _decode(_lame([pcm], rate, bitrate_kbps, info=True, samples=pcm.size, quality=quality), rate)
+    decoded = _decode(_lame([pcm], rate, bitrate_kbps, info=True, samples=pcm.size, quality=quality,
+                            channels=channels), rate)
     loss = (meter.measure(meter.ArraySource(pcm), rate, true_peak=False).loudness()
             - meter.measure(meter.ArraySource(decoded), rate, true_peak=False).loudness())
     return float(loss) if np.isfinite(loss) else 0.0
 
 
 def _decode(mp3: bytes, rate: int) -> np.ndarray:
+    """The MP3's samples (a stereo one's channels are the same: either of them)."""
     import miniaudio
 
     decoded = miniaudio.decode(bytes(mp3), nchannels=1, sample_rate=rate, output_format=miniaudio.SampleFormat.SIGNED16)
@@ -254,8 +256,11 @@ def master_and_encode(samples, settings: AudioConfig, folder=None) -> tuple[byte
     again: it is the loudness going into the encoder less the codec's loss, within 0.1 LU on the
     test signals (tests/test_audio.py), and measuring it would cost a quarter of LAME's time."""
     source = meter.ArraySource(samples) if isinstance(samples, np.ndarray) else samples
-    rate, target, ceiling = settings.sample_rate, settings.loudness_lufs, settings.true_peak_dbtp
-    quality = settings.lame_quality
+    rate, ceiling = settings.sample_rate, settings.true_peak_dbtp
+    quality, channels = settings.lame_quality, settings.channels
+    # The episode is mono; a stereo file has it on both channels, which BS.1770 measures 3 dB louder.
+    layout_db = 10 * np.log10(channels)
+    target = settings.loudness_lufs - layout_db
     limit = ceiling - VERIFY_MARGIN_DB
     # the episode's true peak only where the limiter may act (`master`): bounded elsewhere by
     # SOURCE_OVERSHOOT times its largest samples (speech from engines at 16-24 kHz has nothing
@@ -264,16 +269,18 @@ def master_and_encode(samples, settings: AudioConfig, folder=None) -> tuple[byte
     before = measured.loudness()
     if not np.isfinite(before):   # silence or under 400 ms: nothing to measure, encoded as it is
         measured.refine(0.0)
-        mp3 = _lame(_blocks(source), rate, settings.bitrate_kbps, info=True, samples=source.size, quality=quality)
-        return mp3, Mastering(before, 0.0, False, 0.0, before, measured.true_peak_db(), 1)
+        mp3 = _lame(_blocks(source), rate, settings.bitrate_kbps, info=True, samples=source.size, quality=quality,
+                    channels=channels)
+        return mp3, Mastering(before + layout_db, 0.0, False, 0.0, before + layout_db, measured.true_peak_db(), 1)
     headroom = ENCODE_HEADROOM_DB
     # the codec's loss learnt at the level the episode will be encoded at (it takes more of
     # quiet sound), then made up
-    loss = _codec_loss(source, rate, settings.bitrate_kbps, *master(measured, target, ceiling, headroom), quality)
+    loss = _codec_loss(source, rate, settings.bitrate_kbps, *master(measured, target, ceiling, headroom), quality,
+                       channels)
 
     def encode(gain_db: float, limiter: Limiter | None) -> tuple[bytearray, float]:
         mp3 = _lame(_blocks(source, 10 ** (gain_db / 20), limiter), rate, settings.bitrate_kbps,
-                    info=True, samples=source.size, quality=quality)
+                    info=True, samples=source.size, quality=quality, channels=channels)
         heard = _measure_mp3(mp3, rate, folder, limit, _near(measured, gain_db, limiter, limit))
         return mp3, heard.true_peak_db()
 
@@ -293,25 +300,29 @@ def master_and_encode(samples, settings: AudioConfig, folder=None) -> tuple[byte
             gain_db -= out_peak - ceiling + 2 * VERIFY_MARGIN_DB
             mp3, out_peak = encode(gain_db, limiter)
             passes += 1
-    out_loudness = _expected_loudness(measured, gain_db, limiter) - loss
-    return mp3, Mastering(before, gain_db, limiter is not None, loss, out_loudness, out_peak, passes)
+    out_loudness = _expected_loudness(measured, gain_db, limiter) - loss + layout_db
+    return mp3, Mastering(before + layout_db, gain_db, limiter is not None, loss, out_loudness, out_peak, passes)
 
 
 def _lame(blocks, rate: int, bitrate_kbps: int, info: bool = True, samples: int = 0,
-          quality: int = DEFAULT_LAME_QUALITY) -> bytearray:
+          quality: int = DEFAULT_LAME_QUALITY, channels: int = 1) -> bytearray:
     """int16 `blocks` (arrays, or bytes) as one MP3 stream, encoded block by block into one
     buffer (the Info frame is put in front of it in place: the stream is never copied).
-    `quality`: LAME's -q (0 best and slowest .. 9; see benchmarks/bench_lame_quality.py)."""
+    `quality`: LAME's -q (0 best and slowest .. 9; see benchmarks/bench_lame_quality.py).
+    `channels` 2: the mono blocks on both channels (LAME codes them as joint stereo, the side
+    channel silent, so both decode to the same samples)."""
     import lameenc
 
     encoder = lameenc.Encoder()
     encoder.set_bit_rate(bitrate_kbps)
     encoder.set_in_sample_rate(rate)
     encoder.set_out_sample_rate(rate)   # LAME would resample to MPEG-2 rates at low bitrates
-    encoder.set_channels(1)
+    encoder.set_channels(channels)
     encoder.set_quality(quality)
     stream = bytearray()
     for block in blocks:
+        if channels == 2:
+            block = np.repeat(np.frombuffer(block, dtype="<i2") if not isinstance(block, np.ndarray) else block, 2)
         data = memoryview(np.ascontiguousarray(block, dtype="<i2") if isinstance(block, np.ndarray) else block)
         data = data.cast("B")
         for i in range(0, len(data), 1 << 21):

@@ -15,7 +15,7 @@ fail a CI job).
 
 from __future__ import annotations
 
-from hijra_audio.config import ShowConfig, is_bundled
+from hijra_audio.config import MONO_LUFS, STEREO_LUFS, ShowConfig, is_bundled
 from hijra_audio.errors import ConfigError
 from hijra_audio.publish import cover
 from hijra_audio.publish.address import Address, local_kind
@@ -52,6 +52,10 @@ def check_show(config: ShowConfig, address: Address, has_file: bool = True) -> t
         found.append(f"podcast:guid is {address.guid} ({source}), not set in podcast.toml: once the show is "
                      f"public, add guid = \"{address.guid}\" to podcast.toml (or build with --save) so that "
                      f"a move or a rename keeps it the same show for apps.")
+    if config.audio.channels == 2 and config.audio.loudness_lufs == MONO_LUFS:
+        found.append(f"[audio] channels = 2 with loudness_lufs = {MONO_LUFS:g}: that is the mono norm, and the "
+                     f"stereo episodes will sound 3 dB quieter than other podcasts. Set loudness_lufs = "
+                     f"{STEREO_LUFS:g} (or remove it: with channels = 2 it is the default).")
     path = cover.image_path(config)
     if path is not None:
         try:

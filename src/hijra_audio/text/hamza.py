@@ -103,11 +103,10 @@ class WordTable:
         data = resources.files("hijra_audio") / "data"
         counts: dict[str, Counter] = {}
         quran = (data / "quran" / "quran-simple-clean.txt").read_text(encoding="utf-8-sig")
-        for line in quran.splitlines():
-            parts = line.split("|")
-            if len(parts) == 3:
-                for word in parts[2].split():
-                    counts.setdefault(fold(word), Counter())[word] += 1
+        words = Counter(word for line in quran.splitlines() if len(parts := line.split("|")) == 3
+                        for word in parts[2].split())
+        for word, n in words.items():     # in the order words first occur, as one by one
+            counts.setdefault(fold(word), Counter())[word] = n
         fixed = parse_list((data / "hamza-words.txt").read_text(encoding="utf-8"), "hamza-words.txt", counts,
                            cls.HAND_WEIGHT)
         return cls(counts, fixed)
