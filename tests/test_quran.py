@@ -175,3 +175,20 @@ def test_an_announced_short_quotation_counts(index):
     assert index.reference(match.qstart, match.qend) == "28:12"
     formula = "قال الله تعالى ما شاء الله كان".split()            # announced, but a formula
     assert index.find(formula, introduced=introductions(formula)) == []
+
+
+@pytest.mark.parametrize("written, shown", [
+    ("[التوبة: 40].", "﴿إلا تنصروه فقد نصره الله إذ أخرجه الذين كفروا﴾ [التوبة: 40]."),
+    ("(سورة براءة، الآية ٤٠)", "﴿إلا تنصروه فقد نصره الله إذ أخرجه الذين كفروا﴾ (سورة براءة، الآية ٤٠)"),
+    # another verse named: the writer's reference stays, and so does the canonical one
+    ("[البقرة: 40].", "﴿إلا تنصروه فقد نصره الله إذ أخرجه الذين كفروا﴾ [9:40] [البقرة: 40]."),
+])
+def test_a_reference_by_sura_name_after_a_quotation_is_the_only_one_shown(written, shown):
+    """Writers cite by name (`[التوبة: 40]`): shown and spoken as written, never doubled with `[9:40]`."""
+    from hijra_audio.text.suras import NAMES, named_reference
+
+    cleaned = clean_text(f"قال الله تعالى: الا تنصروه فقد نصره الله اذ اخرجه الذين كفروا {written}")
+    assert cleaned.display.endswith(shown), cleaned.display
+    assert cleaned.quotations == ("9:40",)
+    assert len(NAMES) == 114 and named_reference("[الأنعام: 3]")[0].sura == 6
+    assert named_reference("[الناس: 3]")[0].sura == 114 and named_reference("[قال: 3]") is None

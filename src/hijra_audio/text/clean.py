@@ -32,6 +32,7 @@ from hijra_audio.errors import InputError
 from hijra_audio.text import disfluency, hamza, normalize, sentences
 from hijra_audio.text.lexicon import Lexicon, apply_corrections, apply_pronunciations
 from hijra_audio.text.quran import introductions
+from hijra_audio.text.suras import named_reference
 from hijra_audio.text.tokens import (
     ARABIC_LETTER,
     REFERENCE,
@@ -280,6 +281,7 @@ def _quotations(tokens: list[Token], index, changes: list[Change]):
         reference = index.reference(m.qstart, qend)
         span, kept, end = tokens[m.start:m.end + tail], [], m.end + tail
         trail = span[-1].trail
+        cited = not written and _cited_by_name(tokens, end, index.verses_of(m.qstart, qend))
         if written:
             refs.append((str(written), reference))
             if written.verses() & set(index.verses_of(m.qstart, qend)):
@@ -294,7 +296,7 @@ def _quotations(tokens: list[Token], index, changes: list[Change]):
                     trail = span[-1].trail
                 else:
                     span = tokens[m.start:end]
-        out.append(_quoted(index, m.qstart, qend, span, trail, reference, changes))
+        out.append(_quoted(index, m.qstart, qend, span, trail, reference, changes, shown=not cited))
         found.append(out[-1])
         out.extend(kept)
         pos = end
@@ -305,14 +307,24 @@ def _quotations(tokens: list[Token], index, changes: list[Change]):
 _CLOSING = {"«": "»", "“": "”", "(": ")", '"': '"'}
 
 
+def _cited_by_name(tokens: list[Token], start: int, verses) -> bool:
+    """Do the tokens from `start` begin with a reference by sura name to one of `verses`
+    (`[التوبة: 40]`)? Then it is the quotation's reference, shown as the writer wrote it."""
+    if start >= len(tokens) or tokens[start].display[:1] not in "[(":
+        return False
+    found = named_reference(" ".join(t.display for t in tokens[start:start + 6]))
+    return found is not None and bool(found[0].verses() & set(verses))
+
+
 def _quoted(index, qstart: int, qend: int, span: list[Token], trail: str, reference: str,
-            changes: list[Change]) -> Token:
-    """The one token of a quotation; quotation marks around it give way to ﴿﴾."""
+            changes: list[Change], shown: bool = True) -> Token:
+    """The one token of a quotation; quotation marks around it give way to ﴿﴾. `shown`: with
+    the canonical reference (not when the writer's, by sura name, follows)."""
     for opening in split_punct(span[0].display)[0]:
         closing = _CLOSING.get(opening)
         if closing and closing in trail:
             trail = trail.replace(closing, "", 1)
-    display = index.display(qstart, qend) + trail
+    display = index.display(qstart, qend, reference=shown) + trail
     changes.append(Change(span[0].line, span[0].word, " ".join(t.display for t in span), display, "quran"))
     return Token(display, index.speech(qstart, qend) + trail, span[0].line, span[0].word, quran=reference)
 

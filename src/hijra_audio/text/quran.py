@@ -183,8 +183,10 @@ class QuranIndex:
     def verses_of(self, qstart: int, qend: int) -> list[tuple[int, int]]:
         return [self.verses[v] for v in range(self.verse_of[qstart], self.verse_of[qend - 1] + 1)]
 
-    def display(self, qstart: int, qend: int) -> str:
-        return f"﴿{' '.join(self.plain[qstart:qend])}﴾ [{self.reference(qstart, qend)}]"
+    def display(self, qstart: int, qend: int, reference: bool = True) -> str:
+        """The words as shown: between ﴿﴾, then (`reference`) the canonical reference."""
+        shown = f"﴿{' '.join(self.plain[qstart:qend])}﴾"
+        return f"{shown} [{self.reference(qstart, qend)}]" if reference else shown
 
     def speech(self, qstart: int, qend: int) -> str:
         return " ".join(self.diacritized[qstart:qend])
