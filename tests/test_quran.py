@@ -190,5 +190,5 @@ def test_a_reference_by_sura_name_after_a_quotation_is_the_only_one_shown(writte
     cleaned = clean_text(f"قال الله تعالى: الا تنصروه فقد نصره الله اذ اخرجه الذين كفروا {written}")
     assert cleaned.display.endswith(shown), cleaned.display
     assert cleaned.quotations == ("9:40",)
-    assert len(NAMES) == 114 and named_reference("[الأنعام: 3]")[0].sura == 6
-    assert named_reference("[الناس: 3]")[0].sura == 114 and named_reference("[قال: 3]") is None
+    assert len(NAMES) == 114 and named_reference("[الأنعام: 3]").sura == 6
+    assert named_reference("[الناس: 3]").sura == 114 and named_reference("[قال: 3]") is None

@@ -228,12 +228,16 @@ _cache_dir_option = click.option("--cache-dir", type=click.Path(file_okay=False,
                                       "(default: where the last build into OUTPUT kept it).")
 
 
-@cache.command()
-@_output_option
-@config_option("The show's podcast.toml (its cache_dir). Default: ./podcast.toml when there is one.")
-@_cache_dir_option
-@verbosity_options
-@library_errors
+def _cache_command(function):
+    """A `cache` subcommand: OUTPUT, -c and --cache-dir find the cache as the build does."""
+    for decorator in (library_errors, verbosity_options, _cache_dir_option,
+                      config_option("The show's podcast.toml (its cache_dir). Default: ./podcast.toml when there is one."),
+                      _output_option, cache.command()):
+        function = decorator(function)
+    return function
+
+
+@_cache_command
 def info(output, config_path, cache_dir):
     """Where the cache is, how many clips it holds, their size, and how many the current episodes use."""
     from hijra_audio.pipeline import cache_info
@@ -246,12 +250,7 @@ def info(output, config_path, cache_dir):
         click.echo(f"cache: {report.why}", err=True)
 
 
-@cache.command()
-@_output_option
-@config_option("The show's podcast.toml (its cache_dir). Default: ./podcast.toml when there is one.")
-@_cache_dir_option
-@verbosity_options
-@library_errors
+@_cache_command
 def prune(output, config_path, cache_dir):
     """Delete the clips no episode of the last build uses (only this output folder's own clips)."""
     from hijra_audio.pipeline import cache_prune

@@ -108,6 +108,14 @@ class Limiter:
         return np.interp(at, np.arange(c0, c1 + 1) * self.chunk, self.edges[c0:c1 + 1])
 
 
+def _expected_loudness(measured: meter.Measure, gain_db: float, limiter: Limiter | None) -> float:
+    """The loudness of the episode times the gain and the limiter's gain: each chunk's K-weighted
+    energy times the gain's mean square over it (the limiter's gain is smooth over 20 ms, a chunk
+    under 1.5 ms, so within a small fraction of a LU of the real thing)."""
+    energy = measured.energy * 10 ** (gain_db / 10)
+    return measured.loudness(energy if limiter is None else energy * limiter.chunk_mean_square())
+
+
 def master(measured: meter.Measure, target_lufs: float, ceiling_dbtp: float,
            headroom_db: float = ENCODE_HEADROOM_DB) -> tuple[float, Limiter | None]:
     """The gain (dB) that brings the measured episode to `target_lufs`, and the limiter that keeps
@@ -134,9 +142,7 @@ def master(measured: meter.Measure, target_lufs: float, ceiling_dbtp: float,
         limiter = Limiter.at(measured, ceiling / gain)
         if not limiter.active:
             return gain_db, None
-        # each chunk's K-weighted energy times the gain's mean square over it: the gain is smooth
-        # over 20 ms, a chunk under 1.5 ms, so within a small fraction of a LU of the real thing
-        after = measured.loudness(measured.energy * limiter.chunk_mean_square() * gain * gain)
+        after = _expected_loudness(measured, gain_db, limiter)
         if abs(after - target_lufs) <= 0.1:
             break
         if after < target_lufs:
@@ -236,12 +242,6 @@ def _near(measured: meter.Measure, gain_db: float, limiter: Limiter | None, leve
     return near if measured.exact is None else near & measured.exact
 
 
-def _expected_loudness(measured: meter.Measure, gain_db: float, limiter: Limiter | None) -> float:
-    """The loudness of the episode times the gain and the limiter's gain (see `master`)."""
-    energy = measured.energy * 10 ** (gain_db / 10)
-    return measured.loudness(energy if limiter is None else energy * limiter.chunk_mean_square())
-
-
 def master_and_encode(samples, settings: AudioConfig, folder=None) -> tuple[bytearray, Mastering]:
     """The episode (int16 array, or a `meter.PcmFile`) mastered and encoded, checked as a player
     hears it: the MP3 is decoded and its true peak checked; when it passes the ceiling, it is
@@ -306,7 +306,7 @@ def master_and_encode(samples, settings: AudioConfig, folder=None) -> tuple[byte
 
 def _lame(blocks, rate: int, bitrate_kbps: int, info: bool = True, samples: int = 0,
           quality: int = DEFAULT_LAME_QUALITY, channels: int = 1) -> bytearray:
-    """int16 `blocks` (arrays, or bytes) as one MP3 stream, encoded block by block into one
+    """int16 `blocks` (arrays) as one MP3 stream, encoded block by block into one
     buffer (the Info frame is put in front of it in place: the stream is never copied).
     `quality`: LAME's -q (0 best and slowest .. 9; see benchmarks/bench_lame_quality.py).
     `channels` 2: the mono blocks on both channels (LAME codes them as joint stereo, the side
@@ -321,10 +321,8 @@ def _lame(blocks, rate: int, bitrate_kbps: int, info: bool = True, samples: int 
     encoder.set_quality(quality)
     stream = bytearray()
     for block in blocks:
-        if channels == 2:
-            block = np.repeat(np.frombuffer(block, dtype="<i2") if not isinstance(block, np.ndarray) else block, 2)
-        data = memoryview(np.ascontiguousarray(block, dtype="<i2") if isinstance(block, np.ndarray) else block)
-        data = data.cast("B")
+        block = np.ascontiguousarray(block, dtype="<i2")
+        data = memoryview(np.repeat(block, 2) if channels == 2 else block).cast("B")
         for i in range(0, len(data), 1 << 21):
             stream += encoder.encode(bytes(data[i:i + (1 << 21)]))
     stream += encoder.flush()

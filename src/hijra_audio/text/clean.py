@@ -313,7 +313,7 @@ def _cited_by_name(tokens: list[Token], start: int, verses) -> bool:
     if start >= len(tokens) or tokens[start].display[:1] not in "[(":
         return False
     found = named_reference(" ".join(t.display for t in tokens[start:start + 6]))
-    return found is not None and bool(found[0].verses() & set(verses))
+    return found is not None and bool(found.verses() & set(verses))
 
 
 def _quoted(index, qstart: int, qend: int, span: list[Token], trail: str, reference: str,

@@ -84,7 +84,7 @@ class QuranIndex:
             folded = " ".join(words).translate(folding).split(" ")   # a word may fold to ""
             ids.extend([vocab.setdefault(word, len(vocab)) for word in folded])
             self.diacritized.extend(words)
-            self.plain.extend(plain[:len(words)])
+            self.plain.extend(plain)
         self.vocab = vocab
         self.ids = ids
         self.verse_of = array("i")

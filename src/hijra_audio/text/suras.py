@@ -37,9 +37,9 @@ _NAMED = re.compile(rf"[\[(]\s*(?:سورة\s+)?(?P<name>[{LETTERS}]+(?:\s[{LETTE
                     rf"(?:(?:ال)?[آا]ي(?:ة|ات)\s*)?(?P<first>\d{{1,3}})(?:\s?-\s?(?P<last>\d{{1,3}}))?\s*[\])]")
 
 
-def named_reference(text: str) -> tuple[VerseRef, int] | None:
-    """The reference by sura name `text` starts with (`[التوبة: 40]`), and where it ends in
-    `text`; None when it starts with none, or names no sura or a verse the sura does not have."""
+def named_reference(text: str) -> VerseRef | None:
+    """The reference by sura name `text` starts with (`[التوبة: 40]`); None when it starts with
+    none, or with a name that is no sura's."""
     m = _NAMED.match(text.translate(normalize.DIGITS))
     if not m:
         return None
@@ -48,4 +48,4 @@ def named_reference(text: str) -> tuple[VerseRef, int] | None:
         return None
     first = int(m.group("first"))
     last = int(m.group("last")) if m.group("last") else first
-    return (VerseRef(sura, first, last, sura), m.end()) if 0 < first <= last else None
+    return VerseRef(sura, first, last, sura) if 0 < first <= last else None
