@@ -147,3 +147,80 @@ def _with_lexicon(config, path):
     import dataclasses
 
     return dataclasses.replace(config, lexicon=str(path))
+
+
+def _no_workers_left(seconds: float = 10.0) -> bool:
+    """No worker process of this one is left (a stopped one may take a moment to be reaped)."""
+    import multiprocessing
+    import time
+
+    deadline = time.monotonic() + seconds
+    while multiprocessing.active_children():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def _planning_watched(monkeypatch) -> list[int]:
+    """Patches planning in this process to note, each time a narration is planned, how many
+    worker processes are already running."""
+    import multiprocessing
+
+    from hijra_audio import plan as planning
+
+    seen: list[int] = []
+    real = planning.plan_files
+
+    def watched(*args, **kwargs):
+        seen.append(len(multiprocessing.active_children()))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(planning, "plan_files", watched)
+    return seen
+
+
+def test_workers_start_while_a_changed_narration_is_planned(tmp_path, fake_engine, lecture, monkeypatch):
+    """A narration that must be planned has new segments to speak: the workers start (and load
+    their engine) before planning, not after it. An unchanged one is not planned again, and a
+    build with nothing to do leaves no worker running."""
+    seen = _planning_watched(monkeypatch)
+    talk = tmp_path / "talk.txt"
+    talk.write_text(lecture.read_text(encoding="utf-8"), encoding="utf-8")
+    request = BuildRequest(inputs=(talk,), output=tmp_path / "out", engine_factory=fake_engine, jobs=2)
+    first = build(request)
+    assert seen and seen[0] >= 1
+    assert first.clips_synthesized > 0
+    assert _no_workers_left()
+    build(request)
+    assert len(seen) == 1                     # the plan came from its cache: nothing started early
+
+
+def test_workers_started_for_nothing_are_stopped(tmp_path, fake_engine, lecture, monkeypatch):
+    """Planned again (its cache deleted) but every episode up to date: the early workers are
+    stopped unused, and nothing is spoken."""
+    import shutil
+
+    seen = _planning_watched(monkeypatch)
+    talk = tmp_path / "talk.txt"
+    talk.write_text(lecture.read_text(encoding="utf-8"), encoding="utf-8")
+    request = BuildRequest(inputs=(talk,), output=tmp_path / "out", engine_factory=fake_engine, jobs=2)
+    build(request)
+    calls = len(fake_engine.calls())
+    shutil.rmtree(tmp_path / ".hijra-audio" / "cache" / next(p.name for p in (tmp_path / ".hijra-audio" / "cache").iterdir())
+                  / "plan")
+    again = build(request)
+    assert len(seen) == 2 and seen[1] >= 1
+    assert again.clips_synthesized == 0 and len(fake_engine.calls()) == calls
+    assert _no_workers_left()
+
+
+def test_a_narration_that_fails_planning_stops_the_early_workers(tmp_path, fake_engine):
+    from hijra_audio.errors import InputError
+
+    latin = tmp_path / "notes.txt"
+    latin.write_text("This is an English text, with one Arabic word: قال.\n", encoding="utf-8")
+    with pytest.raises(InputError, match="Arabic"):
+        build(BuildRequest(inputs=(latin,), output=tmp_path / "out", engine_factory=fake_engine, jobs=2))
+    assert _no_workers_left()
+    assert not (tmp_path / "out").exists()

@@ -127,9 +127,12 @@ def cache_location(output: Path, config: ShowConfig | None = None, config_path: 
                             config_file=config_path, recorded=manifest.cache)
 
 
-def prepare(request: BuildRequest, store_plan: bool = False) -> Prepared:
+def prepare(request: BuildRequest, store_plan: bool = False,
+            meanwhile: Callable[[Callable[[], Engine], CacheLocation], None] | None = None) -> Prepared:
     """Plan the show and decide, for each episode, build or keep and why. Touches nothing
-    (but, with `store_plan`, the plan cache)."""
+    (but, with `store_plan`, the plan cache). `meanwhile(engine factory, cache)` is called when
+    the show is built here (not on a cluster) and its narration must be planned in this process:
+    just before planning (`plan.plan_cached`)."""
     started = time.perf_counter()
     own = show_config(request)
     where = cluster.target(request.scheduler, request.scheduler_file, own)
@@ -139,10 +142,11 @@ def prepare(request: BuildRequest, store_plan: bool = False) -> Prepared:
     config = addresses.apply(own, address)
     manifest.show = addresses.to_keep(own, address)   # saved with the build, never by a dry run
     cache = cache_location(output, config, request.config_path, request.cache_dir, manifest)
-    planned, store = planning.plan_cached(config, tuple(request.inputs), cache.plan)
-    planned_at = time.perf_counter()
     factory = request.engine_factory or functools.partial(create_engine, config.engine,
                                                           sample_rate=config.audio.sample_rate)
+    early = functools.partial(meanwhile, factory, cache) if meanwhile is not None and not where else None
+    planned, store = planning.plan_cached(config, tuple(request.inputs), cache.plan, early)
+    planned_at = time.perf_counter()
     engine = factory()
     engine.check()
     if cover.image_path(config) is not None:   # a cover directories would refuse stops the build here
@@ -158,7 +162,28 @@ def prepare(request: BuildRequest, store_plan: bool = False) -> Prepared:
 
 
 def build(request: BuildRequest, progress: Progress | None = None, finished: Finished | None = None) -> BuildReport:
-    prepared = prepare(request, store_plan=True)
+    early: list[LocalBackend] = []
+
+    def start_workers(factory: Callable[[], Engine], cache: CacheLocation) -> None:
+        # A narration that must be planned has changed: its new segments will be spoken. The
+        # workers start now and load their models while this process plans (about 0.5 s saved
+        # on a small show); if nothing is to be built after all, they are stopped unused.
+        early.append(LocalBackend(factory, cache.clips, request.jobs))
+        early[0].pool.warm()
+
+    try:
+        prepared = prepare(request, store_plan=True, meanwhile=start_workers)
+        if early and not prepared.decisions.to_build:
+            early[0].pool.discard()
+        return _build(request, prepared, early[0] if early else None, progress, finished)
+    except BaseException:
+        for backend in early:
+            backend.pool.discard()    # (once it has run, nothing is left to stop)
+        raise
+
+
+def _build(request: BuildRequest, prepared: Prepared, started_backend: LocalBackend | None,
+           progress: Progress | None, finished: Finished | None) -> BuildReport:
     config, decisions, manifest, where = prepared.config, prepared.decisions, prepared.manifest, prepared.cache
     timings = dict(prepared.timings)
     output = Path(request.output)
@@ -179,7 +204,8 @@ def build(request: BuildRequest, progress: Progress | None = None, finished: Fin
         started = time.perf_counter()
         try:
             clips = ClipCache(where.clips)
-            backend = (LocalBackend(prepared.engine_factory, where.clips, request.jobs) if not prepared.cluster
+            backend = (started_backend or LocalBackend(prepared.engine_factory, where.clips, request.jobs)
+                       if not prepared.cluster
                        else cluster.ClusterBackend(prepared.cluster, prepared.engine_factory, prepared.identity, clips))
             schedule(decisions, config, manifest, output, clips, backend,
                      now=now, cover=embedded, progress=progress, made=made, finished=finished)

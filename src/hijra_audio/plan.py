@@ -141,9 +141,13 @@ class PlanCache:
                 old.unlink(missing_ok=True)
 
 
-def plan_cached(config: ShowConfig, inputs: tuple[Path, ...], cache_dir: Path) -> tuple[Plan, Callable[[], None]]:
+def plan_cached(config: ShowConfig, inputs: tuple[Path, ...], cache_dir: Path,
+                meanwhile: Callable[[], None] | None = None) -> tuple[Plan, Callable[[], None]]:
     """`plan_files()`, reused from the plan cache in `cache_dir` when nothing it reads has changed.
-    Returns the plan and a function that stores a fresh plan (called once the build is sure)."""
+    Returns the plan and a function that stores a fresh plan (called once the build is sure).
+    `meanwhile` is called just before a narration small enough to plan in this process is
+    planned (the build starts its workers then: they load their models while this one plans;
+    a large one is planned in a process of its own, and the workers wait for its memory to go)."""
     try:
         key = plan_key(config, inputs)
     except (OSError, HijraAudioError):
@@ -154,6 +158,8 @@ def plan_cached(config: ShowConfig, inputs: tuple[Path, ...], cache_dir: Path) -
         if found is not None:
             return found, lambda: None
     large = _narration_bytes(config, inputs) > PLAN_APART_BYTES
+    if not large and meanwhile is not None:
+        meanwhile()
     made = _plan_apart(config, inputs) if large else plan_files(config, inputs)
     return made, (lambda: cache.put(key, made)) if key is not None else (lambda: None)
 

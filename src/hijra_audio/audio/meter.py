@@ -147,17 +147,24 @@ def _fir_plan(rate: int) -> tuple[int, int, np.ndarray]:
     return size, hop, np.fft.rfft(h, size)
 
 
+@functools.lru_cache(maxsize=8)
+def _spectrum32(rate: int) -> np.ndarray:
+    return _fir_plan(rate)[2].astype(np.complex64)
+
+
 def k_weighted(x: np.ndarray, rate: int, history: np.ndarray | None = None) -> np.ndarray:
     """K-weighted float samples `x`; `history`: the samples just before `x` (zeros if None), as
     many as the filter's length less one or fewer."""
     size, hop, spectrum = _fir_plan(rate)
     taps = _k_weighting_fir(rate).size
-    past = np.zeros(taps - 1)
+    dtype = np.float32 if np.asarray(x).dtype == np.float32 else np.float64
+    past = np.zeros(taps - 1, dtype)
     if history is not None and history.size:
-        tail = np.asarray(history[-(taps - 1):], dtype=np.float64)
+        tail = np.asarray(history[-(taps - 1):], dtype=dtype)
         past[past.size - tail.size:] = tail
-    padded = np.concatenate([past, np.asarray(x, dtype=np.float64)])
-    out = np.empty(len(x))
+    padded = np.concatenate([past, np.asarray(x, dtype=dtype)])
+    spectrum = _spectrum32(rate) if dtype == np.float32 else spectrum
+    out = np.empty(len(x), dtype)
     for lo in range(0, len(x), hop):
         n = min(hop, len(x) - lo)
         spectrum_in = np.fft.rfft(padded[lo:lo + n + taps - 1], size)
@@ -285,14 +292,14 @@ def measure(source, rate: int, true_peak: bool = True, overshoot: float = OVERSH
     for lo in range(0, source.size, hop):
         hi = min(source.size, lo + hop)
         start = max(0, lo - max(taps - 1, PEAK_CONTEXT))
-        x = source.read(start, hi + PEAK_CONTEXT).astype(np.float64 if loudness else np.float32) / 32768
+        x = source.read(start, hi + PEAK_CONTEXT).astype(np.float32) * np.float32(1 / 32768)
         at = lo - start
         env = true_peak_envelope(x, rate, at, at + hi - lo) if true_peak else np.abs(x[at:at + hi - lo])
         pad = -(hi - lo) % chunk                 # the last block's last chunk: zeros after the end
         c0, c1 = lo // chunk, (hi + pad) // chunk
         if loudness:
             y = k_weighted(x[at:at + hi - lo], rate, x[:at])
-            energy[c0:c1] = np.square(np.append(y, np.zeros(pad))).reshape(-1, chunk).sum(axis=1)
+            energy[c0:c1] = np.square(np.append(y, np.zeros(pad, y.dtype))).reshape(-1, chunk).sum(axis=1, dtype=np.float64)
         peak[c0:c1] = np.append(env, np.zeros(pad, np.float32)).reshape(-1, chunk).max(axis=1)
     if true_peak:
         return Measure(rate, source.size, chunk, energy, peak)

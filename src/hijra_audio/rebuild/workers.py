@@ -64,12 +64,25 @@ def _init_worker(factory: Callable[[], Engine], cache_root: str) -> None:
     _factory, _cache = factory, ClipCache(Path(cache_root))
 
 
-def speak(key: str, text: str) -> tuple[str, float]:
-    """Synthesize one segment into the cache; returns its key and duration."""
+def _engine_here() -> Engine:
     global _engine
     if _engine is None:
         _engine = _factory()
-    clip = _engine.synthesize(text)
+    return _engine
+
+
+WARM_TEXT = "بسم الله"
+
+
+def warm() -> None:
+    """Build this worker's engine and load its models (the diacritizer, by preparing a word),
+    speaking nothing: what a worker started ahead of its first segment does meanwhile."""
+    _engine_here().prepare(WARM_TEXT)
+
+
+def speak(key: str, text: str) -> tuple[str, float]:
+    """Synthesize one segment into the cache; returns its key and duration."""
+    clip = _engine_here().synthesize(text)
     _cache.put(key, clip)
     return key, clip.duration
 
@@ -167,6 +180,19 @@ class WorkerPool:
                 max_workers=self.jobs, mp_context=multiprocessing.get_context("spawn"),
                 initializer=_init_worker, initargs=(self.factory, self.cache_root))
         return self._executor
+
+    def warm(self) -> None:
+        """Start the workers now, each loading its engine (`warm`), while this process goes on
+        (with planning): the first segments then find them ready. Nothing is waited for."""
+        for _ in range(self.jobs):
+            self._pool().submit(warm)
+
+    def discard(self) -> None:
+        """Stop workers started for nothing (warmed, then no work came): at once, not after
+        their warming."""
+        if self._executor is not None:
+            executor, self._executor = self._executor, None
+            self.stop_workers(executor)
 
     def speak(self, key: str, text: str) -> Future:
         return self._pool().submit(speak, key, text)
