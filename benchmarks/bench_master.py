@@ -21,12 +21,15 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
+from pathlib import Path
 
 import numpy as np
 from timing import timed  # benchmarks/timing.py: this script runs from its folder
 
 
-def speech(minutes: float) -> np.ndarray:
+def speech(minutes: float, inputs: tuple[Path, ...] = ()) -> np.ndarray:
+    """`minutes` of espeak-ng speech of the bundled show (or of the narration files `inputs`),
+    joined with pauses as an episode is, at 44.1 kHz (repeated when shorter)."""
     from hijra_audio.audio import meter, render
     from hijra_audio.config import load_config
     from hijra_audio.engines import create_engine
@@ -34,7 +37,7 @@ def speech(minutes: float) -> np.ndarray:
 
     config = load_config()
     engine = create_engine(config.engine)
-    segments = [s.spoken for e in plan_files(config).episodes for s in e.segments]
+    segments = [s.spoken for e in plan_files(config, inputs).episodes for s in e.segments]
     clips = [engine.synthesize(text) for text in segments]
     with meter.PcmFile() as joined:
         render.join(joined, clips, [450] * len(clips), 44100, config.audio.trim_silence_db)
