@@ -155,7 +155,8 @@ def clean_text(raw: str, lexicon: Lexicon | None = None, *, quran: bool = True, 
                 if len(tokens) == before:
                     break
             changes[suggested:] = _once(changes[suggested:])      # a suggestion made again each round
-            tokens = _run(hamza.restore, tokens, changes, corrected, written)
+        # headings too: an episode's title spelled as its text is (`الهجرة إلى المدينة`)
+        tokens = _run(hamza.restore, tokens, changes, corrected, written)
         tokens = _run(apply_pronunciations, tokens, changes, lexicon, uses)
         tokens = _speech_forms(tokens, changes)
         if not heading and not disfluency.is_written(tokens):      # written text keeps its own
