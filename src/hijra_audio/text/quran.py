@@ -19,6 +19,8 @@ from array import array
 from dataclasses import dataclass
 from importlib import resources
 
+import numpy as np
+
 from hijra_audio.text.tokens import LETTERS
 
 MIN_WORDS = 5          # agreeing words a quotation needs
@@ -37,7 +39,7 @@ _FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي
                        "ء": None, "ک": "ك", "ی": "ي"})
 _NON_LETTER = re.compile(f"[^{LETTERS}]")
 # Pause and sajda marks stand alone between words in the Tanzil text.
-_PAUSE_MARK = re.compile("^[\u06d6-\u06ed]+$")
+_PAUSE_MARKS = re.compile("(?<!\\S)[\u06d6-\u06ed]+(?!\\S)")   # a word made of them only
 
 
 def fold(word: str) -> str:
@@ -75,8 +77,8 @@ class QuranIndex:
         clean_verses = _parse(clean)
         folding = _fold_table(simple)
         for (sura, aya), text in _parse(simple).items():
-            words = [w for w in text.split() if not _PAUSE_MARK.match(w)]
-            plain = [w for w in clean_verses.get((sura, aya), "").split() if not _PAUSE_MARK.match(w)]
+            words = _PAUSE_MARKS.sub(" ", text).split()
+            plain = _PAUSE_MARKS.sub(" ", clean_verses.get((sura, aya), "")).split()
             if len(plain) != len(words):      # three verses write بعد ما as one word in Simple Clean
                 plain = [_MARKS.sub("", w) for w in words]
             self.verses.append((sura, aya))
@@ -87,20 +89,35 @@ class QuranIndex:
             self.plain.extend(plain)
         self.vocab = vocab
         self.ids = ids
-        self.verse_of = array("i")
-        for index, start in enumerate(self.verse_start):
-            end = self.verse_start[index + 1] if index + 1 < len(self.verse_start) else len(ids)
-            self.verse_of.extend([index] * (end - start))
-        self.frequency = array("i", [0] * len(vocab))
-        for word_id in ids:
-            self.frequency[word_id] += 1
-        self.trigrams: dict[tuple[int, int, int], list[int]] = {}
-        for g, trigram in enumerate(zip(ids, ids[1:], ids[2:])):
-            self.trigrams.setdefault(trigram, []).append(g)
+        words_in = np.frombuffer(ids, dtype=np.intc)
+        lengths = np.diff(np.append(np.array(self.verse_start, dtype=np.int64), len(ids)))
+        self.verse_of = array("i", np.repeat(np.arange(len(lengths), dtype=np.intc), lengths).tobytes())
+        self.frequency = array("i", np.bincount(words_in, minlength=len(vocab)).astype(np.intc).tobytes())
+        # every run of three words as one number, sorted, with where it starts (in order within a run)
+        codes = self._trigram_codes(words_in)
+        order = np.argsort(codes, kind="stable")
+        self._runs, self._run_starts = codes[order], order.astype(np.intc)
 
     @classmethod
     def load(cls) -> "QuranIndex":
         return _load()
+
+    def _trigram_codes(self, ids: np.ndarray) -> np.ndarray:
+        """Each run of three word ids as one number (-1 where one of them is not a Quran word)."""
+        w = ids.astype(np.int64)
+        size = len(self.vocab)
+        codes = (w[:-2] * size + w[1:-1]) * size + w[2:]
+        return np.where((w[:-2] >= 0) & (w[1:-1] >= 0) & (w[2:] >= 0), codes, -1)
+
+    def seeds(self, ids: list[int]) -> tuple[list[int], list[int]]:
+        """For each run of three words of `ids` (folded narration word ids), where the places it
+        occurs at in the Quran are listed: `_run_starts[lo[i]:hi[i]]`, in order (none: lo == hi)."""
+        if len(ids) < 3:
+            return [], []
+        codes = self._trigram_codes(np.array(ids, dtype=np.int64))
+        lo = np.searchsorted(self._runs, codes, "left")
+        hi = np.where(codes >= 0, np.searchsorted(self._runs, codes, "right"), lo)
+        return lo.tolist(), hi.tolist()
 
     # --- looking up ---------------------------------------------------------------------------
 
@@ -120,13 +137,14 @@ class QuranIndex:
         anchors = anchors or {}
         introduced = introduced or set()
         ids = self.word_ids(words)
+        first, last = self.seeds(ids)
         found: list[Match] = []
         floor = 0
         i = 0
         while i < len(ids) - 2:
-            hits = self.trigrams.get((ids[i], ids[i + 1], ids[i + 2])) if min(ids[i:i + 3]) >= 0 else None
             best = None
-            if hits and len(hits) <= MAX_SEED_HITS:
+            if 0 < last[i] - first[i] <= MAX_SEED_HITS:
+                hits = self._run_starts[first[i]:last[i]].tolist()
                 best_key = None
                 for g in hits:
                     m = self._extend(ids, i, g, floor)
