@@ -4,7 +4,7 @@ import re
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from hijra_audio.cli import main
@@ -141,7 +141,9 @@ def _clean_or_none(text):
 
 @PROPERTY
 @given(narration)
+@example("واذ يمكر بك الذين كفروا يثبتوك او يقتلوك او يخرجوك ويمكرون ويمكر الله والله خير الماكرين خرج اسجنوه")
 def test_cleaning_is_idempotent(text):
+    """(The example: the full stop cleaning adds made the diacritizer read `أسجنوه` the second time.)"""
     once = _clean_or_none(text)
     assume(once is not None)        # text cleaning refuses (nothing left, not Arabic) proves nothing here
     twice = clean_text(once.display)

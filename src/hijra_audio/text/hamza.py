@@ -395,7 +395,7 @@ def _read(tokens: list[Token], asked: list[int]) -> dict[int, str]:
     readings: dict[int, str] = {}
     wanted = set(asked)
     for start, end in spans:
-        pieces = [t.display if not t.quran else "،" for t in tokens[start:end]]
+        pieces = [_unpunctuated(t.display) if not t.quran else "،" for t in tokens[start:end]]
         read = _spelling(" ".join(pieces)).split(" ")
         if len(read) != len(pieces):
             continue
@@ -403,6 +403,16 @@ def _read(tokens: list[Token], asked: list[int]) -> dict[int, str]:
             if start + k in wanted:
                 readings[start + k] = _DIACRITICS.sub("", split_punct(piece)[1])
     return readings
+
+
+# What cleaning's own punctuation (text/sentences.py: a colon before speech, clause commas, a full
+# stop at the line's end) adds after this rule: the diacritizer reads the words without it, so that
+# cleaning a cleaned text again reads them as the first time did.
+_ADDED_MARKS = re.compile("[.:،]+$")
+
+
+def _unpunctuated(display: str) -> str:
+    return _ADDED_MARKS.sub("", display) or display
 
 
 @lru_cache(maxsize=4096)
