@@ -204,7 +204,7 @@ def _build(request: BuildRequest, prepared: Prepared, started_backend: LocalBack
         started = time.perf_counter()
         try:
             clips = ClipCache(where.clips)
-            backend = (started_backend or LocalBackend(prepared.engine_factory, where.clips, request.jobs)
+            backend = ((started_backend or LocalBackend(prepared.engine_factory, where.clips, request.jobs))
                        if not prepared.cluster
                        else cluster.ClusterBackend(prepared.cluster, prepared.engine_factory, prepared.identity, clips))
             schedule(decisions, config, manifest, output, clips, backend,
