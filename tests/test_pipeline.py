@@ -6,7 +6,7 @@ import feedparser
 import pytest
 
 from hijra_audio.config import bundled_config_path
-from hijra_audio.pipeline import BuildRequest, build
+from hijra_audio.pipeline import BuildRequest, build, cache_location
 from tests.fakes import fake_duration
 from tests.measure import mp3_duration
 
@@ -207,8 +207,7 @@ def test_workers_started_for_nothing_are_stopped(tmp_path, fake_engine, lecture,
     request = BuildRequest(inputs=(talk,), output=tmp_path / "out", engine_factory=fake_engine, jobs=2)
     build(request)
     calls = len(fake_engine.calls())
-    shutil.rmtree(tmp_path / ".hijra-audio" / "cache" / next(p.name for p in (tmp_path / ".hijra-audio" / "cache").iterdir())
-                  / "plan")
+    shutil.rmtree(cache_location(tmp_path / "out").plan)
     again = build(request)
     assert len(seen) == 2 and seen[1] >= 1
     assert again.clips_synthesized == 0 and len(fake_engine.calls()) == calls

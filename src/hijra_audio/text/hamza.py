@@ -36,6 +36,7 @@ from functools import lru_cache
 from importlib import resources
 
 from hijra_audio.errors import HijraAudioError
+from hijra_audio.text.sentences import ADDED_MARKS
 from hijra_audio.text.tokens import COMMA, SENTENCE_END, Change, Token, split_punct
 
 RULE = "hamza"
@@ -405,14 +406,11 @@ def _read(tokens: list[Token], asked: list[int]) -> dict[int, str]:
     return readings
 
 
-# What cleaning's own punctuation (text/sentences.py: a colon before speech, clause commas, a full
-# stop at the line's end) adds after this rule: the diacritizer reads the words without it, so that
-# cleaning a cleaned text again reads them as the first time did.
-_ADDED_MARKS = re.compile("[.:،]+$")
-
-
 def _unpunctuated(display: str) -> str:
-    return _ADDED_MARKS.sub("", display) or display
+    """`display` without the marks cleaning's own punctuation puts after the word later
+    (`sentences.ADDED_MARKS`), so that cleaning a cleaned text again reads it as the first time."""
+    lead, core, trail = split_punct(display)
+    return lead + core + trail.lstrip(ADDED_MARKS) if core else display
 
 
 @lru_cache(maxsize=4096)

@@ -114,9 +114,8 @@ class QuranIndex:
         occurs at in the Quran are listed: `_run_starts[lo[i]:hi[i]]`, in order (none: lo == hi)."""
         if len(ids) < 3:
             return [], []
-        codes = self._trigram_codes(np.array(ids, dtype=np.int64))
-        lo = np.searchsorted(self._runs, codes, "left")
-        hi = np.where(codes >= 0, np.searchsorted(self._runs, codes, "right"), lo)
+        codes = self._trigram_codes(np.array(ids, dtype=np.int64))   # -1 is no run's: found nowhere
+        lo, hi = np.searchsorted(self._runs, codes, "left"), np.searchsorted(self._runs, codes, "right")
         return lo.tolist(), hi.tolist()
 
     # --- looking up ---------------------------------------------------------------------------

@@ -100,7 +100,13 @@ _TO_WHOM = frozenset({"له", "لها", "لهم", "لي", "لنا"})
 _OPENS_SPEECH = frozenset({"يا", "لا", "ان", "إن", "انا", "أنا", "هذا", "نعم", "والله", "ما", "انت", "أنت", "اني", "إني"})
 
 
+# The marks the rules below add, each right after a word's letters (`_punctuate`): a colon before
+# what is said or quoted, a clause comma, a full stop. The hamza rule reads words without them.
+ADDED_MARKS = ":،."
+
+
 def _punctuate(token: Token, mark: str) -> tuple[Token, Change]:
+    assert mark in ADDED_MARKS, mark
     lead, core, trail = split_punct(token.display)
     new = token.with_(display=f"{lead}{core}{mark}{trail}",
                       speech=f"{token.speech}{mark}" if token.speech else "")
