@@ -56,13 +56,16 @@ def test_a_signal_stops_the_build_and_its_workers_and_the_next_build_resumes(tmp
               or process.poll() is not None)
     if process.poll() is not None:
         pytest.fail(f"the build ended before the signal: {process.stderr.read()}")
+    # multiprocessing's resource tracker, known by its pid while it runs (once it is exiting, its
+    # command line is already gone)
+    trackers = {p.split()[0] for p in _session(process.pid) if "resource_tracker" in p}
     os.kill(process.pid, signum)          # the build's process only, as `kill PID` or `timeout` does
     try:
         process.wait(timeout=60)
-        # the workers were waited for by the build: none may be left; multiprocessing's resource
-        # tracker ends by itself once the build has exited (it sees its pipe close): it may still
-        # be finishing, and is given time to
-        workers = [p for p in _session(process.pid) if "resource_tracker" not in p]
+        # the workers were waited for by the build: none may be left; the resource tracker ends
+        # by itself once the build has exited (it sees its pipe close): it may still be
+        # finishing, and is given time to
+        workers = [p for p in _session(process.pid) if "resource_tracker" not in p and p.split()[0] not in trackers]
         assert not workers, f"workers outlived the build: {workers}"
         _wait_for(lambda: not _session(process.pid), timeout=30)
     finally:
