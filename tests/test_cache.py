@@ -1,5 +1,6 @@
 from hijra_audio.engines.base import Clip
-from hijra_audio.rebuild.cache import ClipCache, atomic_write, clip_key
+from hijra_audio.files import atomic_write
+from hijra_audio.rebuild.cache import ClipCache, clip_key
 
 
 def test_key_depends_on_identity_and_text():

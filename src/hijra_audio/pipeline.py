@@ -26,18 +26,19 @@ from hijra_audio.config import ShowConfig, bundled_config_path
 from hijra_audio.engines import create_engine
 from hijra_audio.engines.base import Engine
 from hijra_audio.errors import HijraAudioError, InputError
+from hijra_audio.files import locked
 from hijra_audio.publish import address as addresses
 from hijra_audio.publish import cover, transcript
+from hijra_audio.publish import manifest as manifests
 from hijra_audio.publish.check import check_show
+from hijra_audio.publish.manifest import Manifest
 from hijra_audio.publish.names import COVER_NAME, VTT_SUFFIX, beside
 from hijra_audio.publish.show import paragraphs, publish, write_cover
 from hijra_audio.rebuild import cluster
 from hijra_audio.rebuild import location as locations
-from hijra_audio.rebuild import manifest as manifests
-from hijra_audio.rebuild.cache import CacheReport, ClipCache, locked
+from hijra_audio.rebuild.cache import CacheReport, ClipCache
 from hijra_audio.rebuild.decide import Decisions, decide
 from hijra_audio.rebuild.location import CacheLocation
-from hijra_audio.rebuild.manifest import Manifest
 from hijra_audio.rebuild.schedule import (
     EpisodeResult,
     LocalBackend,

@@ -28,7 +28,7 @@ from hijra_audio.config import ShowConfig, load_config
 from hijra_audio.engines import arabic
 from hijra_audio.episodes import Episode, plan_episodes, sections_from_cleaned
 from hijra_audio.errors import HijraAudioError, InputError
-from hijra_audio.rebuild.cache import atomic_write
+from hijra_audio.files import atomic_write
 from hijra_audio.sources import Narration
 
 # The modules whose code decides the plan (a package stands for all its modules): a change to any

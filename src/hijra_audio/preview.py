@@ -21,8 +21,8 @@ from hijra_audio.config import ShowConfig
 from hijra_audio.engines import ENGINES, create_engine, engine_module
 from hijra_audio.engines.base import Engine
 from hijra_audio.errors import HijraAudioError, InputError
+from hijra_audio.files import atomic_write
 from hijra_audio.plan import plan
-from hijra_audio.rebuild.cache import atomic_write
 from hijra_audio.rebuild.decide import iso639_2, pauses_for
 from hijra_audio.sources import Narration, checked
 

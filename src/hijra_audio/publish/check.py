@@ -79,6 +79,6 @@ def check_folder(config: ShowConfig, output, base_url: str | None = None) -> tup
     """`check_show` for `config` built into the folder `output`: at the address a build with
     `base_url` (or none given) would publish it, with the guid it keeps there."""
     from hijra_audio.publish import address as addresses
-    from hijra_audio.rebuild.manifest import Manifest
+    from hijra_audio.publish.manifest import Manifest
 
     return check_show(config, addresses.resolve(config, base_url, Manifest.load(output).show))

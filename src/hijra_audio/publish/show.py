@@ -16,8 +16,10 @@ from pathlib import Path
 
 from hijra_audio.config import ShowConfig
 from hijra_audio.episodes import Episode
+from hijra_audio.files import atomic_write
 from hijra_audio.publish import cover
 from hijra_audio.publish.feed import FeedItem, render_feed
+from hijra_audio.publish.manifest import EpisodeEntry, Manifest
 from hijra_audio.publish.names import (
     CHAPTERS_SUFFIX,
     COVER_NAME,
@@ -26,8 +28,6 @@ from hijra_audio.publish.names import (
     beside,
 )
 from hijra_audio.publish.site import SiteEpisode, write_site
-from hijra_audio.rebuild.cache import atomic_write
-from hijra_audio.rebuild.manifest import EpisodeEntry, Manifest
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 from hijra_audio.config import ShowConfig
+from hijra_audio.files import atomic_write
 from hijra_audio.publish.feed import feed_url, xml_text
 from hijra_audio.publish.names import COVER_NAME, FEED_NAME, FONT_DIR, PAGE_NAME
-from hijra_audio.rebuild.cache import atomic_write
 
 FONT_FILES = ("Amiri-Regular.ttf", "Amiri-Bold.ttf")
 RTL_LANGUAGES = {"ar", "fa", "he", "ur", "ps", "sd", "ug", "yi", "dv", "ckb"}

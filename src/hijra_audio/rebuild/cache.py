@@ -1,59 +1,26 @@
-"""Content-addressed clips, atomic writes, and the lock on an output folder.
+"""Content-addressed clips: every spoken segment, kept outside the published folder.
 
 A clip's key is a hash of the engine identity, the exact text handed to the engine and a schema
 version: the same text with the same engine is never synthesized twice. Each entry carries a
-checksum; a corrupt entry is detected, dropped and rebuilt. Every file is written to a temporary
-file in the same folder and moved into place, so a crash never leaves half a file.
+checksum; a corrupt entry is detected, dropped and rebuilt. Entries are written whole or not at
+all (`files.atomic_write`).
 """
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
-import os
 import struct
-import tempfile
 import zlib
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from hijra_audio.engines.base import Clip
-from hijra_audio.errors import OutputLocked
-
-LOCK_NAME = ".lock"
+from hijra_audio.files import atomic_write
 
 SCHEMA_VERSION = 1
 _MAGIC = b"HJAC"
 _HEADER = struct.Struct("<4sIII")  # magic, sample rate, frame count, crc32 of the samples
-
-
-def atomic_write(path: Path, data: bytes, durable: bool = True) -> None:
-    """Write `data` to `path` so that readers see the old file or the whole new one, never a part.
-    `durable`: on disk (fsync) before it replaces the old one, so that it survives a crash of the
-    machine too; clips need not be (their checksum tells a torn one, which is spoken again), and a
-    book has tens of thousands of them (0.4 ms each here, tens of ms on a slow disk)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            if durable:
-                os.fsync(handle.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def clip_key(identity: dict[str, str], text: str) -> str:
@@ -124,21 +91,6 @@ class CacheReport:
     removed: int = 0
     freed: int = 0
     why: str = ""      # how its place was chosen (rebuild/location.py)
-
-
-@contextmanager
-def locked(folder: Path):
-    """Hold an exclusive lock on an output folder; a second build stops at once."""
-    handle = open(Path(folder) / LOCK_NAME, "a+")
-    try:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise OutputLocked(f"{folder}: another hijra-audio build is writing this folder. "
-                               f"Wait for it to finish, or build into another folder with -o.") from None
-        yield
-    finally:
-        handle.close()
 
 
 def _decode(data: bytes) -> Clip | None:

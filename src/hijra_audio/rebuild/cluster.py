@@ -29,7 +29,8 @@ from pathlib import Path
 from hijra_audio.config import ShowConfig
 from hijra_audio.engines.base import Clip, Engine
 from hijra_audio.errors import ClusterError
-from hijra_audio.rebuild.cache import ClipCache, atomic_write
+from hijra_audio.files import atomic_write
+from hijra_audio.rebuild.cache import ClipCache
 from hijra_audio.rebuild.schedule import (
     ClipsLost,
     ClipSpoken,

@@ -21,6 +21,7 @@ from hijra_audio.config import AudioConfig, ShowConfig
 from hijra_audio.episodes import Episode
 from hijra_audio.errors import InputError
 from hijra_audio.publish import cover
+from hijra_audio.publish.manifest import EpisodeEntry, Manifest
 from hijra_audio.publish.names import (
     CHAPTERS_SUFFIX,
     MP3_SUFFIX,
@@ -28,7 +29,6 @@ from hijra_audio.publish.names import (
     VTT_SUFFIX,
 )
 from hijra_audio.rebuild.cache import clip_key
-from hijra_audio.rebuild.manifest import EpisodeEntry, Manifest
 
 
 @dataclass(frozen=True)

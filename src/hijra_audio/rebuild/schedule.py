@@ -27,11 +27,16 @@ from hijra_audio.config import ShowConfig
 from hijra_audio.engines.base import Engine
 from hijra_audio.episodes import Episode
 from hijra_audio.publish.feed import episode_guid
+from hijra_audio.publish.manifest import EpisodeEntry, Manifest
 from hijra_audio.publish.show import paragraphs
 from hijra_audio.rebuild.cache import ClipCache
 from hijra_audio.rebuild.decide import Decision, Decisions
-from hijra_audio.rebuild.manifest import EpisodeEntry, Manifest
-from hijra_audio.rebuild.workers import RenderJob, RenderResult, WorkerPool, give_back_memory
+from hijra_audio.rebuild.workers import (
+    RenderJob,
+    RenderResult,
+    WorkerPool,
+    give_back_memory,
+)
 
 # While episodes are built, the manifest is saved at most every MANIFEST_SAVE_SECONDS, and then
 # only as often as keeps its saving under 1% of the time (a book's manifest takes 0.15 s to write):

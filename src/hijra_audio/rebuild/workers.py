@@ -19,8 +19,9 @@ from hijra_audio.audio.render import render as render_audio
 from hijra_audio.audio.tags import EpisodeTags, chapters_for, tag_mp3
 from hijra_audio.config import AudioConfig
 from hijra_audio.engines.base import Clip, Engine
+from hijra_audio.files import atomic_write
 from hijra_audio.publish import transcript
-from hijra_audio.rebuild.cache import ClipCache, atomic_write
+from hijra_audio.rebuild.cache import ClipCache
 
 
 @dataclass(frozen=True)

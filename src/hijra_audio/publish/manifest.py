@@ -1,4 +1,4 @@
-"""The build manifest (`manifest.json` in the output folder): for each episode, the inputs that
+"""The build manifest (`manifest.json` in the output folder), the record of what is published:
 made it (hashes of its text, engine and settings, and its clip keys), its file, size and duration,
 its guid, the date it was first published, and the text it was built from (what the feed and
 page show while its audio is that build's: `--only` another episode leaves it as it was). A rebuild
@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from hijra_audio.rebuild.cache import atomic_write
+from hijra_audio.files import atomic_write
 
 MANIFEST_NAME = "manifest.json"
 MANIFEST_VERSION = 2
