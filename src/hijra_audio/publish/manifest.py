@@ -1,5 +1,5 @@
 """The build manifest (`manifest.json` in the output folder), the record of what is published:
-made it (hashes of its text, engine and settings, and its clip keys), its file, size and duration,
+for each episode, the inputs that made it (hashes of its text, engine and settings, and its clip keys), its file, size and duration,
 its guid, the date it was first published, and the text it was built from (what the feed and
 page show while its audio is that build's: `--only` another episode leaves it as it was). A rebuild
 compares against it to decide what to redo, and the feed keeps each episode's first pubDate from
