@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from hijra_audio.engines import EngineConfig
 from hijra_audio.errors import ConfigError
 
 BUNDLED_CONFIG = "podcast.toml"
@@ -37,20 +38,6 @@ class AudioConfig:
     true_peak_dbtp: float = -1.0        # ceiling for the true peak (4x oversampled)
     trim_silence_db: float = -50.0      # each clip's leading/trailing audio below this is cut; 0: keep it
     lame_quality: int = 5               # LAME's -q: 0 (slowest) .. 9; see benchmarks/bench_lame_quality.py
-
-
-@dataclass(frozen=True)
-class EngineConfig:
-    name: str = "espeak"
-    voice: str = ""
-    rate: int = 0
-    pitch: int = 0
-    speed: float = 1.0                 # piper: 1.2 speaks 20% faster
-    speaker: str = ""                  # piper: speaker name or number of a multi-speaker voice
-    tld: str = "com"                   # gtts: translate.google.<tld>
-    timeout: float = 10.0              # gtts: seconds to wait for each request
-    retries: int = 3                   # gtts: retries after 429, 5xx or a connection error
-    requests_per_second: float = 2.0   # gtts: rate limit shared by all workers (0: none)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from hijra_audio.engines import ENGINES
+from hijra_audio.engines import ENGINES, EngineConfig
 from hijra_audio.errors import HijraAudioError
 
 
@@ -56,12 +56,16 @@ def config_option(help_text: str):
                         help=help_text)
 
 
+def _doc(key: str) -> str:
+    """What the `[engine]` key does, as the engines declare it (engines.EngineConfig)."""
+    return EngineConfig.__dataclass_fields__[key].metadata["doc"]
+
+
 ENGINE_OPTION = click.option("--engine", type=click.Choice(sorted(ENGINES)),
-                       help="Text-to-speech engine (default: from the config, else espeak).")
-VOICE_OPTION = click.option("--voice", help="The engine's voice: espeak 'ar' or a variant like 'ar+m3'; gtts a language "
-                                      "code; piper the path of a .onnx voice. Overrides [engine] voice.")
-RATE_OPTION = click.option("--rate", type=click.IntRange(min=0), help="espeak speaking rate in words per minute (80-450). "
-                                                              "Overrides [engine] rate.")
+                             help=f"T{_doc('name')[1:]}. Default: [engine] name, else espeak.")
+VOICE_OPTION = click.option("--voice", help=f"The engine's voice: {_doc('voice')}. Overrides [engine] voice.")
+RATE_OPTION = click.option("--rate", type=click.IntRange(min=0),
+                           help=f"espeak: {_doc('rate')}. Overrides [engine] rate.")
 
 
 def warn(warnings: tuple[str, ...]) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 from hijra_audio.audio.render import render
 from hijra_audio.audio.tags import EpisodeTags, tag_mp3
 from hijra_audio.config import ShowConfig
-from hijra_audio.engines import ENGINES, create_engine, engine_module
+from hijra_audio.engines import ENGINES, create_engine, options
 from hijra_audio.engines.base import Engine
 from hijra_audio.errors import HijraAudioError, InputError
 from hijra_audio.files import atomic_write
@@ -125,13 +125,13 @@ def engine_statuses(config: ShowConfig) -> list[EngineStatus]:
     for name in ENGINES:
         chosen = name == config.engine.name
         settings = config.engine if chosen else dataclasses.replace(config.engine, name=name, voice="")
-        options = tuple(engine_module(name).OPTIONS)
+        described = options(ENGINES[name])
         try:
             engine = create_engine(settings, sample_rate=config.audio.sample_rate)
             engine.check()
             identity = engine.identity()
         except HijraAudioError as exc:
-            statuses.append(EngineStatus(name, False, str(exc), {}, options, chosen))
+            statuses.append(EngineStatus(name, False, str(exc), {}, described, chosen))
             continue
-        statuses.append(EngineStatus(name, True, "", identity, options, chosen))
+        statuses.append(EngineStatus(name, True, "", identity, described, chosen))
     return statuses

@@ -7,9 +7,13 @@ field of ShowConfig is explained here.
 
 from __future__ import annotations
 
+import dataclasses
+import json
+import textwrap
 from pathlib import Path
 
 from hijra_audio.config import BUNDLED_CONFIG
+from hijra_audio.engines import EngineConfig
 from hijra_audio.errors import ConfigError
 
 # The template's example values, which no show means to publish: `check` warns while they are left in.
@@ -17,6 +21,33 @@ PLACEHOLDERS = {
     "title": "اسم البرنامج",
     "description": "وصف قصير للبرنامج: موضوعه ومن يلقيه.",
 }
+
+def engine_table() -> str:
+    """The template's `[engine]` table, written from the settings each engine declares (their
+    docs are what `hijra-audio engines` says of them too)."""
+    lines = ["[engine]"]
+    for f in dataclasses.fields(EngineConfig):
+        readers = f.metadata["engines"]
+        doc = f.metadata["doc"]
+        if len(readers) == 1:
+            doc = f"{readers[0]}: {doc}"
+        elif readers:
+            doc = f"Each engine's own {f.name}; empty: its Arabic one. {doc}"
+        else:
+            doc = doc[0].upper() + doc[1:] + "."
+        lines += textwrap.wrap(doc, 98, initial_indent="# ", subsequent_indent="# ")
+        lines.append(f"{f.name} = {toml_value(f.default)}")
+    return "\n".join(lines) + "\n"
+
+
+def toml_value(value) -> str:
+    """A default as podcast.toml writes it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    return repr(value)
+
 
 TEMPLATE = '''\
 # podcast.toml: the show. Written by `hijra-audio init`; edit it, then, in this folder,
@@ -116,24 +147,7 @@ trim_silence_db = -50.0
 # little less coding noise than 2 in every band, in 0.83x its time (benchmarks/bench_lame_quality.py).
 lame_quality = 5
 
-[engine]
-# Text-to-speech engine: "espeak" runs offline with nothing else installed.
-name = "espeak"
-# The engine's voice; empty: its Arabic voice.
-voice = ""
-# Speaking rate and pitch adjustments; 0: the engine's defaults.
-rate = 0
-pitch = 0
-# piper: speaking speed (1.2 speaks 20% faster) and the speaker of a multi-speaker voice.
-speed = 1.0
-speaker = ""
-# gtts (online): Google domain (translate.google.<tld>), seconds to wait for each request,
-# retries after a 429, 5xx or connection error, and requests per second shared by all workers.
-tld = "com"
-timeout = 10.0
-retries = 3
-requests_per_second = 2.0
-
+''' + engine_table() + '''
 [cluster]
 # Build on a Dask cluster (pip install 'hijra-audio[cluster]'; see the README, "Building on several
 # machines"): the scheduler's address, tcp://HOST:8786 or tls://HOST:8786 (TLS settings come from

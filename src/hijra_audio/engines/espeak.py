@@ -14,9 +14,8 @@ import os
 import threading
 from dataclasses import dataclass
 
-from hijra_audio.config import EngineConfig
 from hijra_audio.engines import arabic
-from hijra_audio.engines.base import Clip
+from hijra_audio.engines.base import Clip, configured, options, setting
 from hijra_audio.errors import ConfigError, EngineError, EngineUnavailable
 
 AUDIO_OUTPUT_SYNCHRONOUS = 2
@@ -28,11 +27,6 @@ RATE_RANGE, PITCH_RANGE = (80, 450), (1, 99)
 # How utterances are kept apart (part of the identity: clips made before it are made again).
 ISOLATION = "fresh-instance"
 
-OPTIONS = (
-    ("voice", "espeak-ng voice, with a variant after + for another timbre: ar, ar+m3, ar+f2 (default ar)"),
-    ("rate", "words per minute, 80-450 (default 0: espeak-ng's 175)"),
-    ("pitch", "base pitch, 1-99 (default 0: espeak-ng's 50)"),
-)
 _SYNTH_CALLBACK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p)
 _PROBE = "ثُمَّ هَاجَرَ إِلَى الْمَدِينَةِ، فَاسْتَقْبَلَهُ الْأَنْصَارُ"   # spoken to check a voice file gives what its name does
 
@@ -209,18 +203,21 @@ class _Native:
 class EspeakEngine:
     """espeak-ng, Arabic voice, diacritized input. `rate` in words per minute (0: the voice's)."""
 
-    voice: str = "ar"
-    rate: int = 0
-    pitch: int = 0
+    voice: str = setting("ar", "espeak-ng voice, with a variant after + for another timbre: ar, ar+m3, ar+f2 "
+                               "(default ar)")
+    rate: int = setting(0, "words per minute, 80-450 (default 0: espeak-ng's 175)")
+    pitch: int = setting(0, "base pitch, 1-99 (default 0: espeak-ng's 50)")
     name: str = "espeak"
 
     @classmethod
-    def from_config(cls, config: EngineConfig, sample_rate: int | None = None) -> "EspeakEngine":
-        for option, value, (low, high) in (("rate", config.rate, RATE_RANGE), ("pitch", config.pitch, PITCH_RANGE)):
+    def from_config(cls, table, sample_rate: int | None = None) -> "EspeakEngine":
+        """The engine `table` (the [engine] table) sets up; espeak-ng speaks at its own rate."""
+        engine = cls(**configured(cls, table))
+        for option, value, (low, high) in (("rate", engine.rate, RATE_RANGE), ("pitch", engine.pitch, PITCH_RANGE)):
             if value and not low <= value <= high:
                 raise ConfigError(f"[engine] {option} must be {low}-{high} for espeak, or 0 for the default "
-                                        f"(it is {value}).")
-        return cls(voice=config.voice or "ar", rate=config.rate, pitch=config.pitch)
+                                  f"(it is {value}).")
+        return engine
 
     def identity(self) -> dict[str, str]:
         return {
@@ -257,3 +254,6 @@ class EspeakEngine:
     def synthesize(self, text: str) -> Clip:
         native = _Native.get()
         return Clip(native.speak(self.prepare(text), self.voice, self.rate, self.pitch), native.sample_rate)
+
+
+OPTIONS = options(EspeakEngine)

@@ -35,8 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
-from hijra_audio.config import EngineConfig
-from hijra_audio.engines.base import Clip, resample
+from hijra_audio.engines.base import Clip, configured, options, resample, setting
 from hijra_audio.errors import ConfigError, EngineError, EngineUnavailable
 from hijra_audio.text.sentences import split_pieces
 from hijra_audio.text.tokens import CLAUSE_END, COMMA, SENTENCE_END
@@ -53,13 +52,6 @@ EDGE_MARGIN_MS = 20        # silence kept at a trimmed edge so no sound is cut
 SILENCE_DBFS = -45.0       # below this a 10 ms window counts as silence
 FADE_MS = 5
 
-OPTIONS = (
-    ("voice", "language code gTTS speaks (default ar)"),
-    ("tld", "Google host: translate.google.<tld> (default com)"),
-    ("timeout", "seconds to wait for each request (default 10)"),
-    ("retries", "retries of a piece after 429, 5xx or a connection error (default 3)"),
-    ("requests_per_second", "most requests per second, shared by all workers (default 2; 0: no limit)"),
-)
 
 
 # ---- cutting ----------------------------------------------------------------------------------
@@ -166,13 +158,14 @@ def _short(text: str, limit: int = 50) -> str:
 
 @dataclass(frozen=True)
 class GttsEngine:
-    """gTTS (online). `voice` is the language code; see OPTIONS."""
+    """gTTS (online). Its settings are the fields declared with `setting` (see OPTIONS)."""
 
-    voice: str = "ar"
-    tld: str = "com"
-    timeout: float = 10.0
-    retries: int = 3
-    requests_per_second: float = 2.0
+    voice: str = setting("ar", "language code gTTS speaks (default ar)")
+    tld: str = setting("com", "Google host: translate.google.<tld> (default com)")
+    timeout: float = setting(10.0, "seconds to wait for each request (default 10)")
+    retries: int = setting(3, "retries of a piece after 429, 5xx or a connection error (default 3)")
+    requests_per_second: float = setting(2.0, "most requests per second, shared by all workers "
+                                              "(default 2; 0: no limit)")
     sample_rate: int = 44100
     base_url: str = ""            # another host speaking the protocol (tests, mirrors)
     backoff: float = 1.0          # first retry waits up to this many seconds, doubling each time
@@ -180,10 +173,10 @@ class GttsEngine:
     name: str = "gtts"
 
     @classmethod
-    def from_config(cls, config: EngineConfig, sample_rate: int | None = None) -> "GttsEngine":
-        engine = cls(voice=config.voice or "ar", tld=config.tld, timeout=config.timeout,
-                     retries=config.retries, requests_per_second=config.requests_per_second,
-                     sample_rate=sample_rate or 44100, base_url=os.environ.get(URL_ENV, ""))
+    def from_config(cls, table, sample_rate: int | None = None) -> "GttsEngine":
+        """The engine `table` (the [engine] table) sets up, at the episode rate."""
+        engine = cls(**configured(cls, table), sample_rate=sample_rate or 44100,
+                     base_url=os.environ.get(URL_ENV, ""))
         engine.validate()
         return engine
 
@@ -332,6 +325,9 @@ class GttsEngine:
     def _garbage(self, where: str) -> str:
         return (f"gtts failed{where}: {self.host_url} answered without audio; the service may have "
                 f"changed. Upgrade gTTS (pip install -U gTTS) or use --engine {OFFLINE_ENGINE}.")
+
+
+OPTIONS = options(GttsEngine)
 
 
 def _looks_like_mp3(data: bytes) -> bool:

@@ -10,6 +10,7 @@ thread, seeded), so that its noise does not depend on what was spoken before.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass
@@ -18,9 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from hijra_audio.config import EngineConfig
 from hijra_audio.engines import arabic
-from hijra_audio.engines.base import Clip
+from hijra_audio.engines.base import Clip, configured, options, setting
 from hijra_audio.errors import ConfigError, EngineError, EngineUnavailable
 
 INSTALL = "pip install 'hijra-audio[piper]'"
@@ -29,11 +29,6 @@ SENTENCE_SILENCE_MS = 200   # between the sentences Piper speaks one after anoth
 ARABIC_VOICE_HINT = ("the Arabic voice is ar_JO-kareem-medium.onnx (with its .onnx.json) from the "
                      "rhasspy/piper-voices collection on Hugging Face")
 
-OPTIONS = (
-    ("voice", "path to the voice's .onnx file, its .onnx.json beside it"),
-    ("speed", "1.0 is the voice's pace; 1.25 speaks a quarter faster (default 1.0)"),
-    ("speaker", "speaker name or number, for voices with several (default: the voice's)"),
-)
 
 
 def _piper():
@@ -110,7 +105,6 @@ def _session(model: str):
 
 
 def _fresh_voice(model: str, config: str):
-    import dataclasses
 
     return dataclasses.replace(_load_voice(model, config), session=_session(model))
 
@@ -119,17 +113,18 @@ def _fresh_voice(model: str, config: str):
 class PiperEngine:
     """A Piper voice. `voice` is the .onnx path; see OPTIONS."""
 
-    voice: str = ""
-    speed: float = 1.0
-    speaker: str = ""
+    voice: str = setting("", "path to the voice's .onnx file, its .onnx.json beside it")
+    speed: float = setting(1.0, "1.0 is the voice's pace; 1.25 speaks a quarter faster (default 1.0)")
+    speaker: str = setting("", "speaker name or number, for voices with several (default: the voice's)")
     name: str = "piper"
 
     @classmethod
-    def from_config(cls, config: EngineConfig, sample_rate: int | None = None) -> "PiperEngine":
-        if config.speed <= 0:
-            raise ConfigError(f"[engine] speed must be above 0 for piper (it is {config.speed}); 1.0 is the voice's pace.")
-        voice = str(Path(config.voice).expanduser()) if config.voice else ""
-        return cls(voice=voice, speed=config.speed, speaker=config.speaker)
+    def from_config(cls, table, sample_rate: int | None = None) -> "PiperEngine":
+        """The engine `table` (the [engine] table) sets up; the voice speaks at its own rate."""
+        engine = cls(**configured(cls, table))
+        if engine.speed <= 0:
+            raise ConfigError(f"[engine] speed must be above 0 for piper (it is {engine.speed}); 1.0 is the voice's pace.")
+        return dataclasses.replace(engine, voice=str(Path(engine.voice).expanduser()) if engine.voice else "")
 
     # -- the voice files
 
@@ -225,3 +220,6 @@ class PiperEngine:
             raise EngineError(f"piper failed on «{text[:50]}»: {exc}") from exc
         samples = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int16)
         return Clip(samples.astype("<i2").tobytes(), rate)
+
+
+OPTIONS = options(PiperEngine)
