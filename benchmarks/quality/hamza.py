@@ -26,9 +26,10 @@ TEST = (15000, 15600)
 
 def sets() -> dict[str, list[str]]:
     full = shared("data", "sira", "ibnhisham-full.txt").read_text(encoding="utf-8").splitlines()
+    hijra = shared("data", "sira", "ibnhisham-hijra.txt").read_text(encoding="utf-8")
     return {
         "dev: ibnhisham-full.txt lines %d-%d" % DEV: paragraphs("\n".join(full[DEV[0]:DEV[1]])),
-        "test: ibnhisham-hijra.txt": paragraphs(shared("data", "sira", "ibnhisham-hijra.txt").read_text(encoding="utf-8")),
+        "test: ibnhisham-hijra.txt": paragraphs(hijra),
         "test: ibnhisham-full.txt lines %d-%d" % TEST: paragraphs("\n".join(full[TEST[0]:TEST[1]])),
     }
 

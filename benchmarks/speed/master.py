@@ -78,7 +78,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"  master + encode + verify   {full / audio_hours:7.1f}   ({full / raw:.2f}x raw; "
           f"peak allocated {peak / 1e6:.0f} MB for {pcm.nbytes / 1e6:.0f} MB of PCM)")
     ratios = sorted(f / r for f, r in zip(full_cpu, raw_cpu))
-    print(f"  in CPU time: raw {statistics.median(raw_cpu) / audio_hours:.1f}, master {statistics.median(full_cpu) / audio_hours:.1f}"
+    print(f"  in CPU time: raw {statistics.median(raw_cpu) / audio_hours:.1f}, "
+          f"master {statistics.median(full_cpu) / audio_hours:.1f}"
           f"  ({statistics.median(full_cpu) / statistics.median(raw_cpu):.2f}x raw; per run "
           f"{per_run(ratios)})")
     for name, fn in parts.items():

@@ -49,7 +49,8 @@ def main(argv: list[str] | None = None) -> None:
                            "lame cpu": clocked(lame, CPU), "master cpu": clocked(mastered, CPU)}, args.runs))
     print(f"{hijra_audio.__file__}: {args.minutes:.0f} min, medians of {args.runs}, seconds per hour of audio")
     for kind in ("wall", "cpu"):
-        print(f"  {kind:4}: LAME {m['lame ' + kind] / audio_hours:5.1f}, master + encode {m['master ' + kind] / audio_hours:5.1f}, "
+        print(f"  {kind:4}: LAME {m['lame ' + kind] / audio_hours:5.1f}, "
+              f"master + encode {m['master ' + kind] / audio_hours:5.1f}, "
               f"ratio {m['master ' + kind] / m['lame ' + kind]:.2f}")
 
 

@@ -9,7 +9,8 @@ builds with `run`; from the command line it prints that for any command (a whole
 Data: none (Linux's /proc).
 
     .venv/bin/python -m benchmarks.tools.procmem COMMAND [ARG ...]
-    .venv/bin/python -m benchmarks.tools.procmem .venv/bin/hijra-audio build -q ../shared/data/sira/ibnhisham-full.txt -o /tmp/sira -j 2
+    .venv/bin/python -m benchmarks.tools.procmem \\
+        .venv/bin/hijra-audio build -q ../shared/data/sira/ibnhisham-full.txt -o /tmp/sira -j 2
 """
 
 from __future__ import annotations
