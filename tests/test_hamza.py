@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from benchmarks.hamza_eval import FOLD, evaluate, paragraphs
+from benchmarks.quality.hamza_eval import FOLD, evaluate, paragraphs
 from hijra_audio.text import clean_text, hamza
 from hijra_audio.text.hamza import (
     HamzaDataError,
@@ -127,7 +127,7 @@ def test_the_table_is_built_from_the_quran_and_the_hand_list():
 
 def test_the_held_out_slice_meets_the_targets(shared):
     # The first 20 paragraphs of Ibn Hisham's Hijra chapter (about 1,040 words, 180 with a hamza on
-    # alef), folded as a recognizer writes them and restored; benchmarks/bench_hamza.py runs it all.
+    # alef), folded as a recognizer writes them and restored; benchmarks/quality/hamza.py runs it all.
     text = (shared / "data" / "sira" / "ibnhisham-hijra.txt").read_text(encoding="utf-8")
     score = evaluate(paragraphs(text)[:20])
     assert score.hamza_words > 150 and score.other_words > 800

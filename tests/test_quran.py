@@ -2,7 +2,7 @@ import hashlib
 
 import pytest
 
-from benchmarks.quran_eval import score, verses_in, written_references
+from benchmarks.quality.quran_eval import score, verses_in, written_references
 from hijra_audio.text import clean_text
 from hijra_audio.text.quran import QuranIndex, fold
 

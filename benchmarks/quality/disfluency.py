@@ -12,23 +12,23 @@ Cleaning runs as `build` runs it (Quran quotations found first: they are never e
    again at once: the earlier sayings of a stretch of one to four words said twice in a row), the
    share of the original words kept, and of the inserted words removed.
 
-    .venv/bin/python benchmarks/bench_disfluency.py [--all]     # --all: list every deletion of part 2
+Data: the bundled lecture and its lexicon (shipped in the package) for 3a; ../shared/data/sira
+(ibnhisham-full.txt, ibnhisham-hijra.txt) for parts 1, 2 and 3b, skipped without it.
+
+    .venv/bin/python -m benchmarks.quality.disfluency [--all]     # --all: list every deletion of part 2
 """
 
 from __future__ import annotations
 
 import collections
 import random
-import sys
 from difflib import SequenceMatcher
-from importlib import resources
-from pathlib import Path
 
+from benchmarks.common import absent, argument_parser, bundled, find_shared, print_context
 from hijra_audio.text import clean_text
 from hijra_audio.text.lexicon import Lexicon
 from hijra_audio.text.tokens import ARABIC_LETTER, split_punct
 
-SIRA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "sira"
 DELETING = {"filled-pause", "broken-letter", "repeated-word", "repeated-phrase", "self-repair"}
 MAX_STRETCH = 4
 
@@ -95,9 +95,8 @@ def recognized(text: str, name: str, show: bool) -> None:
 
 
 def spoken_lecture() -> None:
-    folder = resources.files("hijra_audio") / "data"
-    raw = (folder / "hijra-lecture.txt").read_text(encoding="utf-8")
-    cleaned = clean_text(raw, Lexicon.parse((folder / "hijra-lecture.lexicon").read_text(encoding="utf-8")))
+    raw = bundled("hijra-lecture.txt").read_text(encoding="utf-8")
+    cleaned = clean_text(raw, Lexicon.parse(bundled("hijra-lecture.lexicon").read_text(encoding="utf-8")))
     before, after = cores(raw), cores(cleaned.display)
     print(f"3a. bundled lecture (real speech, {len(before)} words): immediate repeats {immediate_repeats(before)} -> "
           f"{immediate_repeats(after)}; words kept {len(after) / len(before):.1%} "
@@ -183,18 +182,18 @@ def spoken_test_set(text: str) -> None:
         print("    words still said twice in a row: " + ", ".join(f"{w} {n}" for w, n in left.most_common(12)))
 
 
-def _ngrams(words: list[str]):
-    return zip(words, words[1:])
-
-
-def main() -> None:
-    show = "--all" in sys.argv
+def main(argv: list[str] | None = None) -> None:
+    parser = argument_parser(__doc__, __file__)
+    parser.add_argument("--all", action="store_true", help="list every deletion of part 2 on the whole Sira too")
+    show = parser.parse_args(argv).all
+    print_context()
     spoken_lecture()
-    if not SIRA.is_dir():
-        print(f"{SIRA} is not here: parts 1, 2 and 3b need the shared Sira text")
+    sira = find_shared("data", "sira")
+    if sira is None:
+        print(f"{absent('data', 'sira')}: parts 1, 2 and 3b need the shared Sira text")
         return
-    full = (SIRA / "ibnhisham-full.txt").read_text(encoding="utf-8")
-    hijra = (SIRA / "ibnhisham-hijra.txt").read_text(encoding="utf-8")
+    full = (sira / "ibnhisham-full.txt").read_text(encoding="utf-8")
+    hijra = (sira / "ibnhisham-hijra.txt").read_text(encoding="utf-8")
     written(full)
     recognized(hijra, "Hijra chapters", show=True)
     recognized(full, "whole Sira", show=show)

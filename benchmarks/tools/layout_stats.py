@@ -1,16 +1,18 @@
 """The shape of the code: lines of the largest modules and of the longest functions, and how
 many modules sit at the top of the package (the layout issue's figures).
 
-    .venv/bin/python benchmarks/layout_stats.py [--top 5]
+Data: this repository's src/hijra_audio (read as text, nothing imported).
+
+    .venv/bin/python -m benchmarks.tools.layout_stats [--top 5]
 """
 
 from __future__ import annotations
 
-import argparse
 import ast
-from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parent.parent / "src" / "hijra_audio"
+from benchmarks.common import REPO, argument_parser, print_context
+
+PACKAGE = REPO / "src" / "hijra_audio"
 
 
 def functions(tree: ast.AST, prefix: str = ""):
@@ -22,10 +24,11 @@ def functions(tree: ast.AST, prefix: str = ""):
             yield from functions(node, f"{prefix}{node.name}.")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--top", type=int, default=5)
-    args = parser.parse_args()
+def main(argv: list[str] | None = None) -> None:
+    parser = argument_parser(__doc__, __file__)
+    parser.add_argument("--top", type=int, default=5, help="how many of the largest modules and longest functions")
+    args = parser.parse_args(argv)
+    print_context()
     modules, funcs = [], []
     for path in sorted(PACKAGE.rglob("*.py")):
         source = path.read_text(encoding="utf-8")

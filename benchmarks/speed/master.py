@@ -13,44 +13,24 @@ and the parts of master alone. Prints seconds per hour of audio (medians over --
 this process's CPU time: the machine may be shared), and the
 peak of memory allocated while mastering (tracemalloc, the MP3 included).
 
-    .venv/bin/python benchmarks/bench_master.py [--minutes 10] [--runs 3]
+Data: the bundled lecture (shipped in the package).
+
+    .venv/bin/python -m benchmarks.speed.master [--minutes 10] [--runs 3]
 """
 
 from __future__ import annotations
 
-import argparse
 import statistics
-import time
-from pathlib import Path
 
-import numpy as np
-from timing import timed  # benchmarks/timing.py: this script runs from its folder
+from benchmarks.common import CPU, alternate, argument_parser, clocked, hours, per_run, print_context, speech, timed
 
 
-def speech(minutes: float, inputs: tuple[Path, ...] = ()) -> np.ndarray:
-    """`minutes` of espeak-ng speech of the bundled show (or of the narration files `inputs`),
-    joined with pauses as an episode is, at 44.1 kHz (repeated when shorter)."""
-    from hijra_audio.audio import meter, render
-    from hijra_audio.config import load_config
-    from hijra_audio.engines import create_engine
-    from hijra_audio.plan import plan_files
-
-    config = load_config()
-    engine = create_engine(config.engine)
-    segments = [s.spoken for e in plan_files(config, inputs).episodes for s in e.segments]
-    clips = [engine.synthesize(text) for text in segments]
-    with meter.PcmFile() as joined:
-        render.join(joined, clips, [450] * len(clips), 44100, config.audio.trim_silence_db)
-        pcm = joined.read(0, joined.size).copy()
-    repeat = int(np.ceil(minutes * 60 * 44100 / pcm.size))
-    return np.tile(pcm, repeat)[:int(minutes * 60 * 44100)]
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(argv: list[str] | None = None) -> None:
+    parser = argument_parser(__doc__, __file__)
     parser.add_argument("--minutes", type=float, default=10.0, help="length of the episode measured")
     parser.add_argument("--runs", type=int, default=3, help="runs of each measurement (median printed)")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
+    print_context()
 
     import tracemalloc
 
@@ -59,7 +39,7 @@ def main() -> None:
 
     pcm = speech(args.minutes)
     settings = AudioConfig()
-    hours = pcm.size / 44100 / 3600
+    audio_hours = hours(pcm.size)
     source = meter.PcmFile()
     source.append(pcm)
     meter.measure(meter.ArraySource(pcm[:44100]), 44100)     # imports (soxr, lameenc) before timing
@@ -72,13 +52,10 @@ def main() -> None:
         return master.master_and_encode(source, settings)
 
     # alternated, so that a busy spell of the machine weighs on both alike
-    raw_wall, full_wall, raw_cpu, full_cpu = [], [], [], []
-    for _ in range(args.runs):
-        raw_wall.append(timed(lame, 1)[0])
-        full_wall.append(timed(mastered, 1)[0])
-        raw_cpu.append(timed(lame, 1, time.process_time)[0])
-        full_cpu.append(timed(mastered, 1, time.process_time)[0])
-    raw, full = statistics.median(raw_wall), statistics.median(full_wall)
+    times = alternate({"raw wall": clocked(lame), "full wall": clocked(mastered),
+                       "raw cpu": clocked(lame, CPU), "full cpu": clocked(mastered, CPU)}, args.runs)
+    raw_cpu, full_cpu = times["raw cpu"], times["full cpu"]
+    raw, full = statistics.median(times["raw wall"]), statistics.median(times["full wall"])
     tracemalloc.start()
     mp3, report = mastered()
     peak = tracemalloc.get_traced_memory()[1]
@@ -97,15 +74,16 @@ def main() -> None:
     }
     print(f"audio: {pcm.size / 44100 / 60:.1f} min of espeak-ng speech, 44.1 kHz mono, "
           f"{settings.bitrate_kbps} kbps; medians of {args.runs} runs; seconds per hour of audio")
-    print(f"  raw LAME encoding          {raw / hours:7.1f}")
-    print(f"  master + encode + verify   {full / hours:7.1f}   ({full / raw:.2f}x raw; "
+    print(f"  raw LAME encoding          {raw / audio_hours:7.1f}")
+    print(f"  master + encode + verify   {full / audio_hours:7.1f}   ({full / raw:.2f}x raw; "
           f"peak allocated {peak / 1e6:.0f} MB for {pcm.nbytes / 1e6:.0f} MB of PCM)")
     ratios = sorted(f / r for f, r in zip(full_cpu, raw_cpu))
-    print(f"  in CPU time: raw {statistics.median(raw_cpu) / hours:.1f}, master {statistics.median(full_cpu) / hours:.1f}"
+    print(f"  in CPU time: raw {statistics.median(raw_cpu) / audio_hours:.1f}, "
+          f"master {statistics.median(full_cpu) / audio_hours:.1f}"
           f"  ({statistics.median(full_cpu) / statistics.median(raw_cpu):.2f}x raw; per run "
-          f"{', '.join(f'{x:.2f}' for x in ratios)})")
+          f"{per_run(ratios)})")
     for name, fn in parts.items():
-        print(f"    {name:<26} {timed(fn, args.runs)[0] / hours:7.1f}")
+        print(f"    {name:<26} {timed(fn, args.runs)[0] / audio_hours:7.1f}")
     print(f"  result: {report.loudness_in:.2f} -> {report.loudness_out:.2f} LUFS, true peak "
           f"{report.true_peak_out:.2f} dBTP, limited={report.limited}, codec loss {report.codec_loss_lu:.2f} LU, "
           f"{report.passes} encoding(s)")

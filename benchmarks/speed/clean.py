@@ -2,25 +2,27 @@
 characters): wall time and peak memory, changes per rule, and Quran detection against the
 edition's written verse references. Quran matching uses the three-word index (text/quran.py).
 
-    .venv/bin/python benchmarks/bench_clean.py [FILE]
+Data: FILE, by default ../shared/data/sira/ibnhisham-full.txt.
+
+    .venv/bin/python -m benchmarks.speed.clean [FILE]
 """
 
 from __future__ import annotations
 
 import resource
-import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from benchmarks.quran_eval import score, written_references  # noqa: E402
-
-REPO = Path(__file__).resolve().parent.parent
-DEFAULT = REPO.parent / "shared" / "data" / "sira" / "ibnhisham-full.txt"
+from benchmarks.common import argument_parser, existing, print_context, shared
+from benchmarks.quality.quran_eval import score, written_references
 
 
-def main() -> None:
-    path = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT
+def main(argv: list[str] | None = None) -> None:
+    parser = argument_parser(__doc__, __file__)
+    parser.add_argument("file", nargs="?", type=Path, help="the text cleaned (default: the whole Sira)")
+    args = parser.parse_args(argv)
+    path = existing(args.file) if args.file else shared("data", "sira", "ibnhisham-full.txt")
+    print_context()
     raw = path.read_text(encoding="utf-8")
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 

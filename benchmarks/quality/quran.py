@@ -4,20 +4,19 @@ in the input, and without them (removed first, as a spoken lecture gives it), th
 that no reference names (to be read: `--unlabelled N` prints a seeded sample of N with their
 context), the labels missed (`--missed N`), and references left doubled in the display text.
 
-    .venv/bin/python benchmarks/bench_quran.py [FILE] [--unlabelled 40] [--missed 20]
+Data: FILE, by default ../shared/data/sira/ibnhisham-full.txt (a text whose quotations are
+followed by written verse references).
+
+    .venv/bin/python -m benchmarks.quality.quran [FILE] [--unlabelled 40] [--missed 20]
 """
 
 from __future__ import annotations
 
-import argparse
 import random
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from benchmarks.quran_eval import score, strip_references, verses_in, written_references  # noqa: E402
-
-DEFAULT = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "sira" / "ibnhisham-full.txt"
+from benchmarks.common import argument_parser, existing, print_context, shared
+from benchmarks.quality.quran_eval import score, strip_references, verses_in, written_references
 
 
 def quotations(cleaned) -> list[tuple[str, str, int, int]]:
@@ -30,18 +29,17 @@ def quotations(cleaned) -> list[tuple[str, str, int, int]]:
     return out
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("file", nargs="?", type=Path, default=DEFAULT)
-    parser.add_argument("--unlabelled", type=int, default=0)
-    parser.add_argument("--missed", type=int, default=0)
-    args = parser.parse_args()
-    if not args.file.is_file():
-        print(f"skipped: {args.file} is not here (the shared Sira text)")
-        return
+def main(argv: list[str] | None = None) -> None:
+    parser = argument_parser(__doc__, __file__)
+    parser.add_argument("file", nargs="?", type=Path, help="the text scored (default: the whole Sira)")
+    parser.add_argument("--unlabelled", type=int, default=0, help="print a seeded sample of N unlabelled quotations")
+    parser.add_argument("--missed", type=int, default=0, help="print a sample of N labels missed")
+    args = parser.parse_args(argv)
+    path = existing(args.file) if args.file else shared("data", "sira", "ibnhisham-full.txt")
+    print_context()
     from hijra_audio.text import clean_text
 
-    raw = args.file.read_text(encoding="utf-8")
+    raw = path.read_text(encoding="utf-8")
     labels = written_references(raw)
     with_refs = clean_text(raw)
     result = score(list(with_refs.quotations), labels)

@@ -1,12 +1,14 @@
 """Publishing costs: rendering the feed and the page for a long series, and the local server's
 throughput for whole downloads and for the small range requests podcast apps seek with.
 
-    .venv/bin/python benchmarks/bench_publish.py [--episodes 500] [--mb 50]
+Data: none (the bundled show's settings, made-up episodes, a file of random bytes in a temporary
+folder served on 127.0.0.1).
+
+    .venv/bin/python -m benchmarks.speed.publish [--episodes 500] [--mb 50]
 """
 
 from __future__ import annotations
 
-import argparse
 import http.client
 import os
 import random
@@ -15,19 +17,19 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from timing import timed  # benchmarks/timing.py: this script runs from its folder
-
+from benchmarks.common import argument_parser, print_context, timed
 from hijra_audio.config import load_config
 from hijra_audio.publish.feed import FeedItem, render_feed
 from hijra_audio.publish.site import SiteEpisode, render_page
 from hijra_audio.serve import make_server, serve_in_thread
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(argv: list[str] | None = None) -> None:
+    parser = argument_parser(__doc__, __file__)
     parser.add_argument("--episodes", type=int, default=500)
     parser.add_argument("--mb", type=int, default=50)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
+    print_context()
 
     config = load_config()
     now = datetime.now(timezone.utc).replace(microsecond=0)

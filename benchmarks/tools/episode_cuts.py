@@ -1,22 +1,25 @@
 """Where a narration's episodes end and what they are titled, and how long the captions of a built
 show are.
 
-    .venv/bin/python benchmarks/episode_cuts.py [NARRATION] [--minutes M]   # episodes
-    .venv/bin/python benchmarks/episode_cuts.py --captions OUTPUT_DIR        # its VTT cues
+    .venv/bin/python -m benchmarks.tools.episode_cuts [NARRATION] [--minutes M]   # episodes
+    .venv/bin/python -m benchmarks.tools.episode_cuts --captions OUTPUT_DIR        # its VTT cues
 
 Episodes: each one's key, words, title and last words, and how many cuts inside a section fall
 mid-sentence (default: the bundled lecture with the bundled show's settings). Captions: the cues
 of every `episode-*.vtt` in OUTPUT_DIR, in seconds and in characters as read (vowel marks take no
 room), with the longest line and the most lines, and whether the SRT beside each has the same cues.
+
+Data: NARRATION (default: the bundled lecture, shipped in the package); for --captions, a folder a
+build wrote (default: output).
 """
 
 from __future__ import annotations
 
 import re
 import statistics
-import sys
-from importlib import resources
 from pathlib import Path
+
+from benchmarks.common import argument_parser, bundled, existing, print_context
 
 _TIMES = re.compile(r"^(\d\d):(\d\d):(\d\d[.,]\d\d\d) --> (\d\d):(\d\d):(\d\d[.,]\d\d\d)$")
 
@@ -79,18 +82,19 @@ def captions(folder: Path) -> None:
           f"longest line {longest}, at most {lines} line(s); SRT and VTT agree: {agree}")
 
 
-def main(argv: list[str]) -> None:
-    if argv[:1] == ["--captions"]:
-        captions(Path(argv[1] if len(argv) > 1 else "output"))
+def main(argv: list[str] | None = None) -> None:
+    parser = argument_parser(__doc__, __file__)
+    parser.add_argument("narration", nargs="?", type=Path, help="the narration cut (default: the bundled lecture)")
+    parser.add_argument("--minutes", type=float, default=None, help="episode_minutes (default: the bundled show's)")
+    parser.add_argument("--captions", nargs="?", type=Path, const=Path("output"), metavar="OUTPUT_DIR",
+                        help="instead: the cues of the episode-*.vtt in OUTPUT_DIR (default: output)")
+    args = parser.parse_args(argv)
+    print_context()
+    if args.captions is not None:
+        captions(args.captions)
         return
-    minutes = None
-    if "--minutes" in argv:
-        at = argv.index("--minutes")
-        minutes = float(argv[at + 1])
-        argv = argv[:at] + argv[at + 2:]
-    path = Path(argv[0]) if argv else Path(str(resources.files("hijra_audio") / "data" / "hijra-lecture.txt"))
-    episodes(path, minutes)
+    episodes(existing(args.narration) if args.narration else bundled("hijra-lecture.txt"), args.minutes)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    main()

@@ -3,16 +3,26 @@
 Two sums over the tree: RSS counts the pages each process has in memory, so the shared libraries
 every worker maps (numpy, onnxruntime, ...) are counted once per process; PSS (proportional set
 size, from /proc/PID/smaps_rollup) splits each shared page among the processes that map it, so
-its sum is what the tree takes from the machine. Both are reported.
+its sum is what the tree takes from the machine. Both are reported. speed/regen.py measures its
+builds with `run`; from the command line it prints that for any command (a whole-Sira build, say).
+
+Data: none (Linux's /proc).
+
+    .venv/bin/python -m benchmarks.tools.procmem COMMAND [ARG ...]
+    .venv/bin/python -m benchmarks.tools.procmem \\
+        .venv/bin/hijra-audio build -q ../shared/data/sira/ibnhisham-full.txt -o /tmp/sira -j 2
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import subprocess
 import threading
 import time
 from pathlib import Path
+
+from benchmarks.common import argument_parser
 
 
 def _children() -> dict[int, list[int]]:
@@ -77,8 +87,15 @@ def run(command: list[str], interval: float = 0.2, **kw) -> dict:
             "peak_main": peak["main"], "peak_child": peak["child"], "code": code}
 
 
-if __name__ == "__main__":
-    import sys
+def main(argv: list[str] | None = None) -> None:
+    parser = argument_parser(__doc__, __file__)
+    parser.add_argument("command", nargs=argparse.REMAINDER, help="the command run and sampled, with its arguments")
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.error("give the command to run")
+    print(run(args.command))
 
-    print(run(sys.argv[1:]))
+
+if __name__ == "__main__":
+    main()
     os._exit(0)

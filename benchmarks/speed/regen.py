@@ -3,33 +3,31 @@
 1. Bundled lecture: cold build, no-op rebuild (Python start included), one-sentence edit.
 2. Ibn Hisham's Hijra chapters, the book's first --part words, and with --full the whole book,
    built cold with the offline engine: hours of audio per minute of wall time, peak memory of the
-   whole process tree (PSS and RSS, see procmem.py), of the parent and of the largest worker, and
-   the speedup of --jobs 2 over --jobs 1.
+   whole process tree (PSS and RSS, see tools/procmem.py), of the parent and of the largest
+   worker, and the speedup of --jobs 2 over --jobs 1.
 3. No-op rebuild of the same (with --full: the whole book).
 
-    .venv/bin/python benchmarks/bench_regen.py [--runs 3] [--part 40000] [--full] [--skip-jobs1]
-Needs ../shared/data/sira for parts 2 and 3.
+Data: the bundled lecture (shipped in the package) for part 1; ../shared/data/sira
+(ibnhisham-hijra.txt, ibnhisham-full.txt) for parts 2 and 3, skipped without it. --full takes
+tens of minutes.
+
+    .venv/bin/python -m benchmarks.speed.regen [--runs 3] [--part 40000] [--full] [--skip-jobs1]
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import statistics
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from procmem import run  # noqa: E402
-
-BIN = str(Path(sys.executable).parent / "hijra-audio")
-SIRA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "sira"
+from benchmarks.common import absent, argument_parser, bundled, find_shared, print_context, venv_tool
+from benchmarks.tools.procmem import run
 
 
 def build(args: list[str]) -> dict:
-    return run([BIN, "build", "-q", *args], stdout=subprocess.DEVNULL)
+    return run([str(venv_tool("hijra-audio")), "build", "-q", *args], stdout=subprocess.DEVNULL)
 
 
 def audio_hours(out: Path) -> float:
@@ -37,16 +35,14 @@ def audio_hours(out: Path) -> float:
     return sum(e["duration"] for e in manifest["episodes"].values()) / 3600
 
 
-def bundled(runs: int) -> None:
-    from importlib import resources
-
-    lecture = Path(str(resources.files("hijra_audio") / "data" / "hijra-lecture.txt")).read_text(encoding="utf-8")
+def bundled_lecture(runs: int) -> None:
+    lecture = bundled("hijra-lecture.txt").read_text(encoding="utf-8")
     cold, noop, edit = [], [], []
     for _ in range(runs):
         with tempfile.TemporaryDirectory() as tmp:
             out, text = Path(tmp) / "out", Path(tmp) / "lecture.txt"
             text.write_text(lecture, encoding="utf-8")
-            config = resources.files("hijra_audio") / "data" / "podcast.toml"
+            config = bundled("podcast.toml")
             common = [str(text), "-o", str(out), "-c", str(config)]
             cold.append(build(common)["wall"])
             noop.append(build(common)["wall"])
@@ -93,8 +89,8 @@ def book(path: Path, jobs_list: list[int]) -> None:
         print(f"  speedup --jobs 2 over --jobs 1: {walls[1] / walls[2]:.2f}x (target >= 1.7x)")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(argv: list[str] | None = None) -> None:
+    parser = argument_parser(__doc__, __file__)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--full", action="store_true", help="also the whole book (tens of minutes)")
     parser.add_argument("--skip-jobs1", action="store_true", help="only --jobs 2 for the whole book")
@@ -102,17 +98,19 @@ def main() -> None:
                         help="also the book's first WORDS words with --jobs 1 and 2: a speedup over tens of "
                              "episodes, where the Hijra chapter's 7 cannot be shared evenly by 2 workers "
                              "(0: skip)")
-    args = parser.parse_args()
-    bundled(args.runs)
-    if not SIRA.is_dir():
-        print(f"{SIRA} not found: book-scale figures skipped")
+    args = parser.parse_args(argv)
+    print_context()
+    bundled_lecture(args.runs)
+    sira = find_shared("data", "sira")
+    if sira is None:
+        print(f"{absent('data', 'sira')}: book-scale figures skipped")
         return
-    book(SIRA / "ibnhisham-hijra.txt", [1, 2])
+    book(sira / "ibnhisham-hijra.txt", [1, 2])
     if args.part:
         with tempfile.TemporaryDirectory() as tmp:
-            book(first_words(SIRA / "ibnhisham-full.txt", args.part, Path(tmp)), [1, 2])
+            book(first_words(sira / "ibnhisham-full.txt", args.part, Path(tmp)), [1, 2])
     if args.full:
-        book(SIRA / "ibnhisham-full.txt", [2] if args.skip_jobs1 else [1, 2])
+        book(sira / "ibnhisham-full.txt", [2] if args.skip_jobs1 else [1, 2])
 
 
 if __name__ == "__main__":

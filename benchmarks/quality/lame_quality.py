@@ -1,24 +1,23 @@
 """LAME's quality setting (-q) for a speech podcast at 64 kbps mono: what each one costs and what
 it does to the sound, measured on the decoded file against what went into the encoder.
 
-The audio: the bundled lecture spoken by espeak-ng and joined as in bench_master.py, mastered
+The audio: the bundled lecture spoken by espeak-ng and joined as in speed/master.py, mastered
 (gain and limiter) to the default target, --minutes long. For each -q: the encoding time per
 hour of audio (CPU time of this process, median of --runs), and on the decoded file (aligned sample for sample: the Info
 frame tells the decoder LAME's delay): the signal-to-noise ratio of the whole, the median
 segmental SNR over 20 ms frames with speech, the coding noise relative to the signal by band
 (averaged spectra), and the loudness the encoding takes (LU).
 
-    .venv/bin/python benchmarks/bench_lame_quality.py [--minutes 5] [--runs 3] [--q 2 5 7]
+Data: the bundled lecture (shipped in the package).
+
+    .venv/bin/python -m benchmarks.quality.lame_quality [--minutes 5] [--runs 3] [--q 2 5 7]
 """
 
 from __future__ import annotations
 
-import argparse
-import time
-
 import numpy as np
-from bench_master import speech
-from timing import timed  # benchmarks/timing.py: this script runs from its folder
+
+from benchmarks.common import CPU, argument_parser, hours, print_context, speech, timed
 
 BANDS_HZ = ((0, 1000), (1000, 2000), (2000, 4000), (4000, 8000), (8000, 11025), (11025, 16000))
 
@@ -40,12 +39,13 @@ def band_noise_db(signal: np.ndarray, noise: np.ndarray, rate: int, size: int = 
     return out
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(argv: list[str] | None = None) -> None:
+    parser = argument_parser(__doc__, __file__)
     parser.add_argument("--minutes", type=float, default=5.0)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--q", type=int, nargs="+", default=[2, 5, 7])
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
+    print_context()
 
     from hijra_audio.audio import master, meter
     from hijra_audio.config import AudioConfig
@@ -57,7 +57,7 @@ def main() -> None:
     gain_db, limiter = master.master(measured, settings.loudness_lufs, settings.true_peak_dbtp)
     mastered = np.concatenate(list(master._blocks(meter.ArraySource(pcm), 10 ** (gain_db / 20), limiter)))
     x = mastered.astype(np.float64) / 32768
-    hours = pcm.size / rate / 3600
+    audio_hours = hours(pcm.size, rate)
     loud_in = meter.loudness(x, rate)
     frame = rate // 50
     count = x.size // frame
@@ -70,7 +70,7 @@ def main() -> None:
     print(f"  -q  s/hour  SNR dB  segSNR dB  loss LU   noise/signal by band, dB: {header}")
     for q in args.q:
         seconds, mp3 = timed(lambda q=q: master._lame([mastered], rate, settings.bitrate_kbps, info=True,
-                                                       samples=mastered.size, quality=q), args.runs, time.process_time)
+                                                       samples=mastered.size, quality=q), args.runs, CPU)
         decoded = master._decode(mp3, rate).astype(np.float64) / 32768
         n = min(decoded.size, x.size)
         noise = decoded[:n] - x[:n]
@@ -79,7 +79,7 @@ def main() -> None:
         seg = 10 * np.log10(energy[speech_frames] / np.maximum(noise_energy[speech_frames], 1e-20))
         loss = loud_in - meter.loudness(decoded[:n], rate)
         bands = "  ".join(f"{b:6.1f}" for b in band_noise_db(x[:n], noise, rate))
-        print(f"  {q:2d}  {seconds / hours:6.1f}  {snr:6.2f}  {np.median(seg):9.2f}  {loss:7.2f}   {bands}")
+        print(f"  {q:2d}  {seconds / audio_hours:6.1f}  {snr:6.2f}  {np.median(seg):9.2f}  {loss:7.2f}   {bands}")
 
 
 if __name__ == "__main__":

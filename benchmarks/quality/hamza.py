@@ -4,45 +4,43 @@ Prints the share of hamza words given back right and the share of other words ch
 same text as written (nothing folded: every change there is a false one), as clean_text treats it
 (a text that spells hamza is kept) and line by line.
 
-    .venv/bin/python benchmarks/bench_hamza.py [--show N]
-
 The rule was tuned on the development slice (lines DEV of ibnhisham-full.txt); the test sets are
 the Hijra chapter (ibnhisham-hijra.txt) and the lines TEST of the book, read only to measure.
+
+Data: ../shared/data/sira (ibnhisham-full.txt, ibnhisham-hijra.txt).
+
+    .venv/bin/python -m benchmarks.quality.hamza [--show N]
 """
 
 from __future__ import annotations
 
-import argparse
-import sys
 import time
 from collections import Counter
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from benchmarks.hamza_eval import evaluate, paragraphs  # noqa: E402
+from benchmarks.common import argument_parser, print_context, shared
+from benchmarks.quality.hamza_eval import evaluate, paragraphs
 
-SIRA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "sira"
 DEV = (2000, 2600)
 TEST = (15000, 15600)
 
 
 def sets() -> dict[str, list[str]]:
-    full = (SIRA / "ibnhisham-full.txt").read_text(encoding="utf-8").splitlines()
+    full = shared("data", "sira", "ibnhisham-full.txt").read_text(encoding="utf-8").splitlines()
+    hijra = shared("data", "sira", "ibnhisham-hijra.txt").read_text(encoding="utf-8")
     return {
         "dev: ibnhisham-full.txt lines %d-%d" % DEV: paragraphs("\n".join(full[DEV[0]:DEV[1]])),
-        "test: ibnhisham-hijra.txt": paragraphs((SIRA / "ibnhisham-hijra.txt").read_text(encoding="utf-8")),
+        "test: ibnhisham-hijra.txt": paragraphs(hijra),
         "test: ibnhisham-full.txt lines %d-%d" % TEST: paragraphs("\n".join(full[TEST[0]:TEST[1]])),
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def main(argv: list[str] | None = None) -> None:
+    parser = argument_parser(__doc__, __file__)
     parser.add_argument("--show", type=int, default=0, help="print the N commonest misses and false changes")
-    args = parser.parse_args()
-    if not SIRA.is_dir():
-        print(f"skipped: {SIRA} is not here (the shared Sira text this benchmark reads)")
-        return
-    for name, lines in sets().items():
+    args = parser.parse_args(argv)
+    data = sets()
+    print_context()
+    for name, lines in data.items():
         start = time.perf_counter()
         score = evaluate(lines)
         seconds = time.perf_counter() - start

@@ -1,48 +1,33 @@
 """LAME's -q setting judged by objective listening-test models (ViSQOL v3 audio and speech modes,
 PESQ wideband) on mastered espeak-ng speech at the default 64 kbps mono.
 
-Two steps, because the models are not the project's dependencies:
+Two steps, because the models are not the project's dependencies: `encode` (with the project's
+venv) writes the mastered reference and each -q's decoded MP3 as /tmp/lame-q-*.npy; `score` (in a
+venv of its own with the models) reads them and prints each piece's scores and their medians.
+Install the speech model's lattice extra: without it ViSQOL's speech scores are a polynomial
+fallback near 5 for every setting.
 
-    .venv/bin/python benchmarks/lame_quality_mos.py encode [FILE ...] [--pieces 4] [--seconds 30]
+Data: the bundled show (shipped in the package) or the narration FILEs given, spoken by espeak-ng.
+
+    .venv/bin/python -m benchmarks.quality.lame_quality_mos encode [FILE ...] [--pieces 4] [--seconds 30]
     python3 -m venv /tmp/mos && /tmp/mos/bin/pip install "visqol-python[lattice]" pesq numba soxr numpy
-    /tmp/mos/bin/python benchmarks/lame_quality_mos.py score       # reads /tmp/lame-q-*.npy
-
-Measured (2026-12-02; medians of 4 pieces of 30 s; ViSQOL speech with its lattice model,
-`pip install visqol-python[lattice]`: without it the speech scores are a polynomial fallback
-near 5 for every setting):
-
-    text                     -q   ViSQOL audio  ViSQOL speech  PESQ-WB
-    the bundled lecture       2       4.658         4.487        4.263
-                              5       4.672         4.444        4.277
-                              7       4.532         4.362        4.383
-    the Sira (30,000 chars)   2       4.664         4.506        4.280
-                              5       4.676         4.498        4.306
-                              7       4.550         4.477        4.382
-
--q 7 encodes in about half -q 5's time; both ViSQOL models score it lower (no noise shaping) and
-PESQ higher: the default stays 5, and 7 is there for a long book (`lame_quality = 7`: the whole
-Sira, cold, `--jobs 2` on 2 cores, in 535 s instead of 760).
+    /tmp/mos/bin/python -m benchmarks.quality.lame_quality_mos score       # reads /tmp/lame-q-*.npy
 """
 
 from __future__ import annotations
 
-import argparse
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
+
+from benchmarks.common import argument_parser, print_context, speech
 
 QUALITIES = (2, 5, 7)
 FILES = Path("/tmp")
 
 
 def encode(seconds: float, pieces: int, inputs: tuple[Path, ...]) -> None:
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from bench_master import speech
-
-    from hijra_audio.audio import master, meter
-
     for old in FILES.glob("lame-q-*.npy"):
         old.unlink()
     whole = speech(seconds * pieces / 60, inputs)
@@ -64,10 +49,17 @@ def encode_piece(pcm: np.ndarray, piece: int) -> None:
         np.save(FILES / f"lame-q-{q}-{piece}.npy", master._decode(mp3, 44100))
 
 
+SCORING_VENV = ('python3 -m venv /tmp/mos && /tmp/mos/bin/pip install "visqol-python[lattice]" pesq numba soxr numpy, '
+                'then /tmp/mos/bin/python -m benchmarks.quality.lame_quality_mos score')
+
+
 def score() -> None:
-    import soxr
-    from pesq import pesq
-    from visqol import VisqolApi
+    try:
+        import soxr
+        from pesq import pesq
+        from visqol import VisqolApi
+    except ImportError as exc:
+        raise SystemExit(f"score needs the listening-test models ({exc}): {SCORING_VENV}") from None
 
     audio, voice = VisqolApi(), VisqolApi()
     audio.create(mode="audio")
@@ -91,13 +83,14 @@ def score() -> None:
               f"PESQ-WB {med[2]:.3f}")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(argv: list[str] | None = None) -> None:
+    parser = argument_parser(__doc__, __file__)
     parser.add_argument("step", choices=("encode", "score"))
     parser.add_argument("--seconds", type=float, default=30.0, help="length of each piece scored")
     parser.add_argument("--pieces", type=int, default=4, help="pieces, one after the other in the speech")
     parser.add_argument("inputs", nargs="*", type=Path, help="narration files to speak (default: the bundled show)")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
+    print_context()
     encode(args.seconds, args.pieces, tuple(args.inputs)) if args.step == "encode" else score()
 
 
