@@ -193,7 +193,7 @@ def spoken_texts(config, inputs: tuple[Path, ...] = ()) -> list[str]:
     item a segment."""
     from hijra_audio.plan import plan_files
 
-    return [s.spoken for e in plan_files(config, inputs).episodes for s in e.segments]
+    return [s.speech for e in plan_files(config, inputs).episodes for s in e.segments]
 
 
 def speech(minutes: float, inputs: tuple[Path, ...] = ()):

@@ -52,3 +52,12 @@ class FakeEngine:
 
         tone = (np.sin(np.arange(frames) * 2 * np.pi * 220 / RATE) * 3000).astype("<i2")
         return Clip(tone.tobytes(), RATE)
+
+
+def cache_location(output, config_path=None):
+    """Where a build into `output` keeps its caches, found as the build finds them."""
+    from pathlib import Path
+
+    from hijra_audio.show import ShowRequest, resolve
+
+    return resolve(ShowRequest(config_path=config_path, output=Path(output))).cache

@@ -13,9 +13,9 @@ import feedparser
 import pytest
 from click.testing import CliRunner
 
-from hijra_audio import pipeline
 from hijra_audio.cli import main
 from hijra_audio.config import bundled_config_path
+from hijra_audio.console import Given
 from hijra_audio.rebuild.cache import ClipCache
 from hijra_audio.rebuild.location import CACHE_HOME
 
@@ -29,13 +29,15 @@ def here(tmp_path, monkeypatch, fake_engine, lecture):
     """A working folder with the lecture as lecture.txt; builds in it use the fake engine."""
     monkeypatch.chdir(tmp_path)
     (tmp_path / "lecture.txt").write_text(lecture.read_text(encoding="utf-8"), encoding="utf-8")
-    real = pipeline.BuildRequest
-    monkeypatch.setattr(pipeline, "BuildRequest", lambda **kw: real(**{**kw, "engine_factory": fake_engine}))
+    monkeypatch.setattr(sys.modules[__name__], "_GIVEN", Given(engine_factory=fake_engine))
     return tmp_path
 
 
+_GIVEN = Given()     # what the command line is handed (`here`: the fake engine)
+
+
 def _run(*args, code=0):
-    result = CliRunner(mix_stderr=False).invoke(main, list(args))
+    result = CliRunner(mix_stderr=False).invoke(main, list(args), obj=_GIVEN)
     assert result.exit_code == code, result.output + result.stderr
     return result
 

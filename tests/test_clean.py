@@ -99,12 +99,12 @@ def test_segments_get_both_forms_and_never_cut_a_quotation():
     from hijra_audio.plan import plan_files
 
     segments = [s for e in plan_files(load_config()).episodes for s in e.segments]
-    quoted = [s for s in segments if "﴿" in s.text]
+    quoted = [s for s in segments if "﴿" in s.display]
     assert len(quoted) == 3
     for segment in segments:
-        assert segment.text.count("﴿") == segment.text.count("﴾")
+        assert segment.display.count("﴿") == segment.display.count("﴾")
     for segment in quoted:
-        assert "\u064e" in segment.spoken and "﴿" not in segment.spoken   # the diacritized verse, unmarked
+        assert "\u064e" in segment.speech and "﴿" not in segment.speech   # the diacritized verse, unmarked
 
 
 # --- properties -------------------------------------------------------------------------------

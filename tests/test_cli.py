@@ -8,6 +8,7 @@ from click.testing import CliRunner
 
 from hijra_audio import pipeline
 from hijra_audio.cli import main
+from hijra_audio.console import Given
 from hijra_audio.pipeline import BuildRequest
 
 
@@ -77,13 +78,8 @@ def test_module_entry_point_prints_help():
 
 
 def test_build_prints_what_it_wrote(tmp_path, monkeypatch, fake_engine):
-    real = pipeline.BuildRequest
-
-    def with_fake(**kw):
-        return real(**{**kw, "engine_factory": fake_engine})
-
-    monkeypatch.setattr(pipeline, "BuildRequest", with_fake)
-    result = CliRunner().invoke(main, ["build", "-o", str(tmp_path / "o"), "-j", "1"])
+    result = CliRunner().invoke(main, ["build", "-o", str(tmp_path / "o"), "-j", "1"],
+                                obj=Given(engine_factory=fake_engine))
     assert result.exit_code == 0, result.output
     assert "episode-001.mp3" in result.output and "feed:" in result.output
     assert "episodes," in result.output

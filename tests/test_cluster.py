@@ -27,10 +27,13 @@ pytest.importorskip("distributed")
 from hijra_audio.cli import main  # noqa: E402
 from hijra_audio.config import ShowConfig  # noqa: E402
 from hijra_audio.errors import ClusterError  # noqa: E402
-from hijra_audio.pipeline import BuildRequest, build, cache_location  # noqa: E402
-from hijra_audio.rebuild import cluster  # noqa: E402
+from hijra_audio.pipeline import BuildRequest, build  # noqa: E402
+from hijra_audio.rebuild import cluster, location  # noqa: E402
 from hijra_audio.rebuild.cache import ClipCache, clip_key  # noqa: E402
-from tests.fakes import FakeEngine  # noqa: E402
+from tests.fakes import (
+    FakeEngine,  # noqa: E402
+    cache_location,  # noqa: E402
+)
 from tests.measure import check_consistent  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
@@ -74,7 +77,7 @@ def start_cluster(folder: Path, workers: dict[str, dict[str, str]], extra: tuple
     `extra`: more options for both (TLS)."""
     folder.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, PYTHONPATH=str(REPO))
-    env.pop(cluster.SCHEDULER_ENV, None)
+    env.pop(location.SCHEDULER_ENV, None)
     found = Cluster(folder / "scheduler.json")
     log = open(folder / "dask.log", "ab")
     found.processes.append(subprocess.Popen(
@@ -113,7 +116,7 @@ def dask_cluster(tmp_path_factory):
 def show(tmp_path, monkeypatch):
     """A narration of four short episodes, two of which share a sentence; a fixed clock."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    monkeypatch.delenv(cluster.SCHEDULER_ENV, raising=False)
+    monkeypatch.delenv(location.SCHEDULER_ENV, raising=False)
     (tmp_path / "show").mkdir()
     (tmp_path / "show" / "narration.txt").write_text(NARRATION, encoding="utf-8")
     config = tmp_path / "show" / "podcast.toml"
@@ -156,9 +159,9 @@ def _run_build(out: Path, log: Path, delay: float, scheduler: str | None) -> sub
     """The bundled lecture built by tests.run_build in its own process (the cluster via the
     environment variable), with a fixed clock."""
     env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH, PYTHONPATH=str(REPO))
-    env.pop(cluster.SCHEDULER_ENV, None)
+    env.pop(location.SCHEDULER_ENV, None)
     if scheduler:
-        env[cluster.SCHEDULER_ENV] = scheduler
+        env[location.SCHEDULER_ENV] = scheduler
     return subprocess.Popen([sys.executable, "-m", "tests.run_build", str(out), str(log), str(delay), "2"],
                             cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)
@@ -168,24 +171,24 @@ def _run_build(out: Path, log: Path, delay: float, scheduler: str | None) -> sub
 
 
 def test_the_options_then_the_environment_then_the_config_choose_the_scheduler(tmp_path, monkeypatch):
-    monkeypatch.delenv(cluster.SCHEDULER_ENV, raising=False)
+    monkeypatch.delenv(location.SCHEDULER_ENV, raising=False)
     plain = ShowConfig()
-    assert cluster.target(None, None, plain) is None
+    assert location.target(None, None, plain) is None
     configured = ShowConfig(cluster=type(plain.cluster)(scheduler="tcp://10.0.0.9:8786"))
-    assert cluster.target(None, None, configured).address == "tcp://10.0.0.9:8786"
-    monkeypatch.setenv(cluster.SCHEDULER_ENV, "10.0.0.8:8786")
-    assert cluster.target(None, None, configured).address == "tcp://10.0.0.8:8786"
-    assert cluster.target("tls://head:8786", None, configured).address == "tls://head:8786"
+    assert location.target(None, None, configured).address == "tcp://10.0.0.9:8786"
+    monkeypatch.setenv(location.SCHEDULER_ENV, "10.0.0.8:8786")
+    assert location.target(None, None, configured).address == "tcp://10.0.0.8:8786"
+    assert location.target("tls://head:8786", None, configured).address == "tls://head:8786"
     with pytest.raises(ClusterError, match="not both"):
-        cluster.target("tcp://a:1", tmp_path / "s.json", plain)
+        location.target("tcp://a:1", tmp_path / "s.json", plain)
     with pytest.raises(ClusterError, match="no such scheduler file"):
-        cluster.target(None, tmp_path / "missing.json", plain)
+        location.target(None, tmp_path / "missing.json", plain)
     with pytest.raises(ClusterError, match="tcp://HOST:8786"):
-        cluster.target("http://head:8786", None, plain)
+        location.target("http://head:8786", None, plain)
 
 
 def test_gtts_on_a_cluster_is_refused_with_the_reason(tmp_path, monkeypatch):
-    monkeypatch.delenv(cluster.SCHEDULER_ENV, raising=False)
+    monkeypatch.delenv(location.SCHEDULER_ENV, raising=False)
     result = CliRunner().invoke(main, ["build", "-o", str(tmp_path / "out"), "--engine", "gtts",
                                        "--scheduler", "tcp://127.0.0.1:9"])
     assert result.exit_code == 1
@@ -194,7 +197,7 @@ def test_gtts_on_a_cluster_is_refused_with_the_reason(tmp_path, monkeypatch):
 
 
 def test_a_local_build_never_imports_distributed(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k != cluster.SCHEDULER_ENV}
+    env = {k: v for k, v in os.environ.items() if k != location.SCHEDULER_ENV}
     code = ("import runpy, sys; sys.argv = ['run_build', sys.argv[1], sys.argv[2], '0', '1'];"
             "runpy.run_module('tests.run_build', run_name='__main__');"
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('distributed', 'dask')))")
@@ -261,14 +264,14 @@ def test_a_worker_whose_engine_differs_is_refused_before_any_task(dask_cluster, 
     assert "1 of 2 workers" in message and "(w2)" in message and "(w1)" not in message
     assert "engine voice other (here: )" in message and "same hijra-audio version" in message
     assert _lines(log) == [] and not list(out.glob("*.mp3"))
-    status = cluster.describe(cluster.Target(scheduler_file=str(dask_cluster.scheduler_file)),
+    status = cluster.describe(location.Target(scheduler_file=str(dask_cluster.scheduler_file)),
                               request.engine_factory, request.engine_factory().identity())
     assert {w.name: bool(w.problem) for w in status.workers} == {"w1": False, "w2": True}
     assert status.threads == 2
 
 
 def test_dry_run_lists_the_workers_their_threads_and_differences(dask_cluster, tmp_path, monkeypatch):
-    monkeypatch.delenv(cluster.SCHEDULER_ENV, raising=False)
+    monkeypatch.delenv(location.SCHEDULER_ENV, raising=False)
     result = CliRunner().invoke(main, ["build", "--dry-run", "-o", str(tmp_path / "out"),
                                        "--scheduler-file", str(dask_cluster.scheduler_file)])
     assert result.exit_code == 0, result.output
@@ -369,7 +372,7 @@ def test_a_tls_cluster_builds_with_the_certificates_from_dask_config(tmp_path, s
         _wait_for(lambda: own.scheduler_file.is_file())
         address = own.address
         assert address.startswith("tls://127.0.0.1:")
-        env = {k: v for k, v in os.environ.items() if k != cluster.SCHEDULER_ENV}
+        env = {k: v for k, v in os.environ.items() if k != location.SCHEDULER_ENV}
         env.update(DASK_DISTRIBUTED__COMM__TLS__CA_FILE=str(certs["ca"]),
                    DASK_DISTRIBUTED__COMM__TLS__CLIENT__CERT=str(certs["cert"]),
                    DASK_DISTRIBUTED__COMM__TLS__CLIENT__KEY=str(certs["key"]),

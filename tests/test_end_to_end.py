@@ -10,10 +10,11 @@ from hijra_audio.audio import render
 from hijra_audio.config import load_config
 from hijra_audio.engines import create_engine
 from hijra_audio.engines.base import resample
-from hijra_audio.pipeline import BuildRequest, build, cache_location
+from hijra_audio.pipeline import BuildRequest, build
 from hijra_audio.plan import plan_files
 from hijra_audio.rebuild.cache import ClipCache, clip_key
 from hijra_audio.rebuild.decide import pauses_for as _pauses
+from tests.fakes import cache_location
 from tests.measure import decode, mp3_duration
 
 pytestmark = pytest.mark.slow   # builds real audio
@@ -39,7 +40,7 @@ def test_every_mp3_is_44k_mono_and_as_long_as_its_clips_and_pauses(built):
     for episode, result in zip(episodes, report.episodes):
         samples, rate, channels = decode(result.file)
         assert (rate, channels) == (44100, 1)
-        clips = [cache.get(clip_key(identity, s.spoken)) for s in episode.segments]
+        clips = [cache.get(clip_key(identity, s.speech)) for s in episode.segments]
         # each clip trimmed of its leading and trailing silence, then its pause in front
         expected = sum(render.trim(resample(c.array(), c.sample_rate, 44100), 44100, config.audio.trim_silence_db).size
                        for c in clips) / 44100

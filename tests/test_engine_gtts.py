@@ -21,8 +21,8 @@ from hijra_audio.engines.gtts import (
     trim_silence,
 )
 from hijra_audio.errors import ConfigError, EngineError, EngineUnavailable
-from hijra_audio.pipeline import cache_location
 from tests.fake_gtts import PROXY_VARIABLES, SECONDS_PER_CHAR, FakeGtts
+from tests.fakes import cache_location
 from tests.measure import decode
 
 LONG = ("فلما اشتد الأذى على المسلمين في مكة، وضاقت بهم السبل، أذن لهم النبي بالهجرة إلى المدينة؛ "

@@ -78,14 +78,14 @@ def test_cues_start_where_the_segments_start_in_the_mp3(built):
     for episode, result in zip(plan_files(config, (narration,)).episodes, report.episodes):
         placements, at = [], 0.0
         for segment, pause in zip(episode.segments, _pauses(config, episode)):
-            spoken = engine.synthesize(segment.spoken)
+            spoken = engine.synthesize(segment.speech)
             clip = resample(spoken.array(), spoken.sample_rate, 44100)
             at += pause / 1000
             start = at
             at += render.trim(clip, 44100, config.audio.trim_silence_db).size / 44100
             placements.append(render.Placed(start, at))
         # each segment's cues (one, or more for a long one) start where its sound does
-        texts = tuple(s.text for s in episode.segments)
+        texts = tuple(s.display for s in episode.segments)
         expected = [c.start for c in transcript.cues(tuple(placements), texts)]
         cues = _vtt_starts(out / f"{episode.slug}.vtt")
         assert len(cues) == len(expected) >= len(episode.segments)
@@ -120,7 +120,7 @@ def test_chapters_are_ordered_inside_the_episode_one_per_section(built):
         starts = [c["startTime"] for c in chapters]
         assert starts == sorted(starts) and starts[0] == 0 and all(0 <= s < length for s in starts)
         assert all(c["endTime"] <= length + 0.001 for c in chapters)
-        headings = [s.text for s in episode.segments if s.is_heading]
+        headings = [s.display for s in episode.segments if s.is_heading]
         titles = [c["title"] for c in chapters]
         assert titles[-len(headings):] == headings if headings else len(titles) == 1
         assert len(titles) == len(headings) + (not episode.segments[0].is_heading)

@@ -33,11 +33,11 @@ def test_bundled_lecture_makes_two_to_four_episodes(lecture):
                              max_segment_chars=config.max_segment_chars)
     assert 2 <= len(episodes) <= 4
     # every word is spoken once, in order
-    assert " ".join(s.text for e in episodes for s in e.segments).split() == text.split()
+    assert " ".join(s.display for e in episodes for s in e.segments).split() == text.split()
     # titled by their opening words, without an episode number (itunes:episode carries it)
     for episode in episodes:
         assert not episode.title.startswith("الحلقة")
-        assert " ".join(s.text for s in episode.segments).startswith(episode.title.rstrip("…"))
+        assert " ".join(s.display for s in episode.segments).startswith(episode.title.rstrip("…"))
     assert len({e.key for e in episodes}) == len(episodes)
 
 
@@ -50,7 +50,7 @@ def test_sections_are_grouped_near_the_target_and_titled_by_heading():
     assert all(e.words <= 150 for e in episodes)
     assert episodes[0].segments[0].is_heading and episodes[0].segments[0].starts_section
     headed = [s for e in episodes for s in e.segments if s.is_heading]
-    assert [s.text for s in headed] == [f"باب {i}" for i in range(1, 7)]
+    assert [s.display for s in headed] == [f"باب {i}" for i in range(1, 7)]
 
 
 def test_a_long_section_is_split_between_episodes():
@@ -80,11 +80,11 @@ def test_cleaned_sections_keep_headings_keys_and_give_both_forms(shared):
     assert [e.key for e in from_rich] == [e.key for e in from_plain]
     assert [e.title for e in from_rich] == [e.title for e in from_plain]
     segments = [s for e in from_rich for s in e.segments]
-    assert " ".join(s.text for s in segments).split() == " ".join(
+    assert " ".join(s.display for s in segments).split() == " ".join(
         f"{s.heading} {s.text}" if s.heading else s.text for s in plain).split()
     spoken = [s for s in segments if s.speech]
     assert spoken and all("﴿" not in s.speech for s in spoken)
-    assert all(len(s.text) <= 160 or "﴿" in s.text for s in segments)
+    assert all(len(s.display) <= 160 or "﴿" in s.display for s in segments)
 
 
 def test_a_heading_used_twice_still_gives_every_episode_its_own_key():
@@ -140,7 +140,7 @@ def test_a_long_section_is_cut_only_at_sentence_ends(sentences, expected):
     episodes = _plan(text, minutes=1.0, wpm=100.0)
     assert [sum(s.words for s in e.segments if not s.is_heading) for e in episodes] == expected
     for episode in episodes[:-1]:
-        assert ends_sentence(episode.segments[-1].text)
+        assert ends_sentence(episode.segments[-1].display)
     assert [e.title for e in episodes] == ["باب"] + [f"باب ({i})" for i in range(2, len(episodes) + 1)]
 
 
@@ -164,7 +164,7 @@ def _lecture_episodes(lecture, **options):
 def test_the_bundled_lecture_is_cut_between_sentences(lecture, number, never):
     episodes = _lecture_episodes(lecture)
     episode = episodes[number - 1]
-    text = " ".join(s.text for s in episode.segments)
+    text = " ".join(s.display for s in episode.segments)
     where, words = never.split(":", 1)
     got = {"end": text[-len(words):], "start": text[:len(words)], "title": episode.title[:len(words)]}[where]
     assert got != words
@@ -174,8 +174,8 @@ def test_every_bundled_episode_ends_a_sentence_and_is_titled_by_its_opening_word
     episodes = _lecture_episodes(lecture)
     assert len(episodes) >= 2
     for episode in episodes:
-        assert ends_sentence(episode.segments[-1].text), episode.segments[-1].text
-        text = " ".join(s.text for s in episode.segments)
+        assert ends_sentence(episode.segments[-1].display), episode.segments[-1].display
+        text = " ".join(s.display for s in episode.segments)
         assert text.startswith(episode.title.rstrip("…")) and len(episode.title) <= TITLE_CHARS + 1
     numbered = _lecture_episodes(lecture, numbered_titles=True)
     assert [e.title for e in numbered] == [f"الحلقة {e.number}: {e.title}" for e in episodes]
@@ -274,4 +274,4 @@ def test_a_dash_line_forces_an_episode_break(text, titles, bodies):
         episodes = plan_episodes(sections, episode_minutes=10, words_per_minute=100, max_segment_chars=120)
         assert [e.title for e in episodes] == titles
         assert [sum(s.words for s in e.segments if not s.is_heading) for e in episodes] == bodies
-        assert all("---" not in s.text and "---" not in s.spoken for e in episodes for s in e.segments)
+        assert all("---" not in s.display and "---" not in s.speech for e in episodes for s in e.segments)

@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
-from hijra_audio import pipeline
 from hijra_audio.cli import main
 from hijra_audio.config import load_config
+from hijra_audio.console import Given
 
 NS = {"itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd", "podcast": "https://podcastindex.org/namespace/1.0",
       "atom": "http://www.w3.org/2005/Atom", "content": "http://purl.org/rss/1.0/modules/content/"}
@@ -26,9 +26,6 @@ TITLE = "دروس السيرة"
 def cli(tmp_path, monkeypatch, fake_engine):
     """Run `hijra-audio ARGS` in tmp_path/show (made, and the current folder) with the fake engine;
     returns (stdout, stderr, exit code)."""
-    real = pipeline.BuildRequest
-    monkeypatch.setattr(pipeline, "BuildRequest",
-                        lambda **kw: real(**{**kw, "engine_factory": fake_engine, "jobs": 1}))
     folder = tmp_path / "show"
     folder.mkdir()
     monkeypatch.chdir(folder)
@@ -38,13 +35,16 @@ def cli(tmp_path, monkeypatch, fake_engine):
             runner = CliRunner(mix_stderr=False)
         except TypeError:                   # click 8.2 keeps stderr apart by itself
             runner = CliRunner()
-        result = runner.invoke(main, list(args))
+        if args[:1] == ("build",) and "-j" not in args:
+            args = (*args, "-j", "1")
+        result = runner.invoke(main, list(args), obj=Given(engine_factory=fake_engine))
         if result.exception and not isinstance(result.exception, SystemExit):
             raise result.exception
         return result.stdout, result.stderr, result.exit_code
 
     run.folder = folder
     run.calls = fake_engine.calls
+    run.engine = fake_engine
     return run
 
 
@@ -266,9 +266,11 @@ def test_build_ends_with_the_same_warnings_and_reports_them_as_data(cli):
     out, err, code = cli("build", "talk.txt")
     assert code == 0                                    # warnings never stop a build
     assert "warning: title is still init's example" in err
-    request = pipeline.BuildRequest(inputs=(cli.folder / "talk.txt",), output=cli.folder / "output",
-                                    config_path=cli.folder / "podcast.toml")
-    report = pipeline.build(request)
+    from hijra_audio.pipeline import BuildRequest, build
+
+    request = BuildRequest(inputs=(cli.folder / "talk.txt",), output=cli.folder / "output",
+                           config_path=cli.folder / "podcast.toml", engine_factory=cli.engine, jobs=1)
+    report = build(request)
     assert any("[owner] email is empty" in w for w in report.warnings)
     # and the feed carries no podcast:locked the readers would ignore
     assert _feed(cli.folder).xpath("/rss/channel/podcast:locked", namespaces=NS) == []
@@ -318,14 +320,7 @@ def test_a_mistyped_command_gets_did_you_mean(cli):
     assert code == 2 and "Did you mean 'prune'?" in err
 
 
-def _fake_say(monkeypatch, fake_engine):
-    import hijra_audio.preview
-
-    monkeypatch.setattr(hijra_audio.preview, "create_engine", lambda *a, **k: fake_engine())
-
-
 def test_say_an_empty_text_talks_about_the_text(cli, monkeypatch, fake_engine):
-    _fake_say(monkeypatch, fake_engine)
     out, err, code = cli("say", "")
     error = err.strip().splitlines()[-1]
     assert code == 1 and "the text is empty" in error and "Give an Arabic sentence in quotes" in error
@@ -335,7 +330,6 @@ def test_say_an_empty_text_talks_about_the_text(cli, monkeypatch, fake_engine):
 def test_say_writes_wav_for_wav_and_mp3_for_mp3_and_refuses_the_rest(cli, monkeypatch, fake_engine):
     import wave
 
-    _fake_say(monkeypatch, fake_engine)
     assert cli("say", "ثم هاجر إلى المدينة", "-o", "p.wav")[2] == 0
     with wave.open(str(cli.folder / "p.wav")) as wav:
         assert (wav.getnchannels(), wav.getsampwidth(), wav.getframerate()) == (1, 2, 44100)

@@ -6,8 +6,8 @@ import feedparser
 import pytest
 
 from hijra_audio.config import bundled_config_path
-from hijra_audio.pipeline import BuildRequest, build, cache_location
-from tests.fakes import fake_duration
+from hijra_audio.pipeline import BuildRequest, build
+from tests.fakes import cache_location, fake_duration
 from tests.measure import mp3_duration
 
 BUNDLED = bundled_config_path()
@@ -30,7 +30,7 @@ def test_episode_duration_is_the_sum_of_clips_and_pauses(tmp_path, fake_engine):
 
     episodes = plan_files(config).episodes
     for episode, result in zip(episodes, report.episodes):
-        expected = sum(fake_duration(s.spoken) for s in episode.segments)
+        expected = sum(fake_duration(s.speech) for s in episode.segments)
         expected += config.audio.sentence_pause_ms / 1000 * (len(episode.segments) - 1)
         assert result.duration == pytest.approx(expected, abs=0.01)
         assert mp3_duration(result.file) == pytest.approx(expected, abs=0.05)
@@ -77,7 +77,7 @@ def test_a_folder_of_files_is_one_show_each_file_a_section(tmp_path, fake_engine
 
     episodes = plan_files(load_config(), (folder,)).episodes
     segments = [s for e in episodes for s in e.segments]
-    assert segments[0].text.startswith("خرج النبي")
+    assert segments[0].display.startswith("خرج النبي")
     assert [s.section for s in segments] == [0, 1, 1]
 
 
@@ -95,7 +95,7 @@ def test_removed_episodes_leave_the_folder_and_feed(tmp_path, fake_engine, lectu
 
 
 def test_narration_without_a_config_gets_defaults_titled_after_the_file(tmp_path, fake_engine):
-    from hijra_audio.plan import load_show
+    from hijra_audio.show import load_show
 
     narration = tmp_path / "سيرة-قصيرة.txt"
     narration.write_text("خرج النبي من مكة", encoding="utf-8")

@@ -53,7 +53,7 @@ def test_say_show_text_prints_the_cleaned_and_the_engine_text(tmp_path, offline)
     cleaned = [line.split(":", 1)[1].strip() for line in lines if " cleaned:" in line]
     engine = [line.split(":", 1)[1].strip() for line in lines if " engine:" in line]
     # the same cleaning and cutting as build: the repeated ثم is gone
-    segments = [s.spoken for e in plan_sentence(load_config(), SENTENCE).episodes for s in e.segments]
+    segments = [s.speech for e in plan_sentence(load_config(), SENTENCE).episodes for s in e.segments]
     assert cleaned == segments and cleaned[0].startswith("ثم أذن")     # (أذن: the hamza rule)
     # espeak's own rewriting: diacritized, and pausal at the comma (المدينة -> الْمَدِينَهْ)
     from hijra_audio.engines import arabic

@@ -13,9 +13,10 @@ import feedparser
 import pytest
 
 from hijra_audio.config import bundled_config_path
-from hijra_audio.pipeline import BuildRequest, build, cache_location, prepare
+from hijra_audio.pipeline import BuildRequest, build, prepare
 from hijra_audio.rebuild.cache import ClipCache, clip_key
-from tests.fakes import FakeEngine
+from hijra_audio.show import ShowRequest, resolve
+from tests.fakes import FakeEngine, cache_location
 from tests.measure import check_consistent
 
 BUNDLED = bundled_config_path()
@@ -144,9 +145,10 @@ def test_cache_prune_keeps_what_the_episodes_use(tmp_path, fake_engine, lecture)
     narration.write_text(lecture.read_text(encoding="utf-8").replace("هيأ الرواحل", "جهز الرواحل"),
                          encoding="utf-8")
     build(BuildRequest(inputs=(narration,), config_path=BUNDLED, output=out, jobs=1, engine_factory=fake_engine))
-    before = cache_info(out)
+    show = resolve(ShowRequest(config_path=BUNDLED, output=out))
+    before = cache_info(show)
     assert before.entries == before.used + 1
-    pruned = cache_prune(out)
+    pruned = cache_prune(show)
     assert pruned.removed == 1 and pruned.entries == before.used
     calls = len(fake_engine.calls())
     build(BuildRequest(inputs=(narration,), config_path=BUNDLED, output=out, jobs=1, engine_factory=fake_engine, force=True))

@@ -43,10 +43,9 @@ def _tree(folder: Path) -> dict[str, bytes]:
 
 def _clips(folder: Path) -> dict[str, bytes]:
     """The clips of the build into `folder`, wherever its cache is."""
-    from hijra_audio.config import load_config
-    from hijra_audio.pipeline import cache_location
+    from tests.fakes import cache_location
 
-    where = cache_location(folder, load_config(folder.parent / "podcast.toml"), folder.parent / "podcast.toml").clips
+    where = cache_location(folder, folder.parent / "podcast.toml").clips
     return {p.name: p.read_bytes() for p in where.rglob("*.clip")}
 
 

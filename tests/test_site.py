@@ -62,7 +62,7 @@ def test_page_structure(site):
         assert audio.xpath("source/@src") == [result.file.name]
         assert audio.xpath("source/@type") == ["audio/mpeg"]
         shown = " ".join(article.xpath("details//text()")).split()
-        spoken = " ".join(s.text for s in episode.segments).split()
+        spoken = " ".join(s.display for s in episode.segments).split()
         assert shown == ["النص", *spoken]   # the summary, then every word of the transcript
 
 

@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from hijra_audio.pipeline import cache_location
 from hijra_audio.rebuild.cache import ClipCache, clip_key
-from tests.fakes import FakeEngine
+from tests.fakes import FakeEngine, cache_location
 from tests.measure import check_consistent
 from tests.test_regeneration import _lines, _wait_for
 

@@ -174,7 +174,7 @@ def _segment_texts(path: Path) -> tuple[str, ...]:
     cleaned = clean_text(path.read_text(encoding="utf-8"))
     episodes = plan_episodes(sections_from_cleaned(cleaned), episode_minutes=10, words_per_minute=120,
                              max_segment_chars=160)
-    return tuple(s.text for e in episodes for s in e.segments)
+    return tuple(s.display for e in episodes for s in e.segments)
 
 
 @pytest.mark.parametrize("seconds_per_char", [0.02, 0.0967, 0.2])   # fast; espeak's on Ibn Hisham; slow

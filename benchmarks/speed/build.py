@@ -32,7 +32,7 @@ def raw_stages(inputs: tuple[Path, ...] = ()) -> tuple[float, float]:
     import numpy as np
 
     from hijra_audio.engines import arabic
-    from hijra_audio.plan import load_show
+    from hijra_audio.show import load_show
 
     config = load_show(None, inputs)
     segments = spoken_texts(config, inputs)

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from benchmarks.common import MB, argument_parser, print_context, shared, venv_tool
 from hijra_audio.pipeline import BuildRequest, build
-from hijra_audio.rebuild import cluster
+from hijra_audio.rebuild import cluster, location
 
 
 class Counted(cluster.ClusterBackend):
@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> None:
     print_context()
     sira = shared("data", "sira", "ibnhisham-hijra.txt")
     cluster.ClusterBackend = Counted     # pipeline.build reads it from the module
-    os.environ.pop(cluster.SCHEDULER_ENV, None)
+    os.environ.pop(location.SCHEDULER_ENV, None)
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         narration = tmp / "hijra-part.txt"

@@ -35,10 +35,10 @@ def episodes(path: Path, minutes: float | None) -> None:
                             words_per_minute=config.words_per_minute,
                             max_segment_chars=config.max_segment_chars)
     for episode in planned:
-        last = " ".join(episode.segments[-1].text.split()[-5:])
+        last = " ".join(episode.segments[-1].display.split()[-5:])
         print(f"{episode.number:3d}  {episode.key:14s} {episode.words:5d} words  {episode.title}  | ...{last}")
     inside = [a for a, b in zip(planned, planned[1:]) if a.segments[-1].section == b.segments[0].section]
-    mid = sum(1 for a in inside if not ends_sentence(a.segments[-1].text))
+    mid = sum(1 for a in inside if not ends_sentence(a.segments[-1].display))
     words = sorted(e.words for e in planned)
     print(f"{len(planned)} episodes, words min {words[0]} median {words[len(words) // 2]} max {words[-1]}; "
           f"{len(inside)} cuts inside a section, {mid} of them mid-sentence")

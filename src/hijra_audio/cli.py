@@ -24,10 +24,12 @@ from hijra_audio.console import (
     config_option,
     discover_config,
     duration,
+    given,
     library_errors,
     plural,
     print_dry_run,
     print_report,
+    show_request,
     verbosity,
     verbosity_options,
     warn,
@@ -97,7 +99,7 @@ def build(files, output, config_path, base_url, save, engine, jobs, dry_run, for
     request = BuildRequest(inputs=tuple(files), output=output, config_path=config_path,
                            base_url=base_url, engine=engine, jobs=jobs, force=force, only=only,
                            voice=voice, rate=rate, scheduler=scheduler, scheduler_file=scheduler_file,
-                           cache_dir=cache_dir)
+                           cache_dir=cache_dir, engine_factory=given().engine_factory)
     if dry_run:
         prepared = prepare(request)
         announce()
@@ -142,11 +144,10 @@ def check(config_path, output, base_url, strict):
 
     The same warnings end every build; they never stop one. Writes nothing.
     """
-    from hijra_audio.config import load_config
-    from hijra_audio.publish.check import check_folder
+    from hijra_audio.show import resolve
 
     config_path = announce_config(config_path)
-    found = check_folder(load_config(config_path), output, base_url)
+    found = resolve(show_request(config_path, output=output, base_url=base_url)).warnings()
     warn(found)
     click.echo(f"{plural(len(found), 'warning')}" + (": fix them in podcast.toml" if found else ": ready to publish"))
     if strict and found:
@@ -241,9 +242,10 @@ def _cache_command(function):
 def info(output, config_path, cache_dir):
     """Where the cache is, how many clips it holds, their size, and how many the current episodes use."""
     from hijra_audio.pipeline import cache_info
+    from hijra_audio.show import resolve
 
     config_path = announce_config(config_path, fallback="none")
-    report = cache_info(output, config_path, cache_dir)
+    report = cache_info(resolve(show_request(config_path, output=output, cache_dir=cache_dir)))
     click.echo(f"{report.folder}: {report.entries} clips, {report.bytes / 1e6:.1f} MB; "
                f"{report.used} used by the episodes of the last build, {report.entries - report.used} unused")
     if verbosity() > 0:
@@ -254,9 +256,10 @@ def info(output, config_path, cache_dir):
 def prune(output, config_path, cache_dir):
     """Delete the clips no episode of the last build uses (only this output folder's own clips)."""
     from hijra_audio.pipeline import cache_prune
+    from hijra_audio.show import resolve
 
     config_path = announce_config(config_path, fallback="none")
-    report = cache_prune(output, config_path, cache_dir)
+    report = cache_prune(resolve(show_request(config_path, output=output, cache_dir=cache_dir)))
     click.echo(f"removed {report.removed} clips ({report.freed / 1e6:.1f} MB); "
                f"{report.entries} left, {report.bytes / 1e6:.1f} MB")
 
@@ -282,15 +285,14 @@ def clean(file, show_diff, speech, config_path, lexicon_path):
     as ﴿...﴾ [sura:aya] with the canonical verse, removes disfluencies (fillers, broken-off
     letters, repetitions, self-repairs) and adds punctuation. --diff shows what changed and why.
     """
-    from hijra_audio.config import load_config
     from hijra_audio.plan import clean_all, load_lexicon
+    from hijra_audio.show import load_show
     from hijra_audio.sources import read_narration
 
     if file.is_dir():
         raise click.UsageError(f"{file}: give one narration file, not a folder.")
     config_path = announce_config(config_path, fallback="the bundled show's lexicon")
-    config = load_config(config_path)
-    [cleaned], warnings = clean_all([read_narration(file)], load_lexicon(config, lexicon_path))
+    [cleaned], warnings = clean_all([read_narration(file)], load_lexicon(load_show(config_path), lexicon_path))
     warn(warnings)
     if not show_diff:
         click.echo(cleaned.speech if speech else cleaned.display)
@@ -306,12 +308,11 @@ def clean(file, show_diff, speech, config_path, lexicon_path):
     click.echo(f"{len(shown)} changes: " + ", ".join(f"{rule} {n}" for rule, n in sorted(counts.items())))
 
 
-def _show_config(config_path, engine=None, voice=None, rate=None):
-    from hijra_audio.config import load_config
+def _show(config_path, engine=None, voice=None, rate=None):
+    """The show `engines` and `say` use: its config and engine, with the options."""
+    from hijra_audio.show import resolve
 
-    config_path = announce_config(config_path)
-    config = load_config(config_path)
-    return config.with_overrides(engine_name=engine, engine_voice=voice, engine_rate=rate)
+    return resolve(show_request(announce_config(config_path), engine=engine, voice=voice, rate=rate))
 
 
 @main.command()
@@ -326,7 +327,7 @@ def engines(config_path, engine, voice):
     (what goes into the clip cache key) and its options ([engine] keys in podcast.toml)."""
     from hijra_audio.preview import engine_statuses
 
-    for status in engine_statuses(_show_config(config_path, engine, voice)):
+    for status in engine_statuses(_show(config_path, engine, voice).own):
         mark = " (chosen)" if status.configured else ""
         state = "usable" if status.usable else "not usable"
         click.echo(f"{status.name}{mark}: {state}")
@@ -357,10 +358,10 @@ def say(text, output, config_path, engine, voice, rate, show_text):
     from hijra_audio.preview import say as run_say
 
     # the show's lexicon is for its narration: that most of it never matches one sentence is no news
-    report = run_say(_show_config(config_path, engine, voice, rate), text, output, show_text=show_text)
+    report = run_say(_show(config_path, engine, voice, rate), text, output, show_text=show_text)
     if show_text:
         for number, segment in enumerate(report.segments, start=1):
-            click.echo(f"segment {number} cleaned:  {segment.text}")
+            click.echo(f"segment {number} cleaned:  {segment.speech}")
             click.echo(f"segment {number} engine:   {segment.prepared}")
             for index, piece in enumerate(segment.requests, start=1):
                 click.echo(f"segment {number} request {index}: {piece}")

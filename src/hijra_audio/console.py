@@ -8,12 +8,29 @@ from __future__ import annotations
 
 import functools
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
 from hijra_audio.engines import ENGINES, EngineConfig
 from hijra_audio.errors import HijraAudioError
+
+
+@dataclass(frozen=True)
+class Given:
+    """What a program that runs the command line may hand it through Click's `obj`
+    (`main(args, obj=Given(engine_factory=...))`, `CliRunner().invoke(main, args, obj=...)`): the
+    tests give a fake engine this way. Nothing here: the real engines."""
+
+    engine_factory: Callable[[], object] | None = None
+
+
+def given() -> Given:
+    """What the caller of the command line handed it (`Given`)."""
+    found = click.get_current_context().find_object(Given)
+    return found if found is not None else Given()
 
 
 def library_errors(command):
@@ -82,7 +99,7 @@ def discover_config(config_path: Path | None, inputs=(), fallback: str = "the bu
     """The config a command uses by the one rule (-c FILE, else ./podcast.toml, else none) and the
     line that says so. Returns (path or None, line)."""
     from hijra_audio.config import discover
-    from hijra_audio.plan import show_title
+    from hijra_audio.show import show_title
 
     found = discover(config_path)
     if found.how == "given":
@@ -101,6 +118,14 @@ def announce_config(config_path: Path | None, inputs=(), fallback: str = "the bu
     if verbosity() >= 0:
         click.echo(line, err=True)
     return config_path
+
+
+def show_request(config_path: Path | None, **given_options):
+    """The `ShowRequest` of a command: its config (as `announce_config` found it), its options, and
+    the engine the caller handed it (`Given`)."""
+    from hijra_audio.show import ShowRequest
+
+    return ShowRequest(config_path=config_path, engine_factory=given().engine_factory, **given_options)
 
 
 class Once:
@@ -244,7 +269,7 @@ def _print_cluster(prepared) -> None:
     def count(n: int, what: str) -> str:
         return f"{n} {what}{'' if n == 1 else 's'}"
 
-    status = describe(prepared.cluster, prepared.engine_factory, prepared.identity)
+    status = describe(prepared.cluster, prepared.show.engine_factory, prepared.identity)
     click.echo(f"cluster {status.where}: {count(len(status.workers), 'worker')}, {count(status.threads, 'thread')}")
     for worker in status.workers:
         name = f" ({worker.name})" if worker.name else ""

@@ -19,7 +19,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from hijra_audio.text.sentences import split_segments
+from hijra_audio.text.sentences import split_segments, split_tokens
 from hijra_audio.text.tokens import PAUSE, SENTENCE_END
 
 HEADING = re.compile(r"^##\s+(.+?)\s*$")
@@ -52,19 +52,18 @@ class Section:
 
 @dataclass(frozen=True)
 class Segment:
-    text: str               # display form: what the listener reads in transcripts and the feed
+    """One piece of an episode, in its two forms, made once here and carried whole: to the engine
+    (its cache key is made from `speech`), to the captions and to the feed and page (`display`)."""
+
+    display: str            # what the listener reads: transcripts, captions, the feed and the page
+    speech: str             # what the engine is handed (before its own diacritization)
     section: int            # index of its section within the show
     starts_section: bool    # first segment of its section in this episode: a section pause before it
     is_heading: bool = False
-    speech: str = ""        # speech form handed to the engine; empty: the same as `text`
-
-    @property
-    def spoken(self) -> str:
-        return self.speech or self.text
 
     @property
     def words(self) -> int:
-        return len(self.text.split())
+        return len(self.display.split())
 
 
 @dataclass(frozen=True)
@@ -80,11 +79,27 @@ class Episode:
 
     @property
     def headings(self) -> tuple[str, ...]:
-        return tuple(s.text for s in self.segments if s.is_heading)
+        return tuple(s.display for s in self.segments if s.is_heading)
 
     @property
     def words(self) -> int:
         return sum(s.words for s in self.segments)
+
+    @property
+    def paragraphs(self) -> tuple[tuple[bool, str], ...]:
+        """Its display text as it is published: (is a heading, text), each heading alone, the
+        segments of a section joined into one paragraph."""
+        out: list[tuple[bool, str]] = []
+        last_section = None
+        for segment in self.segments:
+            if segment.is_heading:
+                out.append((True, segment.display))
+            elif out and not out[-1][0] and segment.section == last_section:
+                out[-1] = (False, out[-1][1] + " " + segment.display)
+            else:
+                out.append((False, segment.display))
+            last_section = segment.section
+        return tuple(out)
 
 
 def parse_sections(text: str, source: str = "") -> list[Section]:
@@ -159,10 +174,8 @@ def _is_break(tokens) -> bool:
 def _section_pieces(section: Section, max_segment_chars: int) -> list[tuple[str, str]]:
     """(display, speech) pieces of a section's body."""
     if section.tokens:
-        from hijra_audio.text.sentences import split_tokens
-
-        return [(d, s if s != d else "") for d, s in split_tokens(list(section.tokens), max_segment_chars)]
-    return [(p, "") for p in split_segments(section.text, max_segment_chars)] if section.text else []
+        return split_tokens(list(section.tokens), max_segment_chars)
+    return [(p, p) for p in split_segments(section.text, max_segment_chars)] if section.text else []
 
 
 def plan_episodes(sections: list[Section], *, episode_minutes: float, words_per_minute: float,
@@ -203,11 +216,11 @@ def plan_episodes(sections: list[Section], *, episode_minutes: float, words_per_
             opens = index not in opened   # a section split into chunks opens once, not per chunk
             opened.add(index)
             if heading is not None:
-                segments.append(Segment(heading, index, True, is_heading=True,
-                                        speech=sections[index].heading_speech))
+                segments.append(Segment(heading, sections[index].heading_speech or heading, index, True,
+                                        is_heading=True))
                 opens = False
             for piece, speech in chunk:
-                segments.append(Segment(piece, index, opens, speech=speech))
+                segments.append(Segment(piece, speech, index, opens))
                 opens = False
         key = _episode_key(group, number, sections)
         # A heading can open several episodes (a book repeats `تفسير ابن هشام لبعض الغريب`): the
@@ -273,7 +286,7 @@ def _title(group, number: int, sections: list[Section], segments: list[Segment],
     continued = sections[group[0][0]].heading
     if continued:
         return f"{continued.strip('()[] ')} ({group[0][3]})"
-    opening = opening_words(" ".join(s.text for s in segments))
+    opening = opening_words(" ".join(s.display for s in segments))
     return f"الحلقة {number}: {opening}" if numbered else opening
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from hijra_audio import config as config_module
 from hijra_audio import episodes as episodes_module
 from hijra_audio import sources, text
-from hijra_audio.config import ShowConfig, load_config
+from hijra_audio.config import ShowConfig
 from hijra_audio.engines import arabic
 from hijra_audio.episodes import Episode, plan_episodes, sections_from_cleaned
 from hijra_audio.errors import HijraAudioError, InputError
@@ -48,23 +48,6 @@ PLAN_APART_BYTES = 1_000_000
 class Plan:
     episodes: tuple[Episode, ...]
     warnings: tuple[str, ...] = field(default=())    # e.g. lexicon entries that never matched
-
-
-def load_show(config_path: Path | None = None, inputs: tuple[Path, ...] = ()) -> ShowConfig:
-    """The show's settings: the config named, or the bundled show's when neither a config nor
-    narration files are given; narration without a config gets the defaults, titled after its
-    first file or folder (`show_title`)."""
-    if config_path is None and inputs:
-        return ShowConfig(title=show_title(Path(inputs[0])), root=str(Path.cwd()))
-    return load_config(config_path)
-
-
-def show_title(path: Path) -> str:
-    """The title of a show without a config: its file's name without the extension, or its
-    folder's name, as written (`.` is the folder's own name)."""
-    path = Path(path)
-    name = path.stem if path.is_file() or (path.suffix and not path.is_dir()) else path.resolve().name
-    return name.strip() or ShowConfig.title
 
 
 def load_lexicon(config: ShowConfig, path: Path | None = None) -> text.Lexicon:

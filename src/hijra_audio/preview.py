@@ -10,8 +10,6 @@ engine got.
 from __future__ import annotations
 
 import dataclasses
-import functools
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,11 +17,11 @@ from hijra_audio.audio.render import render
 from hijra_audio.audio.tags import EpisodeTags, tag_mp3
 from hijra_audio.config import ShowConfig
 from hijra_audio.engines import ENGINES, create_engine, options
-from hijra_audio.engines.base import Engine
 from hijra_audio.errors import HijraAudioError, InputError
 from hijra_audio.files import atomic_write
 from hijra_audio.plan import plan
 from hijra_audio.rebuild.decide import iso639_2, pauses_for
+from hijra_audio.show import Show
 from hijra_audio.sources import Narration, checked
 
 SAY_NAME = "the text to say"
@@ -31,7 +29,7 @@ SAY_NAME = "the text to say"
 
 @dataclass(frozen=True)
 class SpokenSegment:
-    text: str                    # the segment after cleaning (what build hands the engine)
+    speech: str                  # the segment's speech form after cleaning (what build hands the engine)
     prepared: str                # after the engine's own rewriting (diacritization, pausal forms)
     requests: tuple[str, ...] = ()   # gtts: the pieces sent, one request each
     phonemes: str = ""           # piper: the phonemes the voice speaks
@@ -53,10 +51,10 @@ def plan_sentence(config: ShowConfig, sentence: str):
 FORMATS = (".mp3", ".wav")
 
 
-def say(config: ShowConfig, sentence: str, output: Path,
-        engine_factory: Callable[[], Engine] | None = None, show_text: bool = False) -> SayReport:
-    """Speak `sentence` into `output` (written atomically), as `build` would speak it: an MP3, or
-    for a `.wav` name a WAV file (16-bit mono) of the same mastered audio."""
+def say(show: Show, sentence: str, output: Path, show_text: bool = False) -> SayReport:
+    """Speak `sentence` into `output` (written atomically) as `build` would speak it in `show`:
+    an MP3, or for a `.wav` name a WAV file (16-bit mono) of the same mastered audio."""
+    config = show.own
     output = Path(output)
     if output.suffix.lower() not in FORMATS:
         raise InputError(f"{output}: say writes MP3 (.mp3) or WAV (.wav), not {output.suffix or 'a file without an extension'}. "
@@ -66,19 +64,18 @@ def say(config: ShowConfig, sentence: str, output: Path,
                          'like hijra-audio say "ثم هاجر إلى المدينة".')
     episodes = plan_sentence(config, sentence).episodes
     segments = [s for e in episodes for s in e.segments]
-    engine = (engine_factory or functools.partial(create_engine, config.engine,
-                                                  sample_rate=config.audio.sample_rate))()
+    engine = show.engine_factory()
     engine.check()
     spoken = []
     for segment in segments:
-        text = segment.spoken
+        text = segment.speech
         extra = {}
         if show_text and hasattr(engine, "pieces"):
             extra["requests"] = tuple(engine.pieces(text))
         if show_text and hasattr(engine, "phonemes"):
             extra["phonemes"] = engine.phonemes(text)
         spoken.append(SpokenSegment(text, engine.prepare(text) if show_text else "", **extra))
-    clips = (engine.synthesize(s.spoken) for s in segments)
+    clips = (engine.synthesize(s.speech) for s in segments)
     pauses = [pause for e in episodes for pause in pauses_for(config, e)]
     rendered = render(clips, pauses, config.audio, folder=output.parent if output.parent.is_dir() else None)
     tags = EpisodeTags(title=" ".join(sentence.split()[:8]), album=config.title, artist=config.author,

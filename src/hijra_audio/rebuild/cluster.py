@@ -20,17 +20,16 @@ import hashlib
 import json
 import logging
 import math
-import os
 import queue
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hijra_audio.config import ShowConfig
 from hijra_audio.engines.base import Clip, Engine
 from hijra_audio.errors import ClusterError
 from hijra_audio.files import atomic_write
 from hijra_audio.rebuild.cache import ClipCache
+from hijra_audio.rebuild.location import Target
 from hijra_audio.rebuild.schedule import (
     ClipsLost,
     ClipSpoken,
@@ -42,53 +41,11 @@ from hijra_audio.rebuild.workers import RenderResult
 
 log = logging.getLogger(__name__)
 
-SCHEDULER_ENV = "HIJRA_AUDIO_SCHEDULER"
 INSTALL = "pip install 'hijra-audio[cluster]'"
 CONNECT_SECONDS = 10.0       # to reach the scheduler (and Dask's time to reconnect after losing it)
 WORKERS_SECONDS = 30.0       # for a first worker to join
 MAX_ATTEMPTS = 3             # a task lost with its worker this many times stops the build
 SHARED_BATCH = 32            # shared clips per speaking task, at most
-
-
-@dataclass(frozen=True)
-class Target:
-    """Where the scheduler is: an address (tcp:// or tls://) or a scheduler file."""
-
-    address: str = ""
-    scheduler_file: str = ""
-
-    def __str__(self) -> str:
-        return self.address or f"the scheduler in {self.scheduler_file}"
-
-
-def target(scheduler: str | None, scheduler_file: Path | None, config: ShowConfig) -> Target | None:
-    """The cluster a build runs on, None for this machine: the options, else HIJRA_AUDIO_SCHEDULER,
-    else `[cluster]` in podcast.toml. Refuses an engine that must not run on several machines."""
-    if scheduler and scheduler_file:
-        raise ClusterError("give --scheduler or --scheduler-file, not both.")
-    if scheduler or scheduler_file:
-        chosen = Target(scheduler or "", str(scheduler_file or ""))
-    elif os.environ.get(SCHEDULER_ENV, "").strip():
-        chosen = Target(os.environ[SCHEDULER_ENV].strip())
-    elif config.cluster.scheduler or config.cluster.scheduler_file:
-        file = str(Path(config.root) / config.cluster.scheduler_file) if config.cluster.scheduler_file else ""
-        chosen = Target(config.cluster.scheduler if not file else "", file)
-    else:
-        return None
-    if chosen.address and "://" not in chosen.address:
-        chosen = Target(f"tcp://{chosen.address}")
-    if chosen.address and not chosen.address.startswith(("tcp://", "tls://", "inproc://")):
-        raise ClusterError(f"scheduler address {chosen.address!r}: use tcp://HOST:8786, or tls://HOST:8786 "
-                           f"with Dask's TLS settings (see the README, \"Building on several machines\").")
-    if chosen.scheduler_file and not Path(chosen.scheduler_file).is_file():
-        raise ClusterError(f"{chosen.scheduler_file}: no such scheduler file. Start the scheduler with "
-                           f"`dask scheduler --scheduler-file {chosen.scheduler_file}`, or give its address "
-                           f"with --scheduler tcp://HOST:8786.")
-    if config.engine.name == "gtts":
-        raise ClusterError("the gtts engine cannot build on a cluster: its rate limit (requests_per_second) "
-                           "holds per machine, so N machines would send Google N times the rate and be "
-                           "blocked. Build it on one machine (without --scheduler), or use espeak or piper.")
-    return chosen
 
 
 def plugin_name(identity: dict, versions: dict) -> str:
@@ -247,10 +204,12 @@ class _ClusterSchedule:
         self.window = max(2, 2 * threads)          # episodes in flight: one running, one queued per thread
         self.where = str(backend.where)
         counts: dict[str, int] = {}
+        speech: dict[str, str] = {}
         for job in jobs:
-            for key in job.lacking:
-                counts[key] = counts.get(key, 0) + 1
-        shared = [k for k in dict.fromkeys(k for job in jobs for k in job.lacking) if counts[k] >= 2]
+            for part in job.lacking:
+                counts[part.key] = counts.get(part.key, 0) + 1
+                speech[part.key] = part.speech
+        shared = [key for key in speech if counts[key] >= 2]
         self.waiting: dict[int, set[str]] = {job.number: set(job.lacking) & set(shared) for job in jobs}
         self.jobs = {job.number: job for job in jobs}
         # the longest episodes first, so that the last round of tasks is short (episodes are whole tasks)
@@ -259,11 +218,10 @@ class _ClusterSchedule:
         self.flight: dict = {}                      # future -> _Task
         self.finished: queue.SimpleQueue = queue.SimpleQueue()   # futures done, in the order they finished
         self.failure: BaseException | None = None
-        texts = {key: job.text(key) for job in jobs for key in job.lacking if key in self.segments}
         if shared:
             size = max(1, min(SHARED_BATCH, math.ceil(len(shared) / max(1, threads))))
             for start in range(0, len(shared), size):
-                self._submit(_Task("speak", items=[(k, texts[k]) for k in shared[start:start + size]]))
+                self._submit(_Task("speak", items=[(k, speech[k]) for k in shared[start:start + size]]))
 
     def _submit(self, task: _Task) -> list[Event]:
         """Send a task (and, for an episode, the cached clips it needs); the events of clips found lost."""
@@ -277,7 +235,7 @@ class _ClusterSchedule:
         else:
             job = task.job
             sent: dict[str, Clip] = {}
-            lacking = set(job.lacking)
+            lacking = {part.key for part in job.lacking}
             lost = 0
             for key in dict.fromkeys(job.keys):
                 if key in lacking and key not in self.segments:
@@ -402,7 +360,7 @@ class _ClusterSchedule:
 
 
 def _longest_first(job: EpisodeJob) -> tuple[int, int]:
-    return -sum(len(text) for text in job.spoken), job.number
+    return -sum(len(part.speech) for part in job.render.parts), job.number
 
 
 def _is_worker_loss(exc: BaseException | None) -> bool:

@@ -168,10 +168,10 @@ def episode_task(name: str, job, sent: dict[str, Clip] | None) -> EpisodeMade:
     plugin = _plugin(name)
     sent = sent or {}
     spoken: dict[str, Clip] = {}
-    for key in dict.fromkeys(job.keys):
-        if key not in sent:
+    for part in job.render.parts:
+        if part.key not in sent and part.key not in spoken:
             with plugin.lock:
-                spoken[key] = plugin.engine.synthesize(job.text(key))
+                spoken[part.key] = plugin.engine.synthesize(part.speech)
     clips = (sent.get(key) or spoken[key] for key in job.keys)
     files = episode_files(job.render, clips, folder=plugin.folder)
     give_back_memory()

@@ -29,6 +29,7 @@ from hijra_audio.publish.names import (
     VTT_SUFFIX,
 )
 from hijra_audio.rebuild.cache import clip_key
+from hijra_audio.rebuild.workers import Part
 
 
 @dataclass(frozen=True)
@@ -40,10 +41,13 @@ class Decision:
     reason: str            # new, text changed, engine changed, settings changed, file missing, forced,
                            # unchanged; when skipped, "not selected: " and the reason it would be built
     file: str
-    keys: tuple[str, ...]
-    pauses: tuple[int, ...]
+    parts: tuple[Part, ...]   # its segments as this build makes them: clip key, pause, both texts
     tags: EpisodeTags
     hashes: dict[str, str]
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(part.key for part in self.parts)
 
 
 @dataclass(frozen=True)
@@ -86,7 +90,7 @@ def decide(config: ShowConfig, episodes: tuple[Episode, ...] | list[Episode], ma
         settings = {"pauses": pauses, "audio": asdict(config.audio), "tags": asdict(tags),
                     "render": RENDER_VERSION, "transcript_language": config.language}
         hashes = {
-            "text": _hash([[s.spoken, s.text, s.starts_section, s.is_heading] for s in episode.segments]),
+            "text": _hash([[s.speech, s.display, s.starts_section, s.is_heading] for s in episode.segments]),
             "engine": engine_hash,
             "settings": _hash(settings),
             **setting_hashes(settings),
@@ -105,8 +109,9 @@ def decide(config: ShowConfig, episodes: tuple[Episode, ...] | list[Episode], ma
                 action, reason = "skip", f"not selected: {reason}"
         else:
             action = "keep" if reason == "unchanged" else "build"
-        keys = tuple(clip_key(identity, s.spoken) for s in episode.segments)
-        items.append(Decision(episode, action, reason, file, keys, pauses, tags, hashes))
+        parts = tuple(Part(clip_key(identity, s.speech), s.speech, s.display, s.is_heading, pause)
+                      for s, pause in zip(episode.segments, pauses))
+        items.append(Decision(episode, action, reason, file, parts, tags, hashes))
     return Decisions(tuple(items))
 
 

@@ -1,4 +1,5 @@
-"""Where a show's caches live: outside the folder that is published.
+"""Where a show's caches live (outside the folder that is published), and where its episodes
+are built (this machine, or a Dask cluster: `target`).
 
 The clip cache (every spoken segment) and the plan cache are large and private: they are kept in
 a hidden folder beside the show's podcast.toml, `.hijra-audio/cache/`, as DVC keeps `.dvc/cache`
@@ -25,12 +26,14 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from hijra_audio.errors import InputError
+from hijra_audio.config import ShowConfig
+from hijra_audio.errors import ClusterError, InputError
 
 CACHE_HOME = Path(".hijra-audio") / "cache"
 LEGACY_DIR = ".cache"          # OUTPUT/.cache/clips and OUTPUT/.cache/plan, before
 CLIPS = "clips"
 PLAN = "plan"
+SCHEDULER_ENV = "HIJRA_AUDIO_SCHEDULER"
 
 
 @dataclass(frozen=True)
@@ -113,3 +116,46 @@ def _keyed(base: Path, output: Path) -> Path:
 
 def _resolved(path: Path) -> Path:
     return Path(os.path.realpath(Path(path).expanduser()))
+
+
+# --- Where the episodes are built -----------------------------------------------------------
+
+@dataclass(frozen=True)
+class Target:
+    """Where the scheduler is: an address (tcp:// or tls://) or a scheduler file."""
+
+    address: str = ""
+    scheduler_file: str = ""
+
+    def __str__(self) -> str:
+        return self.address or f"the scheduler in {self.scheduler_file}"
+
+
+def target(scheduler: str | None, scheduler_file: Path | None, config: ShowConfig) -> Target | None:
+    """The cluster a build runs on, None for this machine: the options, else HIJRA_AUDIO_SCHEDULER,
+    else `[cluster]` in podcast.toml. Refuses an engine that must not run on several machines."""
+    if scheduler and scheduler_file:
+        raise ClusterError("give --scheduler or --scheduler-file, not both.")
+    if scheduler or scheduler_file:
+        chosen = Target(scheduler or "", str(scheduler_file or ""))
+    elif os.environ.get(SCHEDULER_ENV, "").strip():
+        chosen = Target(os.environ[SCHEDULER_ENV].strip())
+    elif config.cluster.scheduler or config.cluster.scheduler_file:
+        file = str(Path(config.root) / config.cluster.scheduler_file) if config.cluster.scheduler_file else ""
+        chosen = Target(config.cluster.scheduler if not file else "", file)
+    else:
+        return None
+    if chosen.address and "://" not in chosen.address:
+        chosen = Target(f"tcp://{chosen.address}")
+    if chosen.address and not chosen.address.startswith(("tcp://", "tls://", "inproc://")):
+        raise ClusterError(f"scheduler address {chosen.address!r}: use tcp://HOST:8786, or tls://HOST:8786 "
+                           f"with Dask's TLS settings (see the README, \"Building on several machines\").")
+    if chosen.scheduler_file and not Path(chosen.scheduler_file).is_file():
+        raise ClusterError(f"{chosen.scheduler_file}: no such scheduler file. Start the scheduler with "
+                           f"`dask scheduler --scheduler-file {chosen.scheduler_file}`, or give its address "
+                           f"with --scheduler tcp://HOST:8786.")
+    if config.engine.name == "gtts":
+        raise ClusterError("the gtts engine cannot build on a cluster: its rate limit (requests_per_second) "
+                           "holds per machine, so N machines would send Google N times the rate and be "
+                           "blocked. Build it on one machine (without --scheduler), or use espeak or piper.")
+    return chosen

@@ -28,10 +28,10 @@ from hijra_audio.engines.base import Engine
 from hijra_audio.episodes import Episode
 from hijra_audio.publish.feed import episode_guid
 from hijra_audio.publish.manifest import EpisodeEntry, Manifest
-from hijra_audio.publish.show import paragraphs
 from hijra_audio.rebuild.cache import ClipCache
 from hijra_audio.rebuild.decide import Decision, Decisions
 from hijra_audio.rebuild.workers import (
+    Part,
     RenderJob,
     RenderResult,
     WorkerPool,
@@ -52,13 +52,12 @@ Progress = Callable[[str, int, int], None]
 @dataclass(frozen=True)
 class EpisodeJob:
     number: int
-    keys: tuple[str, ...]         # the clip of each segment, in order
-    spoken: tuple[str, ...]       # the text the engine speaks for each segment
-    lacking: tuple[str, ...]      # the clips not in the cache, each once, in order
-    render: RenderJob
+    render: RenderJob             # its segments (`render.parts`) and what renders them
+    lacking: tuple[Part, ...]     # the segments whose clips are not in the cache, each clip once, in order
 
-    def text(self, key: str) -> str:
-        return self.spoken[self.keys.index(key)]
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return self.render.keys
 
 
 @dataclass(frozen=True)
@@ -121,14 +120,14 @@ class _LocalSchedule:
         for job in jobs:
             self.need(job, job.lacking)
 
-    def need(self, job: EpisodeJob, lacking) -> None:
-        """`job` waits for the clips `lacking`; each is queued once, whoever needs it."""
-        self.remaining[job.number] = set(lacking)
-        for key in lacking:
-            self.waiting.setdefault(key, []).append(job)
-            if key not in self.queued:
-                self.queued.add(key)
-                self.queue.append((key, job.text(key)))
+    def need(self, job: EpisodeJob, lacking: tuple[Part, ...]) -> None:
+        """`job` waits for the clips of the parts `lacking`; each is queued once, whoever needs it."""
+        self.remaining[job.number] = {part.key for part in lacking}
+        for part in lacking:
+            self.waiting.setdefault(part.key, []).append(job)
+            if part.key not in self.queued:
+                self.queued.add(part.key)
+                self.queue.append((part.key, part.speech))
         if not self.remaining[job.number]:
             self.ready.append(job)
 
@@ -171,7 +170,7 @@ class _LocalSchedule:
         for key in result.missing:
             self.queued.discard(key)
         if self.failure is None:
-            self.need(job, result.missing)
+            self.need(job, _once(p for p in job.render.parts if p.key in result.missing))
         return ClipsLost(job.number, lost)
 
     def busy(self) -> bool:
@@ -233,7 +232,7 @@ def schedule(decisions: Decisions, config: ShowConfig, manifest: Manifest, outpu
     jobs = []
     for d in decisions.to_build:
         job = _job(d, config, output, cache, cover)
-        lacking = set(job.lacking)
+        lacking = {part.key for part in job.lacking}
         present = sum(1 for k in d.keys if k not in lacking)
         made.cached += present
         done += present
@@ -269,12 +268,16 @@ def schedule(decisions: Decisions, config: ShowConfig, manifest: Manifest, outpu
 
 
 def _job(d: Decision, config: ShowConfig, output: Path, cache: ClipCache, cover: bytes) -> EpisodeJob:
-    lacking = tuple(k for k in dict.fromkeys(d.keys) if k not in cache)
-    render = RenderJob(d.keys, d.pauses, config.audio, d.tags, str(output / d.file),
-                       texts=tuple(s.text for s in d.episode.segments),
-                       headings=tuple(s.is_heading for s in d.episode.segments),
-                       cover=cover, language=config.language)
-    return EpisodeJob(d.episode.number, d.keys, tuple(s.spoken for s in d.episode.segments), lacking, render)
+    render = RenderJob(d.parts, config.audio, d.tags, str(output / d.file), cover=cover, language=config.language)
+    return EpisodeJob(d.episode.number, render, _once(p for p in d.parts if p.key not in cache))
+
+
+def _once(parts) -> tuple[Part, ...]:
+    """The parts, the first of each clip, in order."""
+    first: dict[str, Part] = {}
+    for part in parts:
+        first.setdefault(part.key, part)
+    return tuple(first.values())
 
 
 def _record(d: Decision, result: RenderResult, config: ShowConfig, manifest: Manifest, output: Path,
@@ -286,7 +289,7 @@ def _record(d: Decision, result: RenderResult, config: ShowConfig, manifest: Man
         guid=previous.guid if previous else episode_guid(config, d.episode.key),
         pub_date=previous.pub_date if previous else _first_pub_date(now, d.episode, total),
         hashes=d.hashes, clips=list(dict.fromkeys(d.keys)),
-        paragraphs=[list(p) for p in paragraphs(d.episode)])
+        paragraphs=[list(p) for p in d.episode.paragraphs])
     return EpisodeResult(d.episode.number, d.episode.title, output / d.file, result.duration, result.bytes,
                          "built", d.reason)
 

@@ -25,18 +25,32 @@ from hijra_audio.rebuild.cache import ClipCache
 
 
 @dataclass(frozen=True)
+class Part:
+    """One segment of an episode as a build makes it, carried whole from the decision to the
+    worker that speaks it and the one that renders it: its clip (the key is made once, from the
+    engine identity and `speech`), the silence before it, and the text shown for it."""
+
+    key: str
+    speech: str          # what the engine is handed
+    display: str         # what the captions and chapters show
+    heading: bool        # a section heading: a chapter starts here
+    pause_ms: int        # the silence before it
+
+
+@dataclass(frozen=True)
 class RenderJob:
     """Everything a worker needs to make one episode's files."""
 
-    keys: tuple[str, ...]
-    pauses_ms: tuple[int, ...]
+    parts: tuple[Part, ...]
     settings: AudioConfig
     tags: EpisodeTags
     target: str          # the MP3's path
-    texts: tuple[str, ...] = ()       # display text of each segment: transcripts and chapters
-    headings: tuple[bool, ...] = ()   # which segments are section headings: chapters
     cover: bytes = b""                # JPEG embedded in the tag
     language: str = ""                # the show's language, for the transcripts
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(part.key for part in self.parts)
 
 
 @dataclass(frozen=True)
@@ -91,17 +105,16 @@ def speak(key: str, text: str) -> tuple[str, float]:
 def episode_files(job: RenderJob, clips: Iterable[Clip | None], folder) -> EpisodeFiles | None:
     """The episode's files from its clips (None where a clip is absent: then nothing is made and
     None is returned): rendered, then tagged with its chapters, with its transcripts beside."""
-    rendered = render_audio(clips, list(job.pauses_ms), job.settings, folder)
+    rendered = render_audio(clips, [part.pause_ms for part in job.parts], job.settings, folder)
     if rendered is None:
         return None
     target = Path(job.target)
-    chapters = (chapters_for(rendered.placements, job.texts, job.headings, rendered.duration, job.tags.title)
-                if job.texts else ())
+    shown = tuple(part.display for part in job.parts)
+    chapters = chapters_for(rendered.placements, shown, tuple(part.heading for part in job.parts),
+                            rendered.duration, job.tags.title)
     mp3 = tag_mp3(rendered.mp3, job.tags, chapters, job.cover)
-    files: dict[str, bytes] = {}
-    if job.texts:
-        stem = target.name[:-len(target.suffix)] if target.suffix else target.name
-        files.update(transcript.files(stem, rendered.placements, job.texts, chapters, job.tags.title, job.language))
+    stem = target.name[:-len(target.suffix)] if target.suffix else target.name
+    files = transcript.files(stem, rendered.placements, shown, chapters, job.tags.title, job.language)
     files[target.name] = mp3
     return EpisodeFiles(files, target.name, rendered.duration)
 

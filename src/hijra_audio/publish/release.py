@@ -1,11 +1,11 @@
-"""The show as it is published: the web page and the feed, from the episodes of the plan and what
+"""The show as it is released: the web page and the feed, from the episodes of the plan and what
 the manifest says was built, and the cover they show.
 
 Only episodes whose MP3 is in the folder, whole, at the size the manifest recorded, are published:
 the feed never points at a file that is missing or half written. Each shows the text its MP3 was
-built from (kept in the manifest), so an episode left as it was (`--only` another) keeps its old
-text beside its old audio. Each file is rewritten only when
-its bytes change.
+built from (kept in the manifest): ONE text per episode, which the page, the feed's description
+and its show notes all read, so an episode left as it was (`--only` another) keeps its old text
+beside its old audio everywhere. Each file is rewritten only when its bytes change.
 """
 
 from __future__ import annotations
@@ -41,19 +41,19 @@ def publish(config: ShowConfig, episodes, manifest: Manifest, output: Path, *, n
     """Write the page (unless `site` is False) and then the feed (last: it points only at
     complete files) for the episodes that are built."""
     output = Path(output)
-    published = _published(episodes, manifest, output)
+    published = [(entry, built_text(episode, entry)) for episode, entry in _published(episodes, manifest, output)]
     page = None
     if site:
         page = write_site(config, [SiteEpisode(number=entry.number, title=entry.title, file=entry.file,
-                                               duration=entry.duration, paragraphs=built_text(episode, entry),
+                                               duration=entry.duration, paragraphs=text,
                                                transcript=_beside(output, entry.file, VTT_SUFFIX))
-                                   for episode, entry in published], output)
+                                   for entry, text in published], output)
     items = [FeedItem(title=entry.title, guid=entry.guid, pub_date=datetime.fromisoformat(entry.pub_date),
                       file=entry.file, bytes=entry.bytes, duration=entry.duration, number=entry.number,
-                      description="\n".join(text for _heading, text in built_text(episode, entry)),
+                      description="\n".join(paragraph for _heading, paragraph in text),
                       transcript=_beside(output, entry.file, VTT_SUFFIX),
-                      chapters=_beside(output, entry.file, CHAPTERS_SUFFIX), paragraphs=paragraphs(episode))
-             for episode, entry in published]
+                      chapters=_beside(output, entry.file, CHAPTERS_SUFFIX), paragraphs=text)
+             for entry, text in published]
     built = max((item.pub_date for item in items), default=now)
     data = render_feed(config, items, built)
     path = output / FEED_NAME
@@ -71,27 +71,12 @@ def write_cover(config: ShowConfig, output: Path) -> bytes:
     return full
 
 
-def paragraphs(episode: Episode) -> tuple[tuple[bool, str], ...]:
-    """The episode's display text: each heading alone, the segments of a section joined."""
-    out: list[tuple[bool, str]] = []
-    last_section = None
-    for segment in episode.segments:
-        if segment.is_heading:
-            out.append((True, segment.text))
-        elif out and not out[-1][0] and segment.section == last_section:
-            out[-1] = (False, out[-1][1] + " " + segment.text)
-        else:
-            out.append((False, segment.text))
-        last_section = segment.section
-    return tuple(out)
-
-
 def built_text(episode: Episode, entry: EpisodeEntry) -> tuple[tuple[bool, str], ...]:
     """The paragraphs the episode's MP3 was built from: the manifest's, else (an entry from before
     the manifest kept them) the plan's."""
     if entry.paragraphs:
         return tuple((bool(heading), str(text)) for heading, text in entry.paragraphs)
-    return paragraphs(episode)
+    return episode.paragraphs
 
 
 def _published(episodes, manifest: Manifest, output: Path) -> list[tuple[Episode, EpisodeEntry]]:
