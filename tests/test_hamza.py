@@ -4,13 +4,8 @@ from hypothesis import strategies as st
 
 from benchmarks.quality.hamza_eval import FOLD, evaluate, paragraphs
 from hijra_audio.text import clean_text, hamza
-from hijra_audio.text.hamza import (
-    HamzaDataError,
-    fits_letters,
-    parse_list,
-    restore,
-    spells_hamza,
-)
+from hijra_audio.text.hamza import restore, spells_hamza
+from hijra_audio.text.hamza_words import HamzaDataError, fits_letters, parse_list
 from hijra_audio.text.lexicon import Lexicon
 from tests.textcases import run, tokens
 

@@ -25,17 +25,17 @@ from hijra_audio import config as config_module
 from hijra_audio import episodes as episodes_module
 from hijra_audio import sources, text
 from hijra_audio.config import ShowConfig
-from hijra_audio.engines import arabic
 from hijra_audio.episodes import Episode, plan_episodes, sections_from_cleaned
 from hijra_audio.errors import HijraAudioError, InputError
 from hijra_audio.files import atomic_write
 from hijra_audio.sources import Narration
+from hijra_audio.text import diacritizer
 
 # The modules whose code decides the plan (a package stands for all its modules): a change to any
 # of them plans again. Derived from the modules themselves, so that a move cannot leave one out.
-# The hamza rule reads the diacritizer's letters (engines/arabic.py), so its code and the model's
-# version shape the plan too.
-PLANNING_MODULES = (sources, text, episodes_module, config_module, arabic, sys.modules[__name__])
+# The hamza rule reads the diacritizer's letters (text/diacritizer.py), so the model's version
+# shapes the plan too.
+PLANNING_MODULES = (sources, text, episodes_module, config_module, sys.modules[__name__])
 
 # Narration larger than this is planned in a process of its own. Cleaning a whole book leaves the
 # parent's heap fragmented: 145 MB resident for 20 MB of plan after the Sira's 288k words, held
@@ -161,7 +161,7 @@ def plan_key(config: ShowConfig, inputs: tuple[Path, ...]) -> str:
     for path in planning_sources():
         digest.update(path.read_bytes())
     digest.update(json.dumps(asdict(config), ensure_ascii=False, sort_keys=True, default=str).encode())
-    digest.update(f"diacritizer {_version('text2tashkeel')}/{arabic.SPELLING_MODEL}\n".encode())
+    digest.update(f"diacritizer {_version('text2tashkeel')}/{diacritizer.SPELLING_MODEL}\n".encode())
     for path in sources.expand(list(inputs) or config.narration_paths()):
         digest.update(str(path).encode() + b"\0" + path.read_bytes())
     lexicon = config.lexicon_path()

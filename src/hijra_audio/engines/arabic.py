@@ -1,152 +1,24 @@
-"""Arabic text as a phonemizing engine (espeak-ng, and Piper through it) needs it: diacritized,
-with pausal forms where the voice stops. Display text never passes through here.
+"""Arabic text as a phonemizing engine (espeak-ng, and Piper through it) needs it: diacritized
+(`text/diacritizer.py`), with pausal forms where the voice stops. Display text never passes here.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import unicodedata
-from difflib import SequenceMatcher
-from functools import lru_cache
 
-from hijra_audio.text.tokens import ARABIC_LETTER, pause_class
+from hijra_audio.text.diacritizer import diacritize
+from hijra_audio.text.tokens import pause_class
 
 # Version of these rewriting rules: part of the engine identity, so a change re-synthesizes.
 RULES_VERSION = "3"      # 3: the diacritizer adds vowels on the text's own letters
-DIACRITIZER_MODEL = "rawi-ensemble"
 
 _HARAKA = "\u064b-\u0650"                       # tanwin (3) and short vowels (3)
 _FINAL_MARKS = re.compile("[\u064b-\u0652]+$")
-_DIACRITIC = re.compile("[\u064b-\u0652\u0670]")
 # A pause follows the last word of the text and every word before punctuation.
 _PAUSE_WORD = re.compile(f"(\\S+?)(?=\\s*[{pause_class()}]|\\s*$)")
 # ـُوا at the end of a word: the alef is not said. The diacritizer sometimes puts a vowel on
 # the waw (ـُوَا); that goes too.
 _SILENT_ALEF = re.compile(f"(\u064f\u0648)[\u064b-\u0652]?\u0627[\u064b-\u0652]?(?=\\s|$|[{pause_class()}])")
-
-
-@lru_cache(maxsize=2)
-def _model(name: str):
-    """A text2tashkeel model, loaded once per process.
-
-    One onnxruntime thread per process, always (not only by default): the engine runs in several
-    worker processes at once, and a clip must not depend on a thread count that is not in the
-    engine identity. (The model's output is a choice of marks per letter: the bundled lecture
-    diacritizes the same with 1, 2 and 4 threads and in any order; one thread rules out the rest.)"""
-    os.environ["TT_ORT_THREADS"] = "1"
-    from text2tashkeel import Diacritizer
-
-    return Diacritizer(name)
-
-
-def _diacritizer():
-    return _model(DIACRITIZER_MODEL)
-
-
-def diacritizer_version() -> str:
-    from text2tashkeel import __version__
-
-    return f"{__version__}/{DIACRITIZER_MODEL}"
-
-
-def diacritize(text: str) -> str:
-    """Add the vowel marks the transcript lacks (text2tashkeel, offline), on the text's own letters:
-    the diacritizer's letters are never taken (it would drop a correct hamza, `هيأ` -> `هيا`, or add
-    one the display form does not have), so what is heard is what is read. Words that already carry
-    marks (a Quran verse in its canonical form, a lexicon pronunciation) are kept as they are: only
-    the runs of bare words between them go through the diacritizer."""
-    if not ARABIC_LETTER.search(text):
-        return text
-    words = text.split(" ")
-    if not any(has_diacritics(w) for w in words):
-        return _vowelled(text)
-    out: list[str] = []
-    run: list[str] = []
-    for word in words + [None]:
-        if word is None or has_diacritics(word):
-            if run:
-                bare = " ".join(run)
-                out.append(_vowelled(bare) if ARABIC_LETTER.search(bare) else bare)
-                run = []
-            if word is not None:
-                out.append(word)
-        else:
-            run.append(word)
-    return " ".join(out)
-
-
-# Marks that are part of a letter's spelling (madda, hamza above, hamza below): `أ` is `ا` + U+0654
-# once decomposed (NFD). The diacritizer predicts them like vowels.
-_LETTER_MARKS = frozenset("\u0653\u0654\u0655")
-
-
-def _vowelled(text: str) -> str:
-    return on_letters(text, _diacritizer().diacritize(text))
-
-
-def _units(text: str) -> list[tuple[str, str]]:
-    """(base character, its combining marks) for each base character of `text`, decomposed."""
-    units: list[tuple[str, str]] = []
-    for ch in unicodedata.normalize("NFD", text):
-        if unicodedata.category(ch) == "Mn" and units:
-            units[-1] = (units[-1][0], units[-1][1] + ch)
-        else:
-            units.append((ch, ""))
-    return units
-
-
-def on_letters(text: str, marked: str) -> str:
-    """`text` with the vowel marks of `marked` (the diacritizer's output for it): every letter,
-    hamza and madda of `text` is kept; of `marked` only the vowels, shadda, sukun and dagger alef
-    are taken, and only on letters of `text` that carry none of their own. The two are aligned
-    letter by letter (the diacritizer keeps the letter sequence, but may drop a symbol)."""
-    mine, theirs = _units(text), _units(marked)
-    matcher = SequenceMatcher(None, [b for b, _ in mine], [b for b, _ in theirs], autojunk=False)
-    vowels: dict[int, str] = {}
-    for block in matcher.get_matching_blocks():
-        for k in range(block.size):
-            vowels[block.a + k] = "".join(m for m in theirs[block.b + k][1] if m not in _LETTER_MARKS)
-    out = []
-    for i, (base, marks) in enumerate(mine):
-        own_vowels = any(m not in _LETTER_MARKS for m in marks)
-        if own_vowels or "\u0653" in marks:          # already vowelled, or a madda (آ is said aa)
-            out.append(base + marks)
-        else:
-            out.append(base + marks + _agree(base, marks, vowels.get(i, "")))
-    return unicodedata.normalize("NFC", "".join(out))
-
-
-def _agree(base: str, marks: str, vowels: str) -> str:
-    """The vowel the diacritizer gave a hamza on alef, made to agree with the seat the text
-    writes: `إ` is said with i, `أ` with a or u (the diacritizer may have read the other)."""
-    if base != "\u0627" or not vowels:
-        return vowels
-    if "\u0655" in marks:                                   # إ
-        return "\u0650"
-    if "\u0654" in marks and "\u0650" in vowels:           # أ read as إ: a
-        return vowels.replace("\u0650", "\u064e")
-    return vowels
-
-
-# The model whose letters the hamza rule reads: as right as the ensemble on hamza (within a few
-# words in a thousand on Ibn Hisham, benchmarks/bench_hamza.py) at about half its cost.
-SPELLING_MODEL = "rawi-v3-int8"
-
-
-def _speller():
-    return _model(SPELLING_MODEL)
-
-
-def spelling(text: str) -> str:
-    """The diacritizer's letters for `text`: its output with the vowels taken off, so a bare alef
-    it reads with a hamza comes back as `أ`/`إ` (the hamza rule of text/hamza.py asks it)."""
-    if not ARABIC_LETTER.search(text):
-        return text
-    marked = _speller().diacritize(text)
-    kept = (ch for ch in unicodedata.normalize("NFD", marked)
-            if unicodedata.category(ch) != "Mn" or ch in _LETTER_MARKS)
-    return unicodedata.normalize("NFC", "".join(kept))
 
 
 def pausal_word(word: str) -> str:
@@ -172,7 +44,3 @@ def pausal_forms(text: str) -> str:
 def prepare(text: str) -> str:
     """Text exactly as the phonemizer receives it."""
     return pausal_forms(diacritize(text))
-
-
-def has_diacritics(text: str) -> bool:
-    return bool(_DIACRITIC.search(text))

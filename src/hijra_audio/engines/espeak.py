@@ -15,6 +15,7 @@ import threading
 from dataclasses import dataclass
 
 from hijra_audio.engines import arabic
+from hijra_audio.text import diacritizer
 from hijra_audio.engines.base import Clip, configured, options, setting
 from hijra_audio.errors import ConfigError, EngineError, EngineUnavailable
 
@@ -227,7 +228,7 @@ class EspeakEngine:
             "pitch": str(self.pitch),
             "espeak-ng": _Native.get().version,
             "isolation": ISOLATION,
-            "diacritizer": arabic.diacritizer_version(),
+            "diacritizer": diacritizer.diacritizer_version(),
             "arabic-rules": arabic.RULES_VERSION,
         }
 

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from hijra_audio.engines import arabic
+from hijra_audio.text import diacritizer
 from hijra_audio.engines.base import Clip, configured, options, setting
 from hijra_audio.errors import ConfigError, EngineError, EngineUnavailable
 
@@ -190,7 +191,7 @@ class PiperEngine:
             "onnx-graph": "unoptimized",
         }
         if self._is_arabic():
-            ident["diacritizer"] = arabic.diacritizer_version()
+            ident["diacritizer"] = diacritizer.diacritizer_version()
             ident["arabic-rules"] = arabic.RULES_VERSION
         return ident
 

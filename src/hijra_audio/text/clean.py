@@ -5,8 +5,8 @@ rules over them, in this order:
 
 1. normalize (each word): NFC, tatweel, invisible and bidi controls, Latin punctuation;
 2. lexicon corrections (both forms);
-3. Quran quotations: matched against the Tanzil text and replaced by one token, the canonical
-   text marked `﴿...﴾ [sura:aya]` for display and the diacritized verse for speech;
+3. Quran quotations (`quotations.py`): matched against the Tanzil text and replaced by one token,
+   the canonical text marked `﴿...﴾ [sura:aya]` for display and the diacritized verse for speech;
 4. disfluencies: filled pauses, broken-off letters, repetitions, self-repairs (in transcribed
    speech only; doublings said on purpose kept; a doubtful self-repair is only suggested);
 4b. hamza (text/hamza.py): the recognizer's bare alef and final ى/ي spelled as a reader expects,
@@ -29,14 +29,12 @@ import re
 from dataclasses import dataclass, field
 
 from hijra_audio.errors import InputError
-from hijra_audio.text import disfluency, hamza, normalize, sentences
+from hijra_audio.text import disfluency, hamza, normalize, quotations, sentences
 from hijra_audio.text.lexicon import Lexicon, apply_corrections, apply_pronunciations
-from hijra_audio.text.quran import introductions
-from hijra_audio.text.suras import named_reference
+from hijra_audio.text.quran import QuranIndex
 from hijra_audio.text.tokens import (
     ARABIC_LETTER,
     REFERENCE,
-    TRAILING,
     Change,
     Token,
     VerseRef,
@@ -114,8 +112,6 @@ MAX_DISFLUENCY_ROUNDS = 4
 
 def clean_text(raw: str, lexicon: Lexicon | None = None, *, quran: bool = True, source: str = "") -> Cleaned:
     """Clean a transcript into display and speech forms, recording every change."""
-    from hijra_audio.text.quran import QuranIndex
-
     index = QuranIndex.load() if quran else None
     lexicon = lexicon or Lexicon()
     doublings = disfluency.bundled_doublings() | lexicon.doublings()
@@ -123,7 +119,7 @@ def clean_text(raw: str, lexicon: Lexicon | None = None, *, quran: bool = True, 
     changes: list[Change] = []
     lines: list[Line | None] = []
     written_refs: list[tuple[str, str]] = []
-    quotations: list[str] = []
+    quoted: list[str] = []
     raw = raw.replace("\r\n", "\n").replace("\r", "\n")
     if raw.startswith("\ufeff"):
         raw = raw[1:]
@@ -142,8 +138,8 @@ def clean_text(raw: str, lexicon: Lexicon | None = None, *, quran: bool = True, 
         corrected = frozenset((c.line, c.word) for c in changes[mark:])     # a lexicon entry wins
         if not heading:
             if index is not None:
-                tokens, found, refs = _quotations(tokens, index, changes)
-                quotations.extend(t.quran for t in found)
+                tokens, found, refs = quotations.mark(tokens, index, changes)
+                quoted.extend(t.quran for t in found)
                 written_refs.extend(refs)
             # Until nothing more changes: removing one repetition can join the halves of another
             # (`ذهب خرج خرج ذهب خرج`), and cleaning must give the same text when run again.
@@ -165,7 +161,7 @@ def clean_text(raw: str, lexicon: Lexicon | None = None, *, quran: bool = True, 
         lines.append(Line(tuple(tokens), heading) if tokens else None)
     unused = tuple(f"line {e.line}: {e.text}" for e in sorted(lexicon.entries, key=lambda e: e.line)
                    if e.line not in uses and e.kind != "doubling")
-    cleaned = Cleaned(tuple(lines), tuple(changes), unused, tuple(quotations), tuple(written_refs))
+    cleaned = Cleaned(tuple(lines), tuple(changes), unused, tuple(quoted), tuple(written_refs))
     _check(cleaned, raw, source)
     return cleaned
 
@@ -255,131 +251,6 @@ def _normalize(tokens: list[Token], rules, changes: list[Change]) -> list[Token]
     return out
 
 
-_REFERENCE_TOKENS = 4
-
-
-def _quotations(tokens: list[Token], index, changes: list[Change]):
-    """Replace each Quran quotation by one token; absorb the verse reference written after it
-    (once: a reference written a few words later for the same verses is taken too)."""
-    words = [t.core if not t.quran else "" for t in tokens]
-    anchors = {}
-    for i, t in enumerate(tokens):
-        written = _written_reference(tokens, i)[0] if t.display[:1].isdigit() else None
-        if written:
-            anchors[i] = written.verses()
-    matches = index.find(words, anchors=anchors, introduced=introductions(words))
-    refs: list[tuple[str, str]] = []
-    if not matches:
-        return tokens, [], refs
-    out: list[Token] = []
-    found: list[Token] = []
-    pos = 0
-    for m in matches:
-        out.extend(tokens[pos:m.start])
-        gap, written, used = _reference_after(tokens, m, index)
-        tail = gap if gap and _verse_goes_on(tokens[m.end:m.end + gap], index, m) else 0
-        qend = m.qend + tail
-        reference = index.reference(m.qstart, qend)
-        span, kept, end = tokens[m.start:m.end + tail], [], m.end + tail
-        trail = span[-1].trail
-        cited = not written and _cited_by_name(tokens, end, index.verses_of(m.qstart, qend))
-        if written:
-            refs.append((str(written), reference))
-            if written.verses() & set(index.verses_of(m.qstart, qend)):
-                trail = split_punct(tokens[m.end + gap + used - 1].display)[2].lstrip("-")
-                kept = tokens[m.end + tail:m.end + gap]         # words between that are not the verse's
-                end = m.end + gap + used
-                if kept:                                         # the reference is taken, they stay
-                    reference_tokens = tokens[m.end + gap:end]
-                    changes.append(Change(reference_tokens[0].line, reference_tokens[0].word,
-                                          " ".join(t.display for t in reference_tokens), "", "quran"))
-                    kept[-1] = kept[-1].with_(display=kept[-1].display + trail)
-                    trail = span[-1].trail
-                else:
-                    span = tokens[m.start:end]
-        out.append(_quoted(index, m.qstart, qend, span, trail, reference, changes, shown=not cited))
-        found.append(out[-1])
-        out.extend(kept)
-        pos = end
-    out.extend(tokens[pos:])
-    return out, found, refs
-
-
-_CLOSING = {"«": "»", "“": "”", "(": ")", '"': '"'}
-
-
-def _cited_by_name(tokens: list[Token], start: int, verses) -> bool:
-    """Do the tokens from `start` begin with a reference by sura name to one of `verses`
-    (`[التوبة: 40]`)? Then it is the quotation's reference, shown as the writer wrote it."""
-    if start >= len(tokens) or tokens[start].display[:1] not in "[(":
-        return False
-    found = named_reference(" ".join(t.display for t in tokens[start:start + 6]))
-    return found is not None and bool(found.verses() & set(verses))
-
-
-def _quoted(index, qstart: int, qend: int, span: list[Token], trail: str, reference: str,
-            changes: list[Change], shown: bool = True) -> Token:
-    """The one token of a quotation; quotation marks around it give way to ﴿﴾. `shown`: with
-    the canonical reference (not when the writer's, by sura name, follows)."""
-    for opening in split_punct(span[0].display)[0]:
-        closing = _CLOSING.get(opening)
-        if closing and closing in trail:
-            trail = trail.replace(closing, "", 1)
-    display = index.display(qstart, qend, reference=shown) + trail
-    changes.append(Change(span[0].line, span[0].word, " ".join(t.display for t in span), display, "quran"))
-    return Token(display, index.speech(qstart, qend) + trail, span[0].line, span[0].word, quran=reference)
-
-
-_REFERENCE_GAP = 3      # words between a quotation and the reference written for it
-
-
-def _reference_after(tokens: list[Token], m, index) -> tuple[int, VerseRef | None, int]:
-    """The reference written right after match `m`, or a few words later when it names the verses
-    matched (`﴿...﴾ يستهزؤن 6: 10`): the words between, the reference, and its tokens."""
-    written, used = _written_reference(tokens, m.end)
-    if written:
-        return 0, written, used
-    verses = set(index.verses_of(m.qstart, m.qend))
-    for gap in range(1, _REFERENCE_GAP + 1):
-        if m.end + gap >= len(tokens) or tokens[m.end + gap - 1].quran:
-            break
-        written, used = _written_reference(tokens, m.end + gap)
-        if written:
-            return (gap, written, used) if written.verses() & verses else (0, None, 0)
-    return 0, None, 0
-
-
-def _verse_goes_on(between: list[Token], index, m) -> bool:
-    """Are the words `between` a quotation and its reference the verse's next words, in another
-    spelling (`يستهزؤن`, `وأولوا العلم`)? A quotation never runs past its last verse."""
-    from difflib import SequenceMatcher
-
-    from hijra_audio.text.quran import fold
-
-    words = [fold(t.core) for t in between]
-    last_verse = index.verse_of[m.qend - 1]
-    verse_end = index.verse_start[last_verse + 1] if last_verse + 1 < len(index.verse_start) else len(index.ids)
-    if not all(words) or m.qend + len(words) > verse_end:
-        return False
-    quran = [fold(w) for w in index.plain[m.qend:m.qend + len(words)]]
-    return all(SequenceMatcher(None, a, b).ratio() >= 0.6 for a, b in zip(words, quran))
-
-
-def _written_reference(tokens: list[Token], start: int) -> tuple[VerseRef | None, int]:
-    """A reference like `8: 30` or `52: 30- 31` right after a quotation, and the tokens it uses."""
-    for used in range(1, _REFERENCE_TOKENS + 1):
-        if start + used > len(tokens):
-            break
-        text = " ".join(t.display for t in tokens[start:start + used])
-        found = VerseRef.at_start(text.translate(normalize.DIGITS))
-        if found and found[1] >= len(text.rstrip(TRAILING)):            # `24».`
-            nxt = tokens[start + used].display.translate(normalize.DIGITS) if start + used < len(tokens) else ""
-            if re.match(r"^-?\s?\d", nxt) and not found[0].ranged:
-                continue          # `30-` `31`: the range goes on
-            return found[0], used
-    return None, 0
-
-
 def _speech_forms(tokens: list[Token], changes: list[Change]) -> list[Token]:
     """Honorifics, verse references and numbers spelled out in the speech form."""
     out = []
@@ -390,7 +261,7 @@ def _speech_forms(tokens: list[Token], changes: list[Change]) -> list[Token]:
             out.append(token)
             i += 1
             continue
-        written, used = _written_reference(tokens, i) if token.display[:1].isdigit() else (None, 0)
+        written, used = quotations.written_reference(tokens, i) if token.display[:1].isdigit() else (None, 0)
         if written:
             span = tokens[i:i + used]
             trail = split_punct(span[-1].display)[2].lstrip("-")

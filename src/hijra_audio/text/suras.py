@@ -2,7 +2,7 @@
 
 A quotation is shown with its canonical reference (`﴿...﴾ [9:40]`); when the writer put the
 reference by the sura's name right after it, that one is kept and the canonical one is not added
-(`clean._quotations`), so a reader does not see the same verse cited twice.
+(`quotations.mark`), so a reader does not see the same verse cited twice.
 """
 
 from __future__ import annotations

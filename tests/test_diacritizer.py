@@ -4,7 +4,8 @@ import unicodedata
 import pytest
 
 from hijra_audio.engines import arabic
-from hijra_audio.engines.arabic import diacritize, on_letters, spelling
+from hijra_audio.text import diacritizer
+from hijra_audio.text.diacritizer import diacritize, on_letters, spelling
 
 _VOWELS = re.compile("[\u064b-\u0652\u0670]")
 
@@ -39,12 +40,12 @@ def test_on_letters_takes_only_the_vowels(text, marked, expected):
 def test_diacritize_never_changes_a_letter(text):
     spoken = diacritize(text)
     assert letters(spoken) == unicodedata.normalize("NFC", text)
-    assert arabic.has_diacritics(spoken)
+    assert diacritizer.has_diacritics(spoken)
 
 
 def test_diacritizer_alone_rewrites_letters_which_diacritize_undoes():
     # the reason for on_letters: text2tashkeel drops the hamza of هيأ and adds others
-    raw = arabic._diacritizer().diacritize("هيأ")
+    raw = diacritizer._diacritizer().diacritize("هيأ")
     assert letters(raw) != "هيأ"
     assert letters(diacritize("هيأ")) == "هيأ"
 

@@ -1,0 +1,135 @@
+"""Quran quotations in a line of words: each found in the Tanzil text (`quran.QuranIndex`) becomes
+one token, the canonical text marked `﴿...﴾ [sura:aya]` for display and the diacritized verse for
+speech, and the verse reference written after it (`8: 30`, `[التوبة: 40]`) is taken with it.
+A cleaning rule (`clean.py`, step 3).
+"""
+
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+
+from hijra_audio.text import normalize
+from hijra_audio.text.quran import fold, introductions
+from hijra_audio.text.suras import named_reference
+from hijra_audio.text.tokens import TRAILING, Change, Token, VerseRef, split_punct
+
+_REFERENCE_TOKENS = 4
+
+
+def mark(tokens: list[Token], index, changes: list[Change]):
+    """Replace each Quran quotation by one token; absorb the verse reference written after it
+    (once: a reference written a few words later for the same verses is taken too)."""
+    words = [t.core if not t.quran else "" for t in tokens]
+    anchors = {}
+    for i, t in enumerate(tokens):
+        written = written_reference(tokens, i)[0] if t.display[:1].isdigit() else None
+        if written:
+            anchors[i] = written.verses()
+    matches = index.find(words, anchors=anchors, introduced=introductions(words))
+    refs: list[tuple[str, str]] = []
+    if not matches:
+        return tokens, [], refs
+    out: list[Token] = []
+    found: list[Token] = []
+    pos = 0
+    for m in matches:
+        out.extend(tokens[pos:m.start])
+        gap, written, used = _reference_after(tokens, m, index)
+        tail = gap if gap and _verse_goes_on(tokens[m.end:m.end + gap], index, m) else 0
+        qend = m.qend + tail
+        reference = index.reference(m.qstart, qend)
+        span, kept, end = tokens[m.start:m.end + tail], [], m.end + tail
+        trail = span[-1].trail
+        cited = not written and _cited_by_name(tokens, end, index.verses_of(m.qstart, qend))
+        if written:
+            refs.append((str(written), reference))
+            if written.verses() & set(index.verses_of(m.qstart, qend)):
+                trail = split_punct(tokens[m.end + gap + used - 1].display)[2].lstrip("-")
+                kept = tokens[m.end + tail:m.end + gap]         # words between that are not the verse's
+                end = m.end + gap + used
+                if kept:                                         # the reference is taken, they stay
+                    reference_tokens = tokens[m.end + gap:end]
+                    changes.append(Change(reference_tokens[0].line, reference_tokens[0].word,
+                                          " ".join(t.display for t in reference_tokens), "", "quran"))
+                    kept[-1] = kept[-1].with_(display=kept[-1].display + trail)
+                    trail = span[-1].trail
+                else:
+                    span = tokens[m.start:end]
+        out.append(_quoted(index, m.qstart, qend, span, trail, reference, changes, shown=not cited))
+        found.append(out[-1])
+        out.extend(kept)
+        pos = end
+    out.extend(tokens[pos:])
+    return out, found, refs
+
+
+_CLOSING = {"«": "»", "“": "”", "(": ")", '"': '"'}
+
+
+def _cited_by_name(tokens: list[Token], start: int, verses) -> bool:
+    """Do the tokens from `start` begin with a reference by sura name to one of `verses`
+    (`[التوبة: 40]`)? Then it is the quotation's reference, shown as the writer wrote it."""
+    if start >= len(tokens) or tokens[start].display[:1] not in "[(":
+        return False
+    found = named_reference(" ".join(t.display for t in tokens[start:start + 6]))
+    return found is not None and bool(found.verses() & set(verses))
+
+
+def _quoted(index, qstart: int, qend: int, span: list[Token], trail: str, reference: str,
+            changes: list[Change], shown: bool = True) -> Token:
+    """The one token of a quotation; quotation marks around it give way to ﴿﴾. `shown`: with
+    the canonical reference (not when the writer's, by sura name, follows)."""
+    for opening in split_punct(span[0].display)[0]:
+        closing = _CLOSING.get(opening)
+        if closing and closing in trail:
+            trail = trail.replace(closing, "", 1)
+    display = index.display(qstart, qend, reference=shown) + trail
+    changes.append(Change(span[0].line, span[0].word, " ".join(t.display for t in span), display, "quran"))
+    return Token(display, index.speech(qstart, qend) + trail, span[0].line, span[0].word, quran=reference)
+
+
+_REFERENCE_GAP = 3      # words between a quotation and the reference written for it
+
+
+def _reference_after(tokens: list[Token], m, index) -> tuple[int, VerseRef | None, int]:
+    """The reference written right after match `m`, or a few words later when it names the verses
+    matched (`﴿...﴾ يستهزؤن 6: 10`): the words between, the reference, and its tokens."""
+    written, used = written_reference(tokens, m.end)
+    if written:
+        return 0, written, used
+    verses = set(index.verses_of(m.qstart, m.qend))
+    for gap in range(1, _REFERENCE_GAP + 1):
+        if m.end + gap >= len(tokens) or tokens[m.end + gap - 1].quran:
+            break
+        written, used = written_reference(tokens, m.end + gap)
+        if written:
+            return (gap, written, used) if written.verses() & verses else (0, None, 0)
+    return 0, None, 0
+
+
+def _verse_goes_on(between: list[Token], index, m) -> bool:
+    """Are the words `between` a quotation and its reference the verse's next words, in another
+    spelling (`يستهزؤن`, `وأولوا العلم`)? A quotation never runs past its last verse."""
+    words = [fold(t.core) for t in between]
+    last_verse = index.verse_of[m.qend - 1]
+    verse_end = index.verse_start[last_verse + 1] if last_verse + 1 < len(index.verse_start) else len(index.ids)
+    if not all(words) or m.qend + len(words) > verse_end:
+        return False
+    quran = [fold(w) for w in index.plain[m.qend:m.qend + len(words)]]
+    return all(SequenceMatcher(None, a, b).ratio() >= 0.6 for a, b in zip(words, quran))
+
+
+def written_reference(tokens: list[Token], start: int) -> tuple[VerseRef | None, int]:
+    """A reference like `8: 30` or `52: 30- 31` right after a quotation, and the tokens it uses."""
+    for used in range(1, _REFERENCE_TOKENS + 1):
+        if start + used > len(tokens):
+            break
+        text = " ".join(t.display for t in tokens[start:start + used])
+        found = VerseRef.at_start(text.translate(normalize.DIGITS))
+        if found and found[1] >= len(text.rstrip(TRAILING)):            # `24».`
+            nxt = tokens[start + used].display.translate(normalize.DIGITS) if start + used < len(tokens) else ""
+            if re.match(r"^-?\s?\d", nxt) and not found[0].ranged:
+                continue          # `30-` `31`: the range goes on
+            return found[0], used
+    return None, 0
