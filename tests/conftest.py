@@ -46,3 +46,42 @@ def tree_snapshot():
         return {str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns)
                 for p in sorted(folder.rglob("*")) if p.is_file()}
     return snap
+
+
+
+# The fast loop (`-m "not slow"`) starts no process: a test that starts one (a build's worker pool,
+# the command line in a subprocess, a Dask cluster, a browser), itself or through a fixture it is
+# the first to use, fails unless it is marked `@pytest.mark.slow`, so the mark stays true.
+_STARTED: list[str] = []
+
+
+def pytest_configure(config):
+    import multiprocessing.process
+    import subprocess
+
+    real_start, real_child = multiprocessing.process.BaseProcess.start, subprocess.Popen._execute_child
+
+    def start(process, *args, **kwargs):
+        _STARTED.append(f"a {type(process).__name__}")
+        return real_start(process, *args, **kwargs)
+
+    def child(popen, args, *rest, **kwargs):
+        _STARTED.append(" ".join(map(str, args if isinstance(args, (list, tuple)) else [args]))[:60])
+        return real_child(popen, args, *rest, **kwargs)
+
+    multiprocessing.process.BaseProcess.start = start
+    subprocess.Popen._execute_child = child
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    _STARTED.clear()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item, nextitem):
+    started, _STARTED[:] = list(dict.fromkeys(_STARTED)), []
+    if started and not item.get_closest_marker("slow"):
+        pytest.fail(f"{item.nodeid} starts processes ({', '.join(started)}), itself or in a fixture it "
+                    f"is the first to use: mark it @pytest.mark.slow (the fast loop, -m \"not slow\", "
+                    f"starts none)", pytrace=False)

@@ -63,6 +63,7 @@ def test_each_script_runs_its_main_as_a_module(path):
     assert guards and "main()" in ast.unparse(guards[0])
 
 
+@pytest.mark.slow
 def test_a_script_runs_with_python_m_from_the_repository():
     done = subprocess.run([sys.executable, "-m", "benchmarks.tools.layout_stats", "--help"], cwd=REPO,
                           capture_output=True, text=True, timeout=60)

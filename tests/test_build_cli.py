@@ -48,6 +48,7 @@ def _feed_text(path: Path) -> list[str]:
 
 # 5. --only is honest
 
+@pytest.mark.slow
 def test_only_leaves_other_episodes_as_they_were_built_and_says_so(here, fake_engine):
     _run("build", "lecture.txt", "-c", BUNDLED, "-j", "1", "-q")
     old_feed = (here / "output" / "feed.xml").read_text(encoding="utf-8")
@@ -76,6 +77,7 @@ def test_only_leaves_other_episodes_as_they_were_built_and_says_so(here, fake_en
     assert "الطيبة" in (here / "output" / "index.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_only_keeps_the_old_text_of_an_episode_built_before_the_manifest_kept_it(here):
     _run("build", "lecture.txt", "-c", BUNDLED, "-j", "1", "-q")
     out = here / "output"
@@ -98,6 +100,7 @@ def _clips(folder: Path) -> set[str]:
     return ClipCache(folder).keys()
 
 
+@pytest.mark.slow
 def test_the_cache_is_beside_the_output_folder_not_in_it_and_cache_info_says_where(here):
     _run("build", "-o", "output", "-j", "1", "-q")
     out = here / "output"
@@ -112,6 +115,7 @@ def test_the_cache_is_beside_the_output_folder_not_in_it_and_cache_info_says_whe
     assert counts.startswith(f"{len(_clips(part / 'clips'))} clips") and " 0 unused" in counts
 
 
+@pytest.mark.slow
 def test_the_cache_is_beside_the_show_config_and_a_config_key_moves_it(here, lecture):
     show = here / "show"
     show.mkdir()
@@ -132,6 +136,7 @@ def test_the_cache_is_beside_the_show_config_and_a_config_key_moves_it(here, lec
     assert _clips(moved / "clips")
 
 
+@pytest.mark.slow
 def test_outputs_sharing_a_cache_folder_never_mix_and_prune_keeps_the_others_clips(here, fake_engine):
     _run("build", "-o", "a", "--cache-dir", "shared", "-j", "1", "-q")
     narration = here / "lecture.txt"
@@ -152,6 +157,7 @@ def test_outputs_sharing_a_cache_folder_never_mix_and_prune_keeps_the_others_cli
     assert len(fake_engine.calls()) == calls, "b's clips were lost"
 
 
+@pytest.mark.slow
 def test_a_build_with_the_old_layout_moves_its_clips_instead_of_speaking_them_again(here, fake_engine):
     _run("build", "-j", "1", "-q")
     out = here / "output"
@@ -191,6 +197,7 @@ def _start(args, log: Path, cwd: Path, **popen) -> subprocess.Popen:
 EPISODE_LINE = re.compile(r"^\[(\d+)/3\] (episode-00\d\.mp3) \d+:\d\d built \(new\)$")
 
 
+@pytest.mark.slow
 def test_a_build_through_a_pipe_prints_one_line_per_episode(tmp_path):
     process = _start(["build", "-j", "1"], tmp_path / "calls.log", tmp_path, stdout=subprocess.PIPE,
                      stderr=subprocess.PIPE, text=True)
@@ -214,6 +221,7 @@ def test_a_build_through_a_pipe_prints_one_line_per_episode(tmp_path):
     assert re.fullmatch(r"time: plan [\d.]+ s, decide [\d.]+ s, schedule [\d.]+ s, publish [\d.]+ s", timing)
 
 
+@pytest.mark.slow
 def test_on_a_terminal_the_status_line_is_cleared_before_each_redraw(tmp_path):
     leader, follower = pty.openpty()
     process = _start(["build", "-j", "1"], tmp_path / "calls.log", tmp_path, stdout=subprocess.PIPE,

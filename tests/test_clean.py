@@ -264,6 +264,7 @@ def test_clean_command_lexicon_errors_and_warnings(tmp_path, lecture):
     assert result.exit_code == 1 and "nothing left to speak" in result.stderr
 
 
+@pytest.mark.slow
 def test_a_broken_lexicon_stops_the_build_before_the_output_is_touched(tmp_path, lecture, fake_engine):
     from hijra_audio.errors import LexiconError
     from hijra_audio.pipeline import BuildRequest, build

@@ -42,6 +42,7 @@ BAD_INPUTS = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name, data, message", BAD_INPUTS)
 def test_bad_input_is_one_line_exit_1_and_output_untouched(tmp_path, previous_output, tree_snapshot,
                                                            name, data, message):
@@ -63,6 +64,7 @@ def test_unknown_engine_is_a_usage_error_listing_known_ones():
     assert "espeak" in result.output
 
 
+@pytest.mark.slow
 def test_bad_config_is_exit_1_naming_the_file(tmp_path, previous_output, tree_snapshot):
     out, before = previous_output
     config = tmp_path / "podcast.toml"
@@ -72,11 +74,13 @@ def test_bad_config_is_exit_1_naming_the_file(tmp_path, previous_output, tree_sn
     assert tree_snapshot(out) == before
 
 
+@pytest.mark.slow
 def test_module_entry_point_prints_help():
     result = subprocess.run([sys.executable, "-m", "hijra_audio", "--help"], capture_output=True, text=True)
     assert result.returncode == 0 and "build" in result.stdout
 
 
+@pytest.mark.slow
 def test_build_prints_what_it_wrote(tmp_path, monkeypatch, fake_engine):
     result = CliRunner().invoke(main, ["build", "-o", str(tmp_path / "o"), "-j", "1"],
                                 obj=Given(engine_factory=fake_engine))
@@ -85,6 +89,7 @@ def test_build_prints_what_it_wrote(tmp_path, monkeypatch, fake_engine):
     assert "episodes," in result.output
 
 
+@pytest.mark.slow
 def test_dry_run_prints_the_plan_and_writes_nothing(tmp_path, previous_output, tree_snapshot):
     out, before = previous_output
     result = _runner().invoke(main, ["build", "--dry-run", "-o", str(out), "--engine", "espeak"])
@@ -98,6 +103,7 @@ def test_dry_run_prints_the_plan_and_writes_nothing(tmp_path, previous_output, t
     assert "new" in fresh.output and not (tmp_path / "new").exists()
 
 
+@pytest.mark.slow
 def test_cache_info_and_prune(previous_output):
     out, _ = previous_output
     info = CliRunner(mix_stderr=False).invoke(main, ["cache", "info", "-o", str(out)])

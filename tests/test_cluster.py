@@ -196,6 +196,7 @@ def test_gtts_on_a_cluster_is_refused_with_the_reason(tmp_path, monkeypatch):
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_a_local_build_never_imports_distributed(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != location.SCHEDULER_ENV}
     code = ("import runpy, sys; sys.argv = ['run_build', sys.argv[1], sys.argv[2], '0', '1'];"
@@ -208,6 +209,7 @@ def test_a_local_build_never_imports_distributed(tmp_path):
     assert (tmp_path / "out" / "episode-001.mp3").is_file()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("nanny_setting, changed", [("65536", "True"), (None, "False")])
 def test_undo_malloc_trim_acts_only_under_the_nannys_setting(nanny_setting, changed):
     env = {k: v for k, v in os.environ.items() if k != "MALLOC_TRIM_THRESHOLD_"}
@@ -221,6 +223,7 @@ def test_undo_malloc_trim_acts_only_under_the_nannys_setting(nanny_setting, chan
 # --- on the cluster -----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_cluster_build_gives_the_files_of_a_local_build(dask_cluster, show, tmp_path):
     local, warm, cold = tmp_path / "local", tmp_path / "warm", tmp_path / "cold"
     build(_request(show, local, tmp_path / "local.log"))
@@ -238,6 +241,7 @@ def test_a_cluster_build_gives_the_files_of_a_local_build(dask_cluster, show, tm
     assert len(spoken) == len(set(spoken)) == len(_lines(tmp_path / "local.log"))
 
 
+@pytest.mark.slow
 def test_one_sentence_edited_speaks_one_clip_and_rebuilds_one_episode(dask_cluster, show, tmp_path,
                                                                        tree_snapshot):
     out, log = tmp_path / "out", tmp_path / "engine.log"
@@ -254,6 +258,7 @@ def test_one_sentence_edited_speaks_one_clip_and_rebuilds_one_episode(dask_clust
     assert changed == ["episode-002.mp3"]   # bytes and mtime of the others unchanged
 
 
+@pytest.mark.slow
 def test_a_worker_whose_engine_differs_is_refused_before_any_task(dask_cluster, show, tmp_path):
     out, log = tmp_path / "out", tmp_path / "engine.log"
     request = _request(show, out, log, scheduler_file=dask_cluster.scheduler_file,
@@ -270,6 +275,7 @@ def test_a_worker_whose_engine_differs_is_refused_before_any_task(dask_cluster, 
     assert status.threads == 2
 
 
+@pytest.mark.slow
 def test_dry_run_lists_the_workers_their_threads_and_differences(dask_cluster, tmp_path, monkeypatch):
     monkeypatch.delenv(location.SCHEDULER_ENV, raising=False)
     result = CliRunner().invoke(main, ["build", "--dry-run", "-o", str(tmp_path / "out"),
@@ -281,6 +287,7 @@ def test_dry_run_lists_the_workers_their_threads_and_differences(dask_cluster, t
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_an_engine_error_on_a_worker_stops_the_build_with_its_message(dask_cluster, show, tmp_path):
     from hijra_audio.errors import EngineError
 
@@ -292,6 +299,7 @@ def test_an_engine_error_on_a_worker_stops_the_build_with_its_message(dask_clust
     assert "episode-003.mp3" not in {p.name for p in out.glob("*.mp3")}
 
 
+@pytest.mark.slow
 def test_a_worker_killed_mid_build_changes_nothing(dask_cluster, tmp_path):
     reference, out = tmp_path / "reference", tmp_path / "out"
     done = _run_build(reference, tmp_path / "reference.log", 0.0, None)
@@ -324,6 +332,7 @@ def test_a_worker_killed_mid_build_changes_nothing(dask_cluster, tmp_path):
         client.wait_for_workers(2, timeout=60)
 
 
+@pytest.mark.slow
 def test_a_lost_scheduler_stops_the_build_cleanly_and_a_local_build_finishes_it(tmp_path):
     own = start_cluster(tmp_path / "dask", {"solo": {}})
     try:
@@ -364,6 +373,7 @@ def _certificates(folder: Path) -> dict[str, Path]:
     return {"ca": folder / "ca.pem", "cert": folder / "node.pem", "key": folder / "node.key"}
 
 
+@pytest.mark.slow
 def test_a_tls_cluster_builds_with_the_certificates_from_dask_config(tmp_path, show):
     certs = _certificates(tmp_path / "certs")
     tls = ("--tls-ca-file", str(certs["ca"]), "--tls-cert", str(certs["cert"]), "--tls-key", str(certs["key"]))

@@ -184,6 +184,7 @@ def _take_slots(path: str, count: int) -> list[tuple[float, float]]:
     return taken
 
 
+@pytest.mark.slow
 def test_rate_limit_is_shared_by_worker_processes(tmp_path):
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -255,6 +256,7 @@ def test_build_with_gtts_writes_44k_episodes(tmp_path, server, monkeypatch):
     assert len(server.received) == 4 and samples.size / rate > 4 * 1.0
 
 
+@pytest.mark.slow
 def test_offline_build_fails_quickly_with_the_message_and_keeps_the_clips(tmp_path, server, monkeypatch):
     config = _show(tmp_path)
     out = tmp_path / "out"

@@ -120,17 +120,20 @@ CHANNEL_BUNDLED = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path, expected", CHANNEL_BUNDLED)
 def test_channel_tag_of_the_bundled_show(bundled, path, expected):
     assert _one(_tree(bundled), path) == expected
 
 
+@pytest.mark.slow
 def test_the_bundled_show_claims_no_lock_without_an_owner_email(bundled):
     # podcast:locked without its owner is ignored by Podcasting 2.0 readers: the demo has no owner email
     assert load_config().owner.email == ""
     assert _tree(bundled).xpath("/rss/channel/podcast:locked", namespaces=NS) == []
 
 
+@pytest.mark.slow
 def test_channel_description_and_build_date(bundled):
     raw = (bundled / "feed.xml").read_bytes().decode("utf-8")
     config = load_config()
@@ -141,6 +144,7 @@ def test_channel_description_and_build_date(bundled):
     assert built == max(dates)   # the feed only changes when an episode does
 
 
+@pytest.mark.slow
 def test_every_item_tag_of_the_bundled_show(bundled):
     tree = _tree(bundled)
     manifest = json.loads((bundled / "manifest.json").read_text(encoding="utf-8"))["episodes"]
@@ -169,6 +173,7 @@ def test_every_item_tag_of_the_bundled_show(bundled):
         assert one("podcast:chapters/@url") == f"http://127.0.0.1:8000/{stem}.chapters.json"
 
 
+@pytest.mark.slow
 def test_transcript_and_chapters_are_linked_where_their_files_exist(tmp_path, fake_engine):
     bundled = tmp_path / "out"
     _build(bundled, fake_engine)
@@ -185,6 +190,7 @@ def test_transcript_and_chapters_are_linked_where_their_files_exist(tmp_path, fa
 
 
 
+@pytest.mark.slow
 def test_hostile_text_comes_back_exactly(hostile):
     out, config = hostile
     tree = _tree(out)
@@ -210,6 +216,7 @@ def test_hostile_text_comes_back_exactly(hostile):
     assert 'كتب <b> "Makkah' in descriptions[0]   # (cleaning may add punctuation after the word)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("show", ["bundled", "hostile"])
 def test_podcastparser_and_feedparser_read_the_same_items(show, request):
     fixture = request.getfixturevalue(show)
@@ -242,6 +249,7 @@ def _identity(out: Path) -> dict[str, tuple[str, str]]:
     return {i.findtext("guid"): (i.findtext("pubDate"), i.findtext("title")) for i in tree.xpath("//item")}
 
 
+@pytest.mark.slow
 def test_guids_and_dates_survive_a_rebuild_an_edit_a_new_title_and_a_new_address(tmp_path, fake_engine, lecture):
     narration = tmp_path / "lecture.txt"
     text = lecture.read_text(encoding="utf-8")
@@ -282,6 +290,7 @@ def test_show_guid_is_the_namespace_uuid5_of_the_feed_url(url, guid):
     assert show_guid(url) == guid
 
 
+@pytest.mark.slow
 def test_a_configured_show_guid_wins(tmp_path, fake_engine):
     config = tmp_path / "podcast.toml"
     config.write_text('title = "س"\nguid = "917393e3-1b1e-5cef-ace4-edaa54e1f810"\n', encoding="utf-8")
@@ -294,6 +303,7 @@ def test_a_configured_show_guid_wins(tmp_path, fake_engine):
     assert (out / "cover.jpg").is_file()
 
 
+@pytest.mark.slow
 def test_a_long_description_is_cut_to_4000_bytes(tmp_path, fake_engine):
     config = tmp_path / "podcast.toml"
     config.write_text('title = "س"\ndescription = "' + "كلمة " * 1500 + '"\n', encoding="utf-8")

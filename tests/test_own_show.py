@@ -72,6 +72,7 @@ def _title(folder) -> str:
 
 # --- 1. project discovery -------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_a_plain_build_in_a_folder_made_by_init_builds_that_show(cli):
     assert cli("init")[2] == 0
     _own_show(cli.folder)
@@ -82,6 +83,7 @@ def test_a_plain_build_in_a_folder_made_by_init_builds_that_show(cli):
     assert "الهجرة" not in (cli.folder / "output" / "feed.xml").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_narration_on_the_command_line_is_built_with_the_discovered_config(cli):
     cli("init")
     _own_show(cli.folder, narration=[])
@@ -100,6 +102,7 @@ def test_clean_and_say_use_the_discovered_config_too(cli):
     assert "رفيقه" in out and "صاحبه" not in out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["سيرة ابن هشام", "talks"])
 def test_a_folder_without_a_config_is_a_show_titled_after_the_folder(cli, name):
     folder = cli.folder / name
@@ -115,6 +118,7 @@ def test_a_folder_without_a_config_is_a_show_titled_after_the_folder(cli, name):
     assert f"<title>{name}" in page
 
 
+@pytest.mark.slow
 def test_a_file_without_a_config_is_a_show_titled_after_the_file_as_written(cli):
     (cli.folder / "الهجرة إلى المدينة.txt").write_text(TALK, encoding="utf-8")
     out, err, code = cli("build", "الهجرة إلى المدينة.txt")
@@ -136,6 +140,7 @@ def test_a_missing_config_file_suggests_init(cli):
     assert code == 1 and "no such config file" in err and "hijra-audio init" in err
 
 
+@pytest.mark.slow
 def test_serve_names_the_command_that_fixes_the_address_with_its_config(cli, monkeypatch):
     cli("init")
     _own_show(cli.folder)
@@ -165,6 +170,7 @@ def _mp3s(folder):
     return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in (folder / "output").glob("*.mp3")}
 
 
+@pytest.mark.slow
 def test_a_base_url_given_once_is_kept_and_a_move_rewrites_only_feed_and_page(cli):
     cli("init")
     _own_show(cli.folder)
@@ -188,6 +194,7 @@ def test_a_base_url_given_once_is_kept_and_a_move_rewrites_only_feed_and_page(cl
     assert "https://example.org/sira/feed.xml" in (cli.folder / "output" / "index.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_editing_base_url_in_the_config_wins_over_the_kept_one(cli):
     cli("init")
     _own_show(cli.folder)
@@ -198,6 +205,7 @@ def test_editing_base_url_in_the_config_wins_over_the_kept_one(cli):
     assert _feed(cli.folder).xpath("//item/enclosure/@url")[0].startswith("https://example.org/p/")
 
 
+@pytest.mark.slow
 def test_save_writes_the_address_and_guid_into_the_config(cli):
     cli("init")
     _own_show(cli.folder)
@@ -210,6 +218,7 @@ def test_save_writes_the_address_and_guid_into_the_config(cli):
     assert "base_url" not in " ".join(check_lines(cli))
 
 
+@pytest.mark.slow
 def test_the_show_guid_is_its_own_and_kept_when_the_show_moves(cli, tmp_path):
     cli("init")
     _own_show(cli.folder)
@@ -260,6 +269,7 @@ def test_check_passes_a_show_ready_to_publish_and_strict_exits_0(cli):
     assert code == 0 and "0 warnings" in out, err
 
 
+@pytest.mark.slow
 def test_build_ends_with_the_same_warnings_and_reports_them_as_data(cli):
     cli("init")
     (cli.folder / "talk.txt").write_text(TALK, encoding="utf-8")
@@ -276,6 +286,7 @@ def test_build_ends_with_the_same_warnings_and_reports_them_as_data(cli):
     assert _feed(cli.folder).xpath("/rss/channel/podcast:locked", namespaces=NS) == []
 
 
+@pytest.mark.slow
 def test_a_lock_with_the_owners_email(cli):
     cli("init")
     _own_show(cli.folder)
@@ -341,12 +352,14 @@ def test_say_writes_wav_for_wav_and_mp3_for_mp3_and_refuses_the_rest(cli, monkey
     assert code == 1 and "MP3 (.mp3) or WAV (.wav)" in err and not (cli.folder / "p.ogg").exists()
 
 
+@pytest.mark.slow
 def test_one_episode_is_one_episode(cli):
     (cli.folder / "t.txt").write_text("خرج النبي من مكة ليلا.", encoding="utf-8")
     out, err, code = cli("build", "t.txt")
     assert code == 0 and "\n1 episode, " in "\n" + out and "1 segment spoken" in out
 
 
+@pytest.mark.slow
 def test_settings_changed_names_the_key(cli):
     cli("init")
     _own_show(cli.folder)
@@ -358,6 +371,7 @@ def test_settings_changed_names_the_key(cli):
     assert "settings changed ([audio] bitrate_kbps)" in out
 
 
+@pytest.mark.slow
 def test_a_long_episode_description_is_cut_at_a_sentence_and_the_notes_keep_it_all(cli):
     sentence = "ثم خرج النبي من مكة ليلا مع صاحبه أبي بكر الصديق إلى غار ثور."
     long = "## الخروج\n" + " ".join([sentence] * 120) + "\n"

@@ -19,6 +19,7 @@ def _build(tmp_path, fake_engine, inputs=(), **kw):
     return build(request)
 
 
+@pytest.mark.slow
 def test_episode_duration_is_the_sum_of_clips_and_pauses(tmp_path, fake_engine):
     report = _build(tmp_path, fake_engine)
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
@@ -36,6 +37,7 @@ def test_episode_duration_is_the_sum_of_clips_and_pauses(tmp_path, fake_engine):
         assert mp3_duration(result.file) == pytest.approx(expected, abs=0.05)
 
 
+@pytest.mark.slow
 def test_second_build_speaks_nothing_and_rewrites_nothing(tmp_path, fake_engine, tree_snapshot):
     first = _build(tmp_path, fake_engine)
     calls = len(fake_engine.calls())
@@ -47,6 +49,7 @@ def test_second_build_speaks_nothing_and_rewrites_nothing(tmp_path, fake_engine,
     assert tree_snapshot(tmp_path / "out") == before
 
 
+@pytest.mark.slow
 def test_editing_one_sentence_speaks_one_segment_and_rebuilds_one_episode(tmp_path, fake_engine, lecture):
     text = lecture.read_text(encoding="utf-8")
     narration = tmp_path / "lecture.txt"
@@ -81,6 +84,7 @@ def test_a_folder_of_files_is_one_show_each_file_a_section(tmp_path, fake_engine
     assert [s.section for s in segments] == [0, 1, 1]
 
 
+@pytest.mark.slow
 def test_removed_episodes_leave_the_folder_and_feed(tmp_path, fake_engine, lecture):
     narration = tmp_path / "lecture.txt"
     narration.write_text(lecture.read_text(encoding="utf-8"), encoding="utf-8")
@@ -104,6 +108,7 @@ def test_narration_without_a_config_gets_defaults_titled_after_the_file(tmp_path
     assert load_show().title == load_show(BUNDLED).title
 
 
+@pytest.mark.slow
 def test_repeated_headings_rebuild_nothing_the_second_time(tmp_path, fake_engine, lecture):
     body = " ".join(lecture.read_text(encoding="utf-8").split()[:240])
     narration = tmp_path / "book.txt"
@@ -121,6 +126,7 @@ def test_repeated_headings_rebuild_nothing_the_second_time(tmp_path, fake_engine
     assert len(set(guids)) == 4
 
 
+@pytest.mark.slow
 def test_a_large_narration_is_planned_apart_with_the_same_plan_warnings_and_errors(tmp_path, monkeypatch):
     """Past PLAN_APART_BYTES the plan is made in a process of its own (its memory is given back
     when it ends): the plan, the lexicon's warnings and the errors are the same as in place."""
@@ -180,6 +186,7 @@ def _planning_watched(monkeypatch) -> list[int]:
     return seen
 
 
+@pytest.mark.slow
 def test_workers_start_while_a_changed_narration_is_planned(tmp_path, fake_engine, lecture, monkeypatch):
     """A narration that must be planned has new segments to speak: the workers start (and load
     their engine) before planning, not after it. An unchanged one is not planned again, and a
@@ -196,6 +203,7 @@ def test_workers_start_while_a_changed_narration_is_planned(tmp_path, fake_engin
     assert len(seen) == 1                     # the plan came from its cache: nothing started early
 
 
+@pytest.mark.slow
 def test_workers_started_for_nothing_are_stopped(tmp_path, fake_engine, lecture, monkeypatch):
     """Planned again (its cache deleted) but every episode up to date: the early workers are
     stopped unused, and nothing is spoken."""
@@ -214,6 +222,7 @@ def test_workers_started_for_nothing_are_stopped(tmp_path, fake_engine, lecture,
     assert _no_workers_left()
 
 
+@pytest.mark.slow
 def test_a_narration_that_fails_planning_stops_the_early_workers(tmp_path, fake_engine):
     from hijra_audio.errors import InputError
 

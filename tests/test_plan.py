@@ -5,6 +5,8 @@ import sys
 import types
 from pathlib import Path
 
+import pytest
+
 from hijra_audio import plan as planning
 from hijra_audio.config import load_config
 from hijra_audio.sources import Narration
@@ -30,6 +32,7 @@ def test_the_plan_key_changes_when_planning_code_changes(tmp_path, monkeypatch):
     assert planning.plan_key(config, ()) != before
 
 
+@pytest.mark.slow
 def test_every_module_planning_imports_is_in_the_key():
     """Whatever hijra_audio modules planning loads decide the plan, but for the few that only
     carry errors and file writing, and the engines: the config's `[engine]` table is made of the

@@ -120,6 +120,7 @@ def test_engines_with_a_piper_voice_shows_its_identity(offline):
     assert "piper (chosen): usable" in result.output and "voice=en_US-joe-medium.onnx" in result.output
 
 
+@pytest.mark.slow
 def test_build_voice_flag_reaches_the_engine_before_output_is_touched(tmp_path, offline):
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["build", "-o", str(out), "--voice", "ar+zzz", "-q"])
@@ -127,6 +128,7 @@ def test_build_voice_flag_reaches_the_engine_before_output_is_touched(tmp_path, 
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_build_piper_without_the_voice_file_names_the_path(tmp_path, offline):
     pytest.importorskip("piper", reason="piper-tts is not installed")
     missing = tmp_path / "ar_JO-kareem-medium.onnx"

@@ -42,6 +42,7 @@ def _wait_for(predicate, timeout=60.0):
     raise AssertionError("timed out waiting")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kill_after_calls", [1, 8, 20, "rendering"])
 def test_killed_build_resumes_without_speaking_any_finished_clip_again(tmp_path, kill_after_calls):
     out, first_log, second_log = tmp_path / "out", tmp_path / "first.log", tmp_path / "second.log"
@@ -63,6 +64,7 @@ def test_killed_build_resumes_without_speaking_any_finished_clip_again(tmp_path,
     check_consistent(out)
 
 
+@pytest.mark.slow
 def test_a_second_build_on_the_same_folder_stops_at_once_with_the_lock_message(tmp_path):
     out, log = tmp_path / "out", tmp_path / "calls.log"
     first = _start(out, log, delay=0.2, jobs=1)
@@ -79,6 +81,7 @@ def test_a_second_build_on_the_same_folder_stops_at_once_with_the_lock_message(t
         first.wait()
 
 
+@pytest.mark.slow
 def test_a_corrupt_clip_is_dropped_and_spoken_again(tmp_path, fake_engine):
     out = tmp_path / "out"
     build(BuildRequest(output=out, jobs=1, engine_factory=fake_engine))
@@ -94,6 +97,7 @@ def test_a_corrupt_clip_is_dropped_and_spoken_again(tmp_path, fake_engine):
     check_consistent(out)
 
 
+@pytest.mark.slow
 def test_dry_run_force_and_only(tmp_path, fake_engine, lecture):
     out = tmp_path / "out"
     narration = tmp_path / "lecture.txt"
@@ -135,6 +139,7 @@ def test_only_names_a_missing_episode_clearly(tmp_path, fake_engine):
         prepare(BuildRequest(output=tmp_path, engine_factory=fake_engine, only="9"))
 
 
+@pytest.mark.slow
 def test_cache_prune_keeps_what_the_episodes_use(tmp_path, fake_engine, lecture):
     from hijra_audio.pipeline import cache_info, cache_prune
 
@@ -155,6 +160,7 @@ def test_cache_prune_keeps_what_the_episodes_use(tmp_path, fake_engine, lecture)
     assert len(fake_engine.calls()) == calls, "prune removed a clip an episode uses"
 
 
+@pytest.mark.slow
 def test_an_engine_failure_keeps_finished_episodes_and_a_matching_feed(tmp_path, lecture):
     from hijra_audio.errors import EngineError
 
@@ -176,6 +182,7 @@ def test_an_engine_failure_keeps_finished_episodes_and_a_matching_feed(tmp_path,
     assert reasons == ["unchanged", "unchanged", "text changed"]
 
 
+@pytest.mark.slow
 def test_an_unchanged_show_is_not_planned_again_and_any_change_plans_again(tmp_path, fake_engine, lecture,
                                                                           monkeypatch):
     from hijra_audio import plan as planning

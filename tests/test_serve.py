@@ -63,6 +63,7 @@ def _request(port: int, method: str, path: str, headers: dict | None = None):
         connection.close()
 
 
+@pytest.mark.slow
 def test_head_gives_the_headers_of_get_and_no_body(served):
     out, port, _base, _ = served
     status, headers, body = _request(port, "HEAD", "/episode-001.mp3")
@@ -73,6 +74,7 @@ def test_head_gives_the_headers_of_get_and_no_body(served):
     assert headers["Accept-Ranges"] == "bytes"
 
 
+@pytest.mark.slow
 def test_a_range_in_the_middle_of_an_mp3(served):
     out, port, _base, _ = served
     data = (out / "episode-002.mp3").read_bytes()
@@ -83,6 +85,7 @@ def test_a_range_in_the_middle_of_an_mp3(served):
     assert int(headers["Content-Length"]) == 10000 and body == data[first:last + 1]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("spec, status, part", [
     ("bytes=-500", 206, slice(-500, None)),           # the last 500 bytes
     ("bytes=100-", 206, slice(100, None)),
@@ -99,6 +102,7 @@ def test_range_forms(served, spec, status, part):
     assert got == status and body == data[part]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("spec", ["bytes={size}-", "bytes={size}-{bigger}", "bytes=-0"])
 def test_a_range_past_the_end_is_416(served, spec):
     out, port, _base, _ = served
@@ -108,6 +112,7 @@ def test_a_range_past_the_end_is_416(served, spec):
     assert status == 416 and headers["Content-Range"] == f"bytes */{size}" and body == b""
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", [
     "/../secret.txt",
     "/../../../../etc/passwd",
@@ -132,12 +137,14 @@ def test_paths_outside_the_folder_are_refused(served, path):
     assert status == 404 and SECRET not in body and b"root:" not in body
 
 
+@pytest.mark.slow
 def test_a_symlink_inside_the_folder_is_served(served):
     out, port, _base, _ = served
     status, _headers, body = _request(port, "GET", "/inside-link.mp3")
     assert status == 200 and body == (out / "episode-001.mp3").read_bytes()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path, mime", [
     ("/", "text/html; charset=utf-8"),
     ("/index.html", "text/html; charset=utf-8"),
@@ -162,6 +169,7 @@ def test_content_type(name, mime):
     assert content_type(Path(name)) == mime
 
 
+@pytest.mark.slow
 def test_podcastparser_fetches_the_feed_and_every_enclosure_downloads_whole(served):
     out, port, base, _ = served
     url = base + "feed.xml"
@@ -228,6 +236,7 @@ def _serve_cli(out, *options, check):
     return url, first + rest
 
 
+@pytest.mark.slow
 def test_cli_serves_on_loopback_by_default(served, tmp_path):
     out, _port, _base, _ = served
 
@@ -240,6 +249,7 @@ def test_cli_serves_on_loopback_by_default(served, tmp_path):
     assert "--base-url" in text   # the feed was built for another port: says how to rebuild
 
 
+@pytest.mark.slow
 def test_cli_on_all_interfaces_prints_the_lan_url_and_how_to_build_for_it(served):
     out, _port, _base, _ = served
 
@@ -252,6 +262,7 @@ def test_cli_on_all_interfaces_prints_the_lan_url_and_how_to_build_for_it(served
     assert "same network" in output
 
 
+@pytest.mark.slow
 def test_cli_port_in_use_is_a_one_line_error(served):
     _out, port, _base, _ = served
     result = subprocess.run([sys.executable, "-m", "hijra_audio", "serve", str(_out), "--port", str(port)],

@@ -36,6 +36,7 @@ def site(tmp_path_factory):
     return out, report
 
 
+@pytest.mark.slow
 def test_page_structure(site):
     out, report = site
     assert report.site == out / "index.html"
@@ -66,6 +67,7 @@ def test_page_structure(site):
         assert shown == ["النص", *spoken]   # the summary, then every word of the transcript
 
 
+@pytest.mark.slow
 def test_assets_beside_the_page(site):
     out, _ = site
     import fontpkg_amiri
@@ -104,6 +106,7 @@ def test_a_left_to_right_show_gets_ltr():
     assert page.get("dir") == "ltr" and page.get("lang") == "en"
 
 
+@pytest.mark.slow
 def test_a_missing_cover_stops_the_build_before_the_output_is_touched(tmp_path, fake_engine, tree_snapshot):
     out = tmp_path / "out"
     _build(out, fake_engine)

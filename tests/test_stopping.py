@@ -45,6 +45,7 @@ def _start(args, log: Path, delay: float, cwd: Path, **popen) -> subprocess.Pope
                             start_new_session=True, **popen)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/stat").is_file(), reason="reads /proc to find the workers")
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
 def test_a_signal_stops_the_build_and_its_workers_and_the_next_build_resumes(tmp_path, signum):
@@ -90,6 +91,7 @@ def test_a_signal_stops_the_build_and_its_workers_and_the_next_build_resumes(tmp
     check_consistent(out)
 
 
+@pytest.mark.slow
 def test_a_hangup_ignored_by_nohup_stays_ignored(tmp_path):
     out, log = tmp_path / "output", tmp_path / "calls.log"
     process = _start(["build", "-j", "1", "-q"], log, 0.02, tmp_path,
