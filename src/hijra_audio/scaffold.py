@@ -57,7 +57,7 @@ TEMPLATE = '''\
 
 # --- What podcast apps and directories show ---------------------------------------------------
 
-# The show's name.
+# The show's name. Never blank; left out, the show is named after this file's folder.
 title = "اسم البرنامج"
 # One short line under the title (itunes:subtitle). Optional.
 subtitle = ""
@@ -70,7 +70,8 @@ language = "ar"
 # Copyright line shown by apps, e.g. "© 2026 Name". Optional.
 copyright = ""
 # Cover art: a square JPEG or PNG, 1400 to 3000 pixels a side. A file next to this one is copied
-# into the output folder; or give a full https:// URL. Empty: no cover (directories require one).
+# into the output folder (as cover.jpg) and embedded in each MP3; a full https:// URL is linked
+# as it is. Empty: a cover is made from the title.
 image = ""
 # Apple Podcasts category and subcategory (from Apple's list). Set subcategory = "" for none.
 category = "Religion & Spirituality"
@@ -92,9 +93,10 @@ link = ""
 # podcast:locked: true asks other podcast hosts not to import this feed without the owner's
 # consent (the owner email below proves who that is).
 locked = true
-# podcast:guid, the show's identity across moves. Empty: derived from the feed's URL, as the
-# Podcasting 2.0 namespace defines. Once the show is public and you move it to a new address,
-# copy the old value here so apps keep treating it as the same show.
+# podcast:guid, the show's identity across moves. Empty: the one the show was first built with
+# (kept in the output folder's manifest.json), else derived from the feed's URL, as the Podcasting
+# 2.0 namespace defines (from the title while it is served from this machine or a home network).
+# Once the show is public, write it here (`build --save` does) so it survives a move.
 guid = ""
 
 # --- How it is read and cut (the [owner], [audio], [engine] and [cluster] tables follow) ---------------------------------------------------------------------
@@ -103,7 +105,7 @@ guid = ""
 # Leave empty and name the files on the command line instead.
 narration = []
 # Lexicon of corrections (wrong = right) and pronunciations (word ~ spoken), relative to this
-# file; see the README. Empty: none.
+# file; see docs/cleaning.md. Empty: none.
 lexicon = ""
 # Where the clip and plan caches are kept, relative to this file. Empty: .hijra-audio/cache
 # beside this file. Never inside the output folder: the cache is not for publishing.
@@ -121,7 +123,9 @@ numbered_titles = false
 
 # Who directories contact about the show (itunes:owner; not shown to listeners).
 [owner]
+# The owner's name. Empty: author.
 name = ""
+# The owner's email. podcast:locked needs it: without it the feed leaves the lock out.
 email = ""
 
 # --- Tables: every key below a [table] line belongs to that table, so they come last. ---------
@@ -134,7 +138,7 @@ section_pause_ms = 1200
 bitrate_kbps = 64
 sample_rate = 44100
 # 1: mono. 2: stereo, the same voice on both sides, for a host that asks for stereo (give it
-# bitrate_kbps = 96 or more, and loudness_lufs = -16).
+# bitrate_kbps = 96 or more; loudness_lufs is then -16 unless set).
 channels = 1
 # Mastering of each whole episode: integrated loudness (LUFS, ITU-R BS.1770; the podcast norm is
 # -19 for a mono file and -16 for stereo, since mono plays on both speakers), the
@@ -144,13 +148,14 @@ loudness_lufs = -19.0
 true_peak_dbtp = -1.0
 trim_silence_db = -50.0
 # LAME's quality setting (-q): 0 is the slowest, 9 the fastest; for speech at 64 kbps, 5 leaves a
-# little less coding noise than 2 in every band, in 0.83x its time (benchmarks/bench_lame_quality.py).
+# little less coding noise than 2 in every band, in 0.83x its time; 7 takes half 5's time but
+# scores lower in listening-test models (figures in docs/audio.md).
 lame_quality = 5
 
 ''' + engine_table() + '''
 [cluster]
-# Build on a Dask cluster (pip install 'hijra-audio[cluster]'; see the README, "Building on several
-# machines"): the scheduler's address, tcp://HOST:8786 or tls://HOST:8786 (TLS settings come from
+# Build on a Dask cluster (pip install 'hijra-audio[cluster]'; see docs/cluster.md): the
+# scheduler's address, tcp://HOST:8786 or tls://HOST:8786 (TLS settings come from
 # Dask's own config). Empty: build on this machine. `build --scheduler` and the environment
 # variable HIJRA_AUDIO_SCHEDULER override it.
 scheduler = ""

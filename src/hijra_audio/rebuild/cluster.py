@@ -74,7 +74,7 @@ def connect(where: Target):
         return distributed.Client(where.address, timeout=CONNECT_SECONDS, set_as_default=False)
     except Exception as exc:   # Dask raises OSError, TimeoutError, ValueError (TLS settings)...
         tls = (" A tls:// scheduler needs Dask's TLS settings here (distributed.comm.tls: ca-file, client "
-               "cert and key; see the README)." if "tls" in f"{where} {exc}".lower() else "")
+               "cert and key; see docs/cluster.md)." if "tls" in f"{where} {exc}".lower() else "")
         raise ClusterError(f"cannot reach the Dask scheduler at {where} ({type(exc).__name__}: {exc}). Start it "
                            f"with `dask scheduler`, check the address and the firewall, or build here without "
                            f"--scheduler.{tls}") from None

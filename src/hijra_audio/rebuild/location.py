@@ -149,7 +149,7 @@ def target(scheduler: str | None, scheduler_file: Path | None, config: ShowConfi
         chosen = Target(f"tcp://{chosen.address}")
     if chosen.address and not chosen.address.startswith(("tcp://", "tls://", "inproc://")):
         raise ClusterError(f"scheduler address {chosen.address!r}: use tcp://HOST:8786, or tls://HOST:8786 "
-                           f"with Dask's TLS settings (see the README, \"Building on several machines\").")
+                           f"with Dask's TLS settings (see docs/cluster.md).")
     if chosen.scheduler_file and not Path(chosen.scheduler_file).is_file():
         raise ClusterError(f"{chosen.scheduler_file}: no such scheduler file. Start the scheduler with "
                            f"`dask scheduler --scheduler-file {chosen.scheduler_file}`, or give its address "
