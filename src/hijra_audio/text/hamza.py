@@ -236,7 +236,9 @@ def restore(tokens: list[Token], keep: frozenset = frozenset(), written: bool = 
         if decision is not None:
             decisions[i] = decision
     asked = [i for i, d in decisions.items() if d.spelled is None]
-    readings = _read(tokens, asked) if asked else {}
+    # the diacritizer reads the line as this rule leaves it but for the words asked about (`فى`
+    # already `في`), so that a second pass, reading the first pass's line, reads the same
+    readings = _read(_respelled(tokens, candidates, decisions), asked) if asked else {}
     out = list(tokens)
     changes: list[Change] = []
     for i, decision in sorted(decisions.items()):
@@ -256,6 +258,16 @@ def restore(tokens: list[Token], keep: frozenset = frozenset(), written: bool = 
     return out, changes
 
 
+def _respelled(tokens: list[Token], candidates: dict[int, str], decisions: dict[int, Decision]) -> list[Token]:
+    """The tokens with the spellings decided without asking put in."""
+    out = list(tokens)
+    for i, decision in decisions.items():
+        if decision.spelled and fits_letters(candidates[i], decision.spelled):
+            lead, _core, trail = split_punct(tokens[i].display)
+            out[i] = tokens[i].with_(display=lead + decision.spelled + trail)
+    return out
+
+
 def _choose(word: str, reading: str | None, allowed: Counter | None, command: bool) -> str | None:
     """The diacritizer's reading, when the table allows it and it respects hamzat al-wasl
     (`command`: the word follows a word of saying, where `اثبتوه` is an imperative)."""
@@ -270,7 +282,7 @@ def _choose(word: str, reading: str | None, allowed: Counter | None, command: bo
 
 def _word(token: Token) -> str:
     """The token's word when the rule may look at it: bare Arabic letters, no vowel marks."""
-    if token.quran or token.speech:
+    if token.quran or token.own_speech:
         return ""
     core = split_punct(token.display)[1]
     return core if BARE.match(core) else ""
