@@ -167,7 +167,7 @@ def test_quotations_are_the_canonical_verse(text):
             last = int(ayas.split("-")[-1])
             place = index.locate(inner.split(), int(sura), first, last)
             assert place is not None
-            assert token.spoken.startswith(index.speech(*place))
+            assert token.speech.startswith(index.speech(*place))
 
 
 @PROPERTY

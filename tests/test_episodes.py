@@ -5,21 +5,21 @@ from hijra_audio.episodes import (
     TITLE_CHARS,
     ends_sentence,
     opening_words,
-    parse_sections,
     plan_episodes,
     sections_from_cleaned,
 )
 from hijra_audio.text import clean, clean_text
+from tests.textcases import sections
 
 
 def test_headings_open_sections():
-    sections = parse_sections("مقدمة قصيرة\n## الباب الاول\nنص الاول\nتتمة\n## الباب الثاني\nنص الثاني")
-    assert [(s.heading, s.text) for s in sections] == [
+    found = sections("مقدمة قصيرة\n## الباب الاول\nنص الاول\nتتمة\n## الباب الثاني\nنص الثاني")
+    assert [(s.heading, s.text) for s in found] == [
         (None, "مقدمة قصيرة"), ("الباب الاول", "نص الاول تتمة"), ("الباب الثاني", "نص الثاني")]
 
 
 def _plan(text, minutes=1.0, wpm=100.0):
-    return plan_episodes(parse_sections(text), episode_minutes=minutes, words_per_minute=wpm,
+    return plan_episodes(sections(text), episode_minutes=minutes, words_per_minute=wpm,
                          max_segment_chars=120)
 
 
@@ -28,7 +28,7 @@ def test_bundled_lecture_makes_two_to_four_episodes(lecture):
 
     config = load_config()
     text = clean(lecture.read_text(encoding="utf-8"))
-    episodes = plan_episodes(parse_sections(text), episode_minutes=config.episode_minutes,
+    episodes = plan_episodes(sections(text), episode_minutes=config.episode_minutes,
                              words_per_minute=config.words_per_minute,
                              max_segment_chars=config.max_segment_chars)
     assert 2 <= len(episodes) <= 4
@@ -72,7 +72,7 @@ def test_cleaned_sections_keep_headings_keys_and_give_both_forms(shared):
     from hijra_audio.text import clean_text
 
     cleaned = clean_text((shared / "data" / "sira" / "ibnhisham-hijra.txt").read_text(encoding="utf-8"))
-    plain = parse_sections(cleaned.display)
+    plain = sections(cleaned.display)
     rich = sections_from_cleaned(cleaned)
     assert [(s.heading, s.text) for s in rich] == [(s.heading, s.text) for s in plain]
     options = dict(episode_minutes=10, words_per_minute=120, max_segment_chars=160)
@@ -204,7 +204,7 @@ def test_titles_from_opening_words(text, title):
 def test_titles_never_number_episodes_unless_asked():
     text = "مقدمة بلا عنوان فيها كلام كثير.\n## باب الهجرة\n" + _sentence(10)
     plain = _plan(text, minutes=0.01)
-    numbered = plan_episodes(parse_sections(text), episode_minutes=0.01, words_per_minute=100,
+    numbered = plan_episodes(sections(text), episode_minutes=0.01, words_per_minute=100,
                              max_segment_chars=120, numbered_titles=True)
     assert [e.title for e in plain] == ["مقدمة بلا عنوان فيها كلام كثير", "باب الهجرة"]
     assert [e.title for e in numbered] == ["الحلقة 1: مقدمة بلا عنوان فيها كلام كثير", "باب الهجرة"]
@@ -270,8 +270,8 @@ def test_appending_a_section_to_the_bundled_lecture_adds_an_episode_and_changes_
     ("## أ\n" + _sentence(20) + "\n--\n" + _sentence(20, first=20), ["أ"], [41]),   # `--` is a word
 ])
 def test_a_dash_line_forces_an_episode_break(text, titles, bodies):
-    for sections in (parse_sections(text), sections_from_cleaned(clean_text(text, quran=False))):
-        episodes = plan_episodes(sections, episode_minutes=10, words_per_minute=100, max_segment_chars=120)
+    for found in (sections(text), sections_from_cleaned(clean_text(text, quran=False))):
+        episodes = plan_episodes(found, episode_minutes=10, words_per_minute=100, max_segment_chars=120)
         assert [e.title for e in episodes] == titles
         assert [sum(s.words for s in e.segments if not s.is_heading) for e in episodes] == bodies
         assert all("---" not in s.display and "---" not in s.speech for e in episodes for s in e.segments)

@@ -29,7 +29,7 @@ def test_corrections(raw, expected):
 def test_pronunciations_change_the_speech_form_only():
     out, changes = apply_pronunciations(tokens("غار ثور."), LEXICON, {})
     assert [t.display for t in out] == ["غار", "ثور."]
-    assert [t.spoken for t in out] == ["غار", "ثَوْر."]
+    assert [t.speech for t in out] == ["غار", "ثَوْر."]
     assert changes[0].rule == "pronunciation" and changes[0].form == "speech"
 
 

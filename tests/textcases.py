@@ -10,3 +10,25 @@ def tokens(text: str) -> list[Token]:
 def run(rule, text: str, *args) -> str:
     out, _changes = rule(tokens(text), *args)
     return " ".join(t.display for t in out)
+
+
+def uncleaned(text: str):
+    """`text` as cleaning hands it to planning when no rule changes a word: `## ` lines are
+    headings, blank lines paragraph breaks, words split at spaces (`---` stays one word)."""
+    from hijra_audio.text.clean import Cleaned, Line
+
+    lines = []
+    for number, raw in enumerate(text.split("\n"), start=1):
+        raw = raw.strip()
+        heading = raw.startswith("## ")
+        words = (raw[3:] if heading else raw).split()
+        lines.append(Line(tuple(Token(w, line=number, word=i) for i, w in enumerate(words, start=1)), heading)
+                     if words else None)
+    return Cleaned(tuple(lines))
+
+
+def sections(text: str):
+    """The sections planning makes of `text` left as written (`uncleaned`)."""
+    from hijra_audio.episodes import sections_from_cleaned
+
+    return sections_from_cleaned(uncleaned(text))

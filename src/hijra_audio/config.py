@@ -37,7 +37,7 @@ class AudioConfig:
     loudness_lufs: float = -19.0
     true_peak_dbtp: float = -1.0        # ceiling for the true peak (4x oversampled)
     trim_silence_db: float = -50.0      # each clip's leading/trailing audio below this is cut; 0: keep it
-    lame_quality: int = 5               # LAME's -q: 0 (slowest) .. 9; see benchmarks/bench_lame_quality.py
+    lame_quality: int = 5               # LAME's -q: 0 (slowest) .. 9; see benchmarks/quality/lame_quality.py
 
 
 @dataclass(frozen=True)

@@ -19,10 +19,9 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from hijra_audio.text.sentences import split_segments, split_tokens
+from hijra_audio.text.sentences import split_tokens
 from hijra_audio.text.tokens import PAUSE, SENTENCE_END
 
-HEADING = re.compile(r"^##\s+(.+?)\s*$")
 # A line of three or more dashes (and nothing else): an episode break.
 BREAK = re.compile(r"^-{3,}$")
 # An episode this full (a share of the target) is closed: the next section starts a new episode.
@@ -45,7 +44,7 @@ class Section:
     heading: str | None
     text: str
     source: str = ""
-    tokens: tuple = ()          # cleaned tokens (display + speech forms) of `text`; empty: plain text
+    tokens: tuple = ()          # cleaned tokens (display + speech forms) of `text`
     heading_speech: str = ""    # speech form of the heading; empty: the same as `heading`
     breaks: bool = False        # a `---` line opened it: it starts a new episode
 
@@ -102,38 +101,10 @@ class Episode:
         return tuple(out)
 
 
-def parse_sections(text: str, source: str = "") -> list[Section]:
-    """Split cleaned text at `## ` headings and `---` breaks; text before the first heading is its
-    own section."""
-    sections: list[Section] = []
-    heading: str | None = None
-    lines: list[str] = []
-    breaks = False
-
-    def close():
-        nonlocal breaks
-        body = " ".join(line for line in lines if line).strip()
-        if heading is not None or body:
-            sections.append(Section(heading, body, source, breaks=breaks))
-            breaks = False
-
-    for line in text.split("\n"):
-        match = HEADING.match(line.strip())
-        if match:
-            close()
-            heading, lines = match.group(1), []
-        elif BREAK.match(line.strip()):
-            close()
-            heading, lines, breaks = None, [], True
-        else:
-            lines.append(line.strip())
-    close()
-    return sections
-
-
 def sections_from_cleaned(cleaned, source: str = "") -> list[Section]:
-    """Sections of a `text.Cleaned`: like `parse_sections` on its display form, each section
-    also carrying its tokens, so that segments get both forms and never cut a Quran quotation."""
+    """Sections of a `text.Cleaned`: split at `## ` headings and `---` lines (text before the first
+    heading is a section of its own), each carrying its tokens, so that segments get both forms and
+    never cut a Quran quotation."""
     sections: list[Section] = []
     heading = heading_speech = None
     tokens: list = []
@@ -153,7 +124,7 @@ def sections_from_cleaned(cleaned, source: str = "") -> list[Section]:
         if line.heading:
             close()
             heading = " ".join(t.display for t in line.tokens)
-            heading_speech = " ".join(t.spoken for t in line.tokens)
+            heading_speech = " ".join(t.speech for t in line.tokens)
             tokens = []
         elif _is_break(line.tokens):
             # Cleaning passes a `---` line through as one token: here it closes the section and
@@ -173,9 +144,7 @@ def _is_break(tokens) -> bool:
 
 def _section_pieces(section: Section, max_segment_chars: int) -> list[tuple[str, str]]:
     """(display, speech) pieces of a section's body."""
-    if section.tokens:
-        return split_tokens(list(section.tokens), max_segment_chars)
-    return [(p, p) for p in split_segments(section.text, max_segment_chars)] if section.text else []
+    return split_tokens(list(section.tokens), max_segment_chars) if section.tokens else []
 
 
 def plan_episodes(sections: list[Section], *, episode_minutes: float, words_per_minute: float,

@@ -308,7 +308,7 @@ def _lame(blocks, rate: int, bitrate_kbps: int, info: bool = True, samples: int 
           quality: int = DEFAULT_LAME_QUALITY, channels: int = 1) -> bytearray:
     """int16 `blocks` (arrays) as one MP3 stream, encoded block by block into one
     buffer (the Info frame is put in front of it in place: the stream is never copied).
-    `quality`: LAME's -q (0 best and slowest .. 9; see benchmarks/bench_lame_quality.py).
+    `quality`: LAME's -q (0 best and slowest .. 9; see benchmarks/quality/lame_quality.py).
     `channels` 2: the mono blocks on both channels (LAME codes them as joint stereo, the side
     channel silent, so both decode to the same samples)."""
     import lameenc

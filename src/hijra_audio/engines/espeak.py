@@ -105,7 +105,7 @@ class _Native:
     espeak_Terminate/espeak_Initialize or the random seed: the same text spoken second gives other
     samples. So each utterance gets a fresh instance of the library: dlopen, initialize, speak,
     terminate, dlclose, which unmaps it and drops every static (under 1 ms of CPU per segment, the
-    voice set by its file rather than by name: see benchmarks/bench_engines.py). A clip is then a function of the engine identity and the text."""
+    voice set by its file rather than by name: see benchmarks/speed/engines.py). A clip is then a function of the engine identity and the text."""
 
     _instance: "_Native | None" = None
     _lock = threading.Lock()

@@ -92,7 +92,7 @@ def _session(model: str):
     NOISE_SEED. VITS draws noise (its `noise_scale`, `noise_w`) from generators that each
     session's kernels create once and carry from run to run: the same text run twice on one
     session sounds (and lasts) a little different. A fresh session per utterance makes a clip a
-    function of the identity and the text (it costs the session's start: see bench_engines.py)."""
+    function of the identity and the text (it costs the session's start: see benchmarks/speed/engines.py)."""
     import onnxruntime
 
     options = onnxruntime.SessionOptions()

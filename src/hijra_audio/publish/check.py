@@ -74,11 +74,3 @@ def check_show(config: ShowConfig, address: Address, has_file: bool = True) -> t
                      "in description = in podcast.toml.")
     return tuple(found)
 
-
-def check_folder(config: ShowConfig, output, base_url: str | None = None) -> tuple[str, ...]:
-    """`check_show` for `config` built into the folder `output`: at the address a build with
-    `base_url` (or none given) would publish it, with the guid it keeps there."""
-    from hijra_audio.publish import address as addresses
-    from hijra_audio.publish.manifest import Manifest
-
-    return check_show(config, addresses.resolve(config, base_url, Manifest.load(output).show))

@@ -267,19 +267,19 @@ def _speech_forms(tokens: list[Token], changes: list[Change]) -> list[Token]:
             trail = split_punct(span[-1].display)[2].lstrip("-")
             spoken = normalize.spell_reference(written.sura, written.first, written.last if written.ranged else None,
                                                written.last_sura) + trail
-            before = " ".join(t.spoken for t in span)
+            before = " ".join(t.speech for t in span)
             changes.append(Change(token.line, token.word, before, spoken, "verse-reference", "speech"))
             out.append(Token(" ".join(t.display for t in span), spoken, token.line, token.word))
             i += used
             continue
-        spoken = token.spoken
+        spoken = token.speech
         for name, rule in (("honorific", lambda text, _tokens, _i: normalize.spell_honorifics(text)),
                            ("number", _spell_numbers)):
             new = rule(spoken, tokens, i)
             if new != spoken:
                 changes.append(Change(token.line, token.word, spoken, new, name, "speech"))
                 spoken = new
-        out.append(token.with_(speech=spoken) if spoken != token.spoken else token)
+        out.append(token.with_(own_speech=spoken) if spoken != token.speech else token)
         i += 1
     return out
 

@@ -121,7 +121,7 @@ def _agree(base: str, marks: str, vowels: str) -> str:
 
 
 # The model whose letters the hamza rule reads: as right as the ensemble on hamza (within a few
-# words in a thousand on Ibn Hisham, benchmarks/bench_hamza.py) at about half its cost.
+# words in a thousand on Ibn Hisham, benchmarks/quality/hamza.py) at about half its cost.
 SPELLING_MODEL = "rawi-v3-int8"
 
 

@@ -151,7 +151,7 @@ def _corrected(span: list[Token], entry) -> tuple[list[Token], Change]:
 
 def _pronounced(span: list[Token], entry) -> tuple[list[Token], Change]:
     spoken = " ".join(entry.right) + split_punct(span[-1].display)[2]
-    before = " ".join(t.spoken for t in span)
+    before = " ".join(t.speech for t in span)
     new = Token(" ".join(t.display for t in span), spoken, span[0].line, span[0].word)
     return [new], Change(span[0].line, span[0].word, before, spoken, "pronunciation", "speech")
 

@@ -106,10 +106,11 @@ ADDED_MARKS = ":،."
 
 
 def _punctuate(token: Token, mark: str) -> tuple[Token, Change]:
-    assert mark in ADDED_MARKS, mark
+    if mark not in ADDED_MARKS:
+        raise ValueError(f"{mark!r} is not one of the marks cleaning adds ({ADDED_MARKS}): name it there")
     lead, core, trail = split_punct(token.display)
     new = token.with_(display=f"{lead}{core}{mark}{trail}",
-                      speech=f"{token.speech}{mark}" if token.speech else "")
+                      own_speech=f"{token.own_speech}{mark}" if token.own_speech else "")
     return new, Change(token.line, token.word, token.display, new.display, "punctuation")
 
 
@@ -200,7 +201,7 @@ def split_tokens(tokens: list[Token], max_chars: int) -> list[tuple[str, str]]:
             merged[-1] = merged[-1] + piece
         else:
             merged.append(piece)
-    return [(" ".join(t.display for t in p), " ".join(t.spoken for t in p)) for p in merged]
+    return [(" ".join(t.display for t in p), " ".join(t.speech for t in p)) for p in merged]
 
 
 def _length(tokens: list[Token]) -> int:

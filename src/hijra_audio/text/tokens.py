@@ -92,14 +92,15 @@ class VerseRef:
 @dataclass(frozen=True)
 class Token:
     display: str            # what the listener reads
-    speech: str = ""        # what the engine is given; empty: the same as `display`
+    own_speech: str = ""    # the speech form where it differs from `display`; empty: the same
     line: int = 0           # 1-based line of the raw file it came from
     word: int = 0           # 1-based word of that line
     quran: str = ""         # "9:40": the token is one whole Quran quotation; never cut, never edited
 
     @property
-    def spoken(self) -> str:
-        return self.speech or self.display
+    def speech(self) -> str:
+        """What the engine is given (the speech form)."""
+        return self.own_speech or self.display
 
     @property
     def core(self) -> str:
@@ -141,4 +142,4 @@ def split_punct(word: str) -> tuple[str, str, str]:
 
 
 def join(tokens, form: str = "display") -> str:
-    return " ".join(t.display if form == "display" else t.spoken for t in tokens)
+    return " ".join(t.display if form == "display" else t.speech for t in tokens)
