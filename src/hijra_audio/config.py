@@ -55,6 +55,7 @@ class ClusterConfig:
 
 
 SHOW_TYPES = ("episodic", "serial")
+SHOW_NOTES = ("short", "full")      # what each feed item carries of its episode's text (publish/notes.py)
 REQUIRED = ("title",)      # never blank: a feed without a title is refused by apps (and by feedgen)
 
 
@@ -82,6 +83,7 @@ class ShowConfig:
     subcategory: str = "Islam"                  # ...and one of its subcategories ("" for none)
     explicit: bool = False
     type: str = "serial"                        # "serial": play in order; "episodic": newest first
+    show_notes: str = "short"                   # "short": opening, headings, links; "full": the whole text
     locked: bool = True                         # podcast:locked: other hosts may not import the feed
     guid: str = ""                              # podcast:guid; empty: derived from the feed URL
     owner: OwnerConfig = field(default_factory=OwnerConfig)
@@ -191,6 +193,9 @@ def load_config(path: Path | None = None) -> ShowConfig:
         raise ConfigError(f"{path}: max_segment_chars must be at least 40.")
     if cfg.type not in SHOW_TYPES:
         raise ConfigError(f"{path}: type must be \"serial\" or \"episodic\" (it is {cfg.type!r}).")
+    if cfg.show_notes not in SHOW_NOTES:
+        raise ConfigError(f"{path}: show_notes must be \"short\" (an opening, the section headings and links "
+                          f"to the whole text) or \"full\" (the whole text) (it is {cfg.show_notes!r}).")
     _check_audio(cfg.audio, path)
     return cfg
 

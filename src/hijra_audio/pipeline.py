@@ -30,6 +30,7 @@ from hijra_audio.files import locked
 from hijra_audio.publish import address as addresses
 from hijra_audio.publish import cover, transcript
 from hijra_audio.publish import manifest as manifests
+from hijra_audio.publish.check import check_feed
 from hijra_audio.publish.manifest import Manifest
 from hijra_audio.publish.names import COVER_NAME, VTT_SUFFIX, beside
 from hijra_audio.publish.release import publish, write_cover
@@ -126,7 +127,8 @@ def prepare(request: BuildRequest, store_plan: bool = False,
     if store_plan:
         store()
     timings = {"plan": planned_at - started, "decide": time.perf_counter() - planned_at}
-    return Prepared(show, decisions, planned.warnings + show.warnings(), engine.identity(), timings)
+    # (the feed's own size is checked once it is written: _build)
+    return Prepared(show, decisions, planned.warnings + show.warnings(feed=False), engine.identity(), timings)
 
 
 def build(request: BuildRequest, progress: Progress | None = None, finished: Finished | None = None) -> BuildReport:
@@ -192,8 +194,9 @@ def _build(request: BuildRequest, prepared: Prepared, started_backend: LocalBack
         published = publish(config, episodes, manifest, output, now=now)
         timings["publish"] = time.perf_counter() - started
     results = tuple(made.results[d.episode.number] for d in decisions if d.episode.number in made.results)
+    warnings = prepared.warnings + check_feed(config, published.feed)
     return BuildReport(results, published.feed, made.synthesized, made.cached, removed, published.site,
-                       prepared.warnings, show.address, _skipped(decisions, manifest, output), where, adopted,
+                       warnings, show.address, _skipped(decisions, manifest, output), where, adopted,
                        timings)
 
 

@@ -81,6 +81,12 @@ explicit = false
 # "serial": episodes are meant to be heard in order, oldest first (a lecture series).
 # "episodic": each stands alone and apps show the newest first.
 type = "serial"
+# What each episode's entry in the feed carries of its text. "short": its opening (a few
+# sentences), its section headings, and links to its whole text on the show's page and to its
+# timed transcript: about 3 KB an episode, so a long book's feed stays small (apps fetch all of
+# it on every refresh, and some refuse a feed of a few MB). "full": the whole text, twice
+# (description and show notes): for a small show only.
+show_notes = "short"
 
 # --- Where it is published ---------------------------------------------------------------------
 

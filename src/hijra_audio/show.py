@@ -22,8 +22,9 @@ from hijra_audio.config import ShowConfig, bundled_config_path, load_config
 from hijra_audio.engines import create_engine
 from hijra_audio.engines.base import Engine
 from hijra_audio.publish import address as addresses
-from hijra_audio.publish.check import check_show
+from hijra_audio.publish.check import check_feed, check_show
 from hijra_audio.publish.manifest import Manifest
+from hijra_audio.publish.names import FEED_NAME
 from hijra_audio.rebuild import location as locations
 
 
@@ -90,9 +91,11 @@ class Show:
         """The Dask cluster the episodes are built on; None: this machine."""
         return locations.target(self.request.scheduler, self.request.scheduler_file, self.own)
 
-    def warnings(self) -> tuple[str, ...]:
-        """What to fix before others subscribe (`publish.check`), for the show at its address."""
-        return check_show(self.own, self.address, has_file=self.has_file)
+    def warnings(self, feed: bool = True) -> tuple[str, ...]:
+        """What to fix before others subscribe (`publish.check`), for the show at its address and,
+        unless `feed` is False, for the feed built in its output folder."""
+        found = check_show(self.own, self.address, has_file=self.has_file)
+        return found + (check_feed(self.own, self.output / FEED_NAME) if feed else ())
 
 
 def resolve(request: ShowRequest) -> Show:

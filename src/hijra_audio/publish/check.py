@@ -10,10 +10,14 @@ fail a CI job).
 - a `podcast:guid` that is not in podcast.toml (derived, or kept only in the output folder's
   manifest): a show that moves or is built elsewhere must keep it;
 - a cover directories would refuse (checked again here, so `check` reports it as a warning);
-- descriptions over Apple's limits, which the feed has to cut.
+- descriptions over Apple's limits, which the feed has to cut;
+- (`check_feed`) a built feed over 1 MB, or over what a named podcast client is known to refuse,
+  with the setting that made it so.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from hijra_audio.config import MONO_LUFS, STEREO_LUFS, ShowConfig, is_bundled
 from hijra_audio.errors import ConfigError
@@ -23,6 +27,13 @@ from hijra_audio.publish.feed import DESCRIPTION_LIMIT
 from hijra_audio.scaffold import PLACEHOLDERS
 
 SUBTITLE_LIMIT = 255          # characters: what Apple Podcasts shows of itunes:subtitle
+FEED_LIMIT = 1_000_000        # bytes: every app fetches the whole feed on each refresh; proxies and
+                              # some apps give up on larger feeds
+# Feed sizes named clients are known to refuse: (client, bytes, where that is recorded), smallest first.
+CLIENT_LIMITS = (
+    ("goread", 2 * 1024 * 1024, "a hard-coded limit of 1<<21 bytes: goread issue 343"),
+    ("Pocket Casts", 3_000_000, "feeds of 3 MB and more refused: MinusPod issue 67"),
+)
 
 
 def check_show(config: ShowConfig, address: Address, has_file: bool = True) -> tuple[str, ...]:
@@ -74,3 +85,33 @@ def check_show(config: ShowConfig, address: Address, has_file: bool = True) -> t
                      "in description = in podcast.toml.")
     return tuple(found)
 
+
+def check_feed(config: ShowConfig, feed: Path) -> tuple[str, ...]:
+    """The warning for the built feed at `feed` (none when it is missing): over `FEED_LIMIT`, and
+    over what the clients of `CLIENT_LIMITS` accept, saying which setting made it so."""
+    try:
+        data = Path(feed).read_bytes()
+    except OSError:
+        return ()
+    size = len(data)
+    if size <= FEED_LIMIT:
+        return ()
+    episodes = data.count(b"<item>")
+    refused = [f"{client} ({_size(limit)}: {where})" for client, limit, where in CLIENT_LIMITS if size > limit]
+    found = (f"{feed.name} is {_size(size)} ({episodes} episodes, {_size(size / max(episodes, 1))} each): "
+             f"podcast apps fetch all of it on every refresh, and proxies and some apps give up on a feed "
+             f"over 1 MB" + (f"; it is over what {' and '.join(refused)} accept" if refused else "") + ". ")
+    if config.show_notes == "full":
+        found += ('show_notes = "full" puts each episode\'s whole text in it twice: remove that line from '
+                  'podcast.toml (the default, "short", gives an opening, the section headings and a link to '
+                  'the whole text on the page: about 3 KB an episode).')
+    else:
+        found += (f"That is the size of {episodes} episodes\' entries: longer episodes (episode_minutes, now "
+                  f"{config.episode_minutes:g}) make fewer of them, or split the narration into several shows.")
+    return (found,)
+
+
+def _size(count: float) -> str:
+    if count >= 1024 * 1024 and count % (1024 * 1024) == 0:
+        return f"{count / (1024 * 1024):g} MiB"
+    return f"{count / 1e6:.1f} MB" if count >= 1e6 else f"{count / 1e3:.1f} KB"

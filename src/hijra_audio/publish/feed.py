@@ -9,11 +9,12 @@ feedgen extension (`PodcastIndexExtension`, registered with `FeedGenerator.regis
 - the whole `podcast:` namespace (guid, locked, medium, transcript, chapters), which feedgen lacks;
 - CDATA around the channel and item descriptions (feedgen writes them as escaped text).
 lxml does all escaping, so `&`, `<`, quotes and mixed Arabic/Latin text come out as given.
+Each item's description and show notes are publish/notes.py's, as `show_notes` says; with the
+default ("short"), the item's `<link>` is its anchor on the show's page, where its whole text is.
 """
 
 from __future__ import annotations
 
-import html
 import re
 import uuid
 from dataclasses import dataclass
@@ -26,18 +27,20 @@ from feedgen.util import xml_elem
 from lxml import etree
 
 from hijra_audio.config import ShowConfig
-from hijra_audio.publish.names import CHAPTERS_TYPE, COVER_NAME, FEED_NAME
+from hijra_audio.publish.names import CHAPTERS_TYPE, COVER_NAME, FEED_NAME, PAGE_NAME
+from hijra_audio.publish.notes import (  # noqa: F401 - the feed's text helpers, imported from here too
+    DESCRIPTION_LIMIT,
+    clip_bytes,
+    clip_text,
+    episode_notes,
+    notes_html,
+    xml_text,
+)
 
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
 # The namespace the Podcasting 2.0 spec fixes for podcast:guid (UUIDv5 of the feed URL).
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
-DESCRIPTION_LIMIT = 4000  # bytes of UTF-8: Apple's limit for descriptions
-
-# Characters XML 1.0 cannot carry at all (lxml refuses them): C0 controls but tab, LF, CR; lone
-# surrogates; U+FFFE/U+FFFF.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
 
 @dataclass(frozen=True)
 class FeedItem:
@@ -52,6 +55,7 @@ class FeedItem:
     transcript: str = ""   # the episode's WebVTT file, relative to the output folder; "" when none
     chapters: str = ""     # its chapters JSON file, likewise
     paragraphs: tuple[tuple[bool, str], ...] = ()   # its whole text: (is a heading, text), for the show notes
+    anchor: str = ""       # its id on the show's page (index.html), where its whole text is; "" when none
 
 
 def episode_guid(config: ShowConfig, key: str) -> str:
@@ -77,63 +81,17 @@ def show_guid(url: str) -> str:
     return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, bare))
 
 
+def page_url(config: ShowConfig, anchor: str = "") -> str:
+    """The address of the show's page (index.html, in the output folder), at `anchor` when given."""
+    return media_url(config, PAGE_NAME) + (f"#{quote(anchor)}" if anchor else "")
+
+
 def image_url(config: ShowConfig) -> str:
     """The show's cover: an `image` address as it is, else the cover.jpg every build writes
     (the user's image, checked, or one made from the title)."""
     if "://" in config.image:
         return config.image
     return media_url(config, COVER_NAME)
-
-
-def xml_text(text: str) -> str:
-    """`text` without the characters XML cannot carry."""
-    return _NOT_XML.sub("", text)
-
-
-def clip_bytes(text: str, limit: int = DESCRIPTION_LIMIT) -> str:
-    """`text` cut to at most `limit` bytes of UTF-8, at a character boundary, marked with `…`."""
-    data = text.encode("utf-8")
-    if len(data) <= limit:
-        return text
-    return data[: limit - 3].decode("utf-8", errors="ignore").rstrip() + "…"
-
-
-# Where a sentence ends: its mark (and a closing quote or bracket), then a space.
-_SENTENCE_END = re.compile(r"[.!?؟۔…](?:[\"'»”’)\]﴾﴿]|\s*\[[0-9: ]+\])*(?=\s)")
-
-
-def clip_text(text: str, limit: int = DESCRIPTION_LIMIT) -> str:
-    """`text` within `limit` bytes of UTF-8 for a description: cut after its last whole sentence
-    that fits (when that keeps at least half of what fits), else between words, and marked with
-    `…`; never inside a word (but for a single word longer than the limit)."""
-    if len(text.encode("utf-8")) <= limit:
-        return text
-    room = text.encode("utf-8")[: limit - len(" …".encode("utf-8"))].decode("utf-8", errors="ignore")
-    ends = [m.end() for m in _SENTENCE_END.finditer(room + " ")]
-    if ends and ends[-1] >= len(room) // 2:
-        return room[:ends[-1]].rstrip() + " …"
-    if room[len(room) - 1:].isspace() or text[len(room):len(room) + 1].isspace():
-        return room.rstrip() + "…"      # the cut falls between words
-    space = max(room.rfind(" "), room.rfind("\n"), room.rfind("\t"))
-    if space <= 0:
-        return clip_bytes(text, limit)
-    return room[:space].rstrip() + "…"
-
-
-def notes_html(paragraphs, limit: int | None = None) -> str:
-    """Show notes for `content:encoded`: each heading an escaped <h3>, each paragraph a <p>; the
-    whole text, or whole blocks only within `limit` bytes. `paragraphs`: texts, or (is a heading,
-    text) pairs."""
-    out, used = [], 0
-    for paragraph in paragraphs:
-        heading, paragraph = paragraph if isinstance(paragraph, tuple) else (False, paragraph)
-        tag = "h3" if heading else "p"
-        block = f"<{tag}>{html.escape(xml_text(paragraph), quote=False)}</{tag}>"
-        if limit is not None and used + len(block.encode("utf-8")) > limit:
-            break
-        out.append(block)
-        used += len(block.encode("utf-8"))
-    return "".join(out)
 
 
 def _cdata(text: str):
@@ -248,9 +206,11 @@ def render_feed(config: ShowConfig, items: list[FeedItem], built: datetime) -> b
         entry.title(xml_text(item.title))
         entry.guid(item.guid, permalink=False)
         entry.pubDate(item.pub_date)
-        description = xml_text(item.description or item.title)
-        entry.description(clip_text(description))
-        entry.content(notes_html(item.paragraphs or description.split("\n")), type="CDATA")
+        notes = _notes(config, item)
+        entry.description(notes.description)
+        entry.content(notes.html, type="CDATA")
+        if config.show_notes != "full" and item.anchor:
+            entry.link(href=page_url(config, item.anchor))
         entry.enclosure(media_url(config, item.file), str(item.bytes), "audio/mpeg")
         entry.podcast.itunes_duration(int(round(item.duration)))
         entry.podcast.itunes_episode(item.number)
@@ -262,3 +222,11 @@ def render_feed(config: ShowConfig, items: list[FeedItem], built: datetime) -> b
         if item.chapters:
             entry.podcastindex.chapters_url = media_url(config, item.chapters)
     return fg.rss_str(pretty=True)
+
+
+def _notes(config: ShowConfig, item: FeedItem):
+    """The item's description and show notes (publish/notes.py), as `show_notes` says."""
+    paragraphs = item.paragraphs or tuple((False, line) for line in (item.description or item.title).split("\n"))
+    return episode_notes(paragraphs, item.title, mode=config.show_notes,
+                         page=page_url(config, item.anchor) if item.anchor else "",
+                         transcript=media_url(config, item.transcript) if item.transcript else "")

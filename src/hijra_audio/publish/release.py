@@ -5,7 +5,9 @@ Only episodes whose MP3 is in the folder, whole, at the size the manifest record
 the feed never points at a file that is missing or half written. Each shows the text its MP3 was
 built from (kept in the manifest): ONE text per episode, which the page, the feed's description
 and its show notes all read, so an episode left as it was (`--only` another) keeps its old text
-beside its old audio everywhere. Each file is rewritten only when its bytes change.
+beside its old audio everywhere. The feed carries show notes (`show_notes`: publish/notes.py)
+that link each episode's anchor on the page, where its whole text is. Each file is rewritten
+only when its bytes change.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from hijra_audio.publish.names import (
     VTT_SUFFIX,
     beside,
 )
-from hijra_audio.publish.site import SiteEpisode, write_site
+from hijra_audio.publish.site import SiteEpisode, episode_anchor, write_site
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,8 @@ def publish(config: ShowConfig, episodes, manifest: Manifest, output: Path, *, n
                       file=entry.file, bytes=entry.bytes, duration=entry.duration, number=entry.number,
                       description="\n".join(paragraph for _heading, paragraph in text),
                       transcript=_beside(output, entry.file, VTT_SUFFIX),
-                      chapters=_beside(output, entry.file, CHAPTERS_SUFFIX), paragraphs=text)
+                      chapters=_beside(output, entry.file, CHAPTERS_SUFFIX), paragraphs=text,
+                      anchor=episode_anchor(entry.number))
              for entry, text in published]
     built = max((item.pub_date for item in items), default=now)
     data = render_feed(config, items, built)

@@ -3,7 +3,8 @@
 Right to left (for Arabic and the other RTL languages), set in Amiri (the OFL font from the
 `fontpkg-amiri` wheel, copied beside the page as a web font with its licence), with the show's
 cover, title and description, each episode with its title, duration, an `<audio controls
-preload="none">` player and its transcript, and the feed link with how to subscribe.
+preload="none">` player and its transcript, and the feed link with how to subscribe. Each episode
+is an anchor (`#episode-3`: `episode_anchor`), where the feed's show notes send for its whole text.
 Every link on the page is relative, so it works from whatever address serves the folder.
 """
 
@@ -39,6 +40,11 @@ def duration_text(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
+def episode_anchor(number: int) -> str:
+    """The id of episode `number` on the page: the feed's show notes link to it (`#episode-3`)."""
+    return f"episode-{number}"
+
+
 def _font_source() -> Path | None:
     try:
         import fontpkg_amiri
@@ -60,6 +66,7 @@ header img { width: 10rem; height: 10rem; object-fit: cover; border-radius: 0.5r
 h1 { margin: 0; font-size: 2rem; }
 .subtitle { margin: 0; color: #555; }
 .episode { border-top: 1px solid #d8cfbd; padding: 0.75rem 0; }
+.episode:target { background: #f3ead7; }
 .episode h2 { font-size: 1.35rem; margin: 0; }
 .duration { color: #555; font-size: 0.95rem; }
 audio { width: 100%; margin: 0.4rem 0; }
@@ -124,7 +131,7 @@ def _header(config: ShowConfig) -> str:
 
 
 def _episode(episode: SiteEpisode, lang: str) -> str:
-    parts = [f'<article class="episode" id="episode-{episode.number}">',
+    parts = [f'<article class="episode" id="{episode_anchor(episode.number)}">',
              f'<h2 dir="auto">{_text(episode.title)}</h2>',
              f'<span class="duration">الحلقة {episode.number} · المدة '
              f'<bdi>{duration_text(episode.duration)}</bdi></span>',
@@ -168,4 +175,4 @@ def _copy_if_changed(source: Path, target: Path) -> None:
     atomic_write(target, data)
 
 
-__all__ = ["SiteEpisode", "render_page", "write_site", "duration_text", "PAGE_NAME"]
+__all__ = ["SiteEpisode", "render_page", "write_site", "duration_text", "episode_anchor", "PAGE_NAME"]
