@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import email.utils
 import functools
+import gzip
 import http.client
 import os
 import re
@@ -10,8 +12,10 @@ import socket
 import subprocess
 import sys
 import urllib.request
+from datetime import timedelta
 from pathlib import Path
 
+import feedparser
 import podcastparser
 import pytest
 
@@ -269,3 +273,170 @@ def test_cli_port_in_use_is_a_one_line_error(served):
                             capture_output=True, text=True, timeout=TIMEOUT)
     assert result.returncode == 1
     assert "--port" in result.stderr and "Traceback" not in result.stderr
+
+
+# --- gzip, ETag, Last-Modified and 304, as a host should answer -----------------------------------
+
+GZIP = {"Accept-Encoding": "gzip, deflate"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path, name", [
+    ("/feed.xml", "feed.xml"),
+    ("/", "index.html"),
+    ("/episode-001.vtt", "episode-001.vtt"),
+    ("/episode-001.srt", "episode-001.srt"),
+    ("/episode-001.chapters.json", "episode-001.chapters.json"),
+    ("/manifest.json", "manifest.json"),
+])
+def test_text_is_gzipped_for_a_client_that_accepts_it(served, path, name):
+    out, port, _base, _ = served
+    status, headers, body = _request(port, "GET", path, GZIP)
+    assert status == 200 and headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(body) == (out / name).read_bytes()
+    assert int(headers["Content-Length"]) == len(body) < (out / name).stat().st_size
+    assert headers["Vary"] == "Accept-Encoding" and headers["ETag"].endswith('-gzip"')
+    # HEAD says the same, without the body
+    status, head, nothing = _request(port, "HEAD", path, GZIP)
+    assert status == 200 and nothing == b""
+    assert {k: head[k] for k in ("Content-Length", "Content-Encoding", "ETag")} == \
+        {k: headers[k] for k in ("Content-Length", "Content-Encoding", "ETag")}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("accept", [None, "identity", "gzip;q=0", "br", "gzip;q=0, *"])
+def test_text_is_sent_as_it_is_to_a_client_that_does_not_take_gzip(served, accept):
+    out, port, _base, _ = served
+    status, headers, body = _request(port, "GET", "/feed.xml", {"Accept-Encoding": accept} if accept else {})
+    assert status == 200 and "Content-Encoding" not in headers
+    assert body == (out / "feed.xml").read_bytes()
+    assert headers["Vary"] == "Accept-Encoding" and not headers["ETag"].endswith('-gzip"')
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", ["/episode-001.mp3", "/cover.jpg", "/fonts/Amiri-Regular.ttf"])
+def test_audio_images_and_fonts_are_never_gzipped(served, path):
+    out, port, _base, _ = served
+    status, headers, body = _request(port, "GET", path, {"Accept-Encoding": "gzip, deflate, br, *"})
+    assert status == 200 and "Content-Encoding" not in headers and "Vary" not in headers
+    assert body == (out / path.lstrip("/")).read_bytes()
+
+
+@pytest.mark.slow
+def test_a_range_of_the_feed_is_of_its_bytes_even_when_gzip_is_accepted(served):
+    out, port, _base, _ = served
+    data = (out / "feed.xml").read_bytes()
+    status, headers, body = _request(port, "GET", "/feed.xml", {**GZIP, "Range": "bytes=10-99"})
+    assert status == 206 and "Content-Encoding" not in headers
+    assert body == data[10:100] and headers["Content-Range"] == f"bytes 10-99/{len(data)}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path, headers", [
+    ("/feed.xml", GZIP),
+    ("/feed.xml", {}),
+    ("/index.html", GZIP),
+    ("/episode-002.mp3", {}),
+])
+def test_if_none_match_with_the_etag_is_304_and_nothing_else(served, path, headers):
+    _out, port, _base, _ = served
+    status, first, _body = _request(port, "GET", path, headers)
+    assert status == 200 and first["ETag"].startswith('"') and first["Last-Modified"]
+    status, again, body = _request(port, "GET", path, {**headers, "If-None-Match": first["ETag"]})
+    assert status == 304 and body == b"" and "Content-Length" not in again
+    assert again["ETag"] == first["ETag"] and again["Last-Modified"] == first["Last-Modified"]
+    for other in ('"0-0"', 'W/"0-0"', '"0-0", "1-1"'):
+        assert _request(port, "GET", path, {**headers, "If-None-Match": other})[0] == 200
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("given", ["{tag}", "W/{tag}", '"nothing", {tag}', "*", "{plain}"])
+def test_if_none_match_forms(served, given):
+    _out, port, _base, _ = served
+    gzipped = _request(port, "HEAD", "/feed.xml", GZIP)[1]["ETag"]
+    plain = _request(port, "HEAD", "/feed.xml")[1]["ETag"]
+    assert gzipped != plain
+    # weak comparison; the tag of the plain file stands for the same version of the gzipped one
+    status, _headers, _body = _request(port, "GET", "/feed.xml",
+                                       {**GZIP, "If-None-Match": given.format(tag=gzipped, plain=plain)})
+    assert status == 304
+
+
+@pytest.mark.slow
+def test_if_modified_since(served):
+    out, port, _base, _ = served
+    modified = _request(port, "HEAD", "/feed.xml")[1]["Last-Modified"]
+    when = email.utils.parsedate_to_datetime(modified)
+    assert int(when.timestamp()) == int((out / "feed.xml").stat().st_mtime)
+    earlier = email.utils.format_datetime(when - timedelta(seconds=1), usegmt=True)
+    later = email.utils.format_datetime(when + timedelta(days=1), usegmt=True)
+    assert _request(port, "GET", "/feed.xml", {"If-Modified-Since": modified})[0] == 304
+    assert _request(port, "GET", "/feed.xml", {"If-Modified-Since": later})[0] == 304
+    status, _headers, body = _request(port, "GET", "/feed.xml", {"If-Modified-Since": earlier})
+    assert status == 200 and body == (out / "feed.xml").read_bytes()
+    assert _request(port, "GET", "/feed.xml", {"If-Modified-Since": "yesterday"})[0] == 200
+    # If-None-Match decides when both are given (RFC 9110 13.2.2)
+    assert _request(port, "GET", "/feed.xml", {"If-Modified-Since": modified, "If-None-Match": '"0-0"'})[0] == 200
+
+
+@pytest.mark.slow
+def test_if_range_honours_the_range_only_for_the_same_version(served):
+    out, port, _base, _ = served
+    data = (out / "episode-001.mp3").read_bytes()
+    headers = _request(port, "HEAD", "/episode-001.mp3")[1]
+    for validator, status in ((headers["ETag"], 206), (headers["Last-Modified"], 206),
+                              ('"0-0"', 200), ("W/" + headers["ETag"], 200),
+                              ("Thu, 01 Jan 1998 00:00:00 GMT", 200)):
+        got, _headers, body = _request(port, "GET", "/episode-001.mp3",
+                                       {"Range": "bytes=0-99", "If-Range": validator})
+        assert (got, body) == (status, data[:100] if status == 206 else data), validator
+
+
+@pytest.mark.slow
+def test_a_304_leaves_the_connection_usable(served):
+    out, port, _base, _ = served
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
+    try:
+        connection.request("GET", "/feed.xml", headers=GZIP)
+        first = connection.getresponse()
+        first.read()
+        connection.request("GET", "/feed.xml", headers={**GZIP, "If-None-Match": first.getheader("ETag")})
+        second = connection.getresponse()
+        assert second.status == 304 and second.read() == b""
+        connection.request("GET", "/episode-001.vtt")
+        third = connection.getresponse()
+        assert third.status == 200 and third.read() == (out / "episode-001.vtt").read_bytes()
+    finally:
+        connection.close()
+
+
+def test_a_changed_file_gets_a_new_etag_and_is_sent_again(tmp_path):
+    (tmp_path / "feed.xml").write_text("<rss>one</rss>" * 50, encoding="utf-8")
+    server = make_server(tmp_path, "127.0.0.1", 0)
+    serve_in_thread(server)
+    port = server.server_address[1]
+    try:
+        status, first, body = _request(port, "GET", "/feed.xml", GZIP)
+        assert status == 200 and gzip.decompress(body) == b"<rss>one</rss>" * 50
+        assert _request(port, "GET", "/feed.xml", {**GZIP, "If-None-Match": first["ETag"]})[0] == 304
+        (tmp_path / "feed.new").write_text("<rss>two</rss>" * 50, encoding="utf-8")
+        os.replace(tmp_path / "feed.new", tmp_path / "feed.xml")   # as a build writes it
+        status, second, body = _request(port, "GET", "/feed.xml", {**GZIP, "If-None-Match": first["ETag"]})
+        assert status == 200 and gzip.decompress(body) == b"<rss>two</rss>" * 50
+        assert second["ETag"] != first["ETag"]
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.slow
+def test_feedparser_fetches_gzipped_and_gets_304_on_refresh(served):
+    """feedparser as an app uses it: it asks for gzip, keeps the ETag and date, and sends them back."""
+    out, _port, base, _ = served
+    url = base + "feed.xml"
+    first = feedparser.parse(url)
+    assert not first.bozo and first.status == 200 and len(first.entries) == 3
+    assert first.headers["content-encoding"] == "gzip"
+    assert first.etag and first.modified
+    assert feedparser.parse(url, etag=first.etag).status == 304
+    assert feedparser.parse(url, modified=first.modified).status == 304

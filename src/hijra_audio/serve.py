@@ -1,9 +1,12 @@
 """A local HTTP server for the output folder, so a podcast app (on this machine, or on a phone on
 the same network) can subscribe to the feed and play the episodes.
 
-Standard library only (`http.server`). What podcast apps need and `python -m http.server` lacks:
-byte ranges (apps seek with them: 206 with Content-Range, 416 past the end), the right MIME types
-(audio/mpeg, application/rss+xml, text/vtt), and no way out of the folder: `..`, its
+Standard library only (`http.server`). What podcast apps need and `python -m http.server` lacks
+(the HTTP rules are in `http_file.py`): byte ranges (apps seek with them: 206 with Content-Range,
+416 past the end), the right MIME types (audio/mpeg, application/rss+xml, text/vtt), the feed,
+page, captions and chapters gzipped for a client that accepts it (never the MP3s), an ETag and
+Last-Modified date on every file with 304 Not Modified for If-None-Match and If-Modified-Since (an
+app that refreshes an unchanged feed downloads nothing), and no way out of the folder: `..`, its
 percent-encoded forms and symlinks pointing outside are refused, and so are hidden files
 (`.cache`, `.lock`). It binds to 127.0.0.1 unless told otherwise. No directory listings.
 """
@@ -12,7 +15,6 @@ from __future__ import annotations
 
 import email.utils
 import os
-import re
 import socket
 import threading
 from collections.abc import Callable
@@ -22,49 +24,26 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from hijra_audio.errors import HijraAudioError
-from hijra_audio.publish.names import (
-    CHAPTERS_SUFFIX,
-    CHAPTERS_TYPE,
-    FEED_NAME,
-    PAGE_NAME,
+from hijra_audio.http_file import (
+    GzipCache,
+    Validators,
+    accepts_gzip,
+    compressible,
+    content_type,
+    etag,
+    if_range_holds,
+    not_modified,
+    parse_range,
 )
+from hijra_audio.publish.names import FEED_NAME, PAGE_NAME
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 CHUNK = 64 * 1024
-MIME_TYPES = {
-    ".mp3": "audio/mpeg",
-    ".xml": "application/rss+xml; charset=utf-8",
-    ".rss": "application/rss+xml; charset=utf-8",
-    ".vtt": "text/vtt; charset=utf-8",
-    ".json": "application/json",
-    ".html": "text/html; charset=utf-8",
-    ".htm": "text/html; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".txt": "text/plain; charset=utf-8",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".webp": "image/webp",
-    ".svg": "image/svg+xml",
-    ".ttf": "font/ttf",
-    ".otf": "font/otf",
-    ".woff": "font/woff",
-    ".woff2": "font/woff2",
-}
-_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
 class ServeError(HijraAudioError):
     """The folder cannot be served (missing, or the address is taken)."""
-
-
-def content_type(path: Path) -> str:
-    name = path.name.lower()
-    if name.endswith(CHAPTERS_SUFFIX):
-        return CHAPTERS_TYPE
-    return MIME_TYPES.get(path.suffix.lower(), "application/octet-stream")
 
 
 def resolve(root: Path, raw_path: str) -> Path | None:
@@ -91,32 +70,12 @@ def resolve(root: Path, raw_path: str) -> Path | None:
     return real if real.is_file() else None
 
 
-def parse_range(header: str, size: int) -> tuple[int, int] | None | str:
-    """(first, last) byte of a single `bytes=` range; None to send the whole file (no header, a
-    form we do not serve, e.g. several ranges); "unsatisfiable" for a range past the end."""
-    match = _RANGE.match(header.strip())
-    if not match or match.group(1) == match.group(2) == "":
-        return None
-    first, last = match.group(1), match.group(2)
-    if first == "":                       # the last N bytes
-        length = int(last)
-        if length == 0 or size == 0:
-            return "unsatisfiable"
-        return max(0, size - length), size - 1
-    start = int(first)
-    if last and int(last) < start:
-        return None                       # syntactically invalid: ignore the header (RFC 9110)
-    if start >= size:
-        return "unsatisfiable"
-    end = int(last) if last else size - 1
-    return start, min(end, size - 1)
-
-
 class OutputHandler(BaseHTTPRequestHandler):
     server_version = "hijra-audio"
     protocol_version = "HTTP/1.1"
     root: Path = Path(".")
     log: Callable[[str], None] | None = None
+    gzipped: GzipCache = GzipCache()
 
     def do_GET(self):
         self._respond(body=True)
@@ -138,43 +97,71 @@ class OutputHandler(BaseHTTPRequestHandler):
             self._error(HTTPStatus.NOT_FOUND, "Not found\n")
             return
         with handle:
-            stat = os.fstat(handle.fileno())
-            size = stat.st_size
-            wanted = parse_range(self.headers.get("Range", ""), size) if self.headers.get("Range") else None
-            if wanted == "unsatisfiable":
-                self.send_response(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
-                self.send_header("Content-Range", f"bytes */{size}")
-                self.send_header("Content-Length", "0")
-                self.send_header("Accept-Ranges", "bytes")
-                self.end_headers()
-                return
-            if wanted is None:
-                first, last = 0, size - 1
-                self.send_response(HTTPStatus.OK)
-            else:
-                first, last = wanted
-                self.send_response(HTTPStatus.PARTIAL_CONTENT)
-                self.send_header("Content-Range", f"bytes {first}-{last}/{size}")
-            length = max(0, last - first + 1)
-            self.send_header("Content-Type", content_type(target))
-            self.send_header("Content-Length", str(length))
-            self.send_header("Accept-Ranges", "bytes")
-            self.send_header("Last-Modified", email.utils.formatdate(stat.st_mtime, usegmt=True))
-            self.send_header("Cache-Control", "no-cache")
-            self.end_headers()
-            if not body:
-                return
-            handle.seek(first)
-            remaining = length
-            try:
-                while remaining > 0:
-                    chunk = handle.read(min(CHUNK, remaining))
-                    if not chunk:
-                        break
-                    self.wfile.write(chunk)
-                    remaining -= len(chunk)
-            except (BrokenPipeError, ConnectionResetError):
-                self.close_connection = True   # players often drop a range they no longer need
+            self._answer(handle, content_type(target), body)
+
+    def _answer(self, handle, kind: str, body: bool) -> None:
+        """304, 416, the file gzipped, a range of it, or all of it, as the request's headers ask."""
+        stat = os.fstat(handle.fileno())
+        text = compressible(kind, stat.st_size)
+        gzip_it = text and accepts_gzip(self.headers.get("Accept-Encoding", ""))
+        modified = email.utils.formatdate(stat.st_mtime, usegmt=True)
+        plain = Validators(etag(stat), modified, text)
+        wanted = None
+        if self.headers.get("Range") and if_range_holds(self.headers.get("If-Range", ""), plain.etag, stat.st_mtime):
+            wanted = parse_range(self.headers["Range"], stat.st_size)
+        chosen = Validators(etag(stat, True), modified, text) if gzip_it and wanted is None else plain
+        if not_modified(self.headers, chosen.etag, stat.st_mtime):
+            self._head(HTTPStatus.NOT_MODIFIED, chosen)
+        elif wanted == "unsatisfiable":
+            self._head(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE, chosen, length=0,
+                       content_range=f"bytes */{stat.st_size}")
+        elif chosen is not plain:      # a range is of the file as it is, never of its gzipped form
+            data = self.gzipped.get(stat, handle.read)
+            self._head(HTTPStatus.OK, chosen, kind=kind, length=len(data), encoding="gzip")
+            if body:
+                self._write(data)
+        elif wanted is None:
+            self._head(HTTPStatus.OK, chosen, kind=kind, length=stat.st_size)
+            if body:
+                self._copy(handle, 0, stat.st_size)
+        else:
+            first, last = wanted
+            self._head(HTTPStatus.PARTIAL_CONTENT, chosen, kind=kind, length=last - first + 1,
+                       content_range=f"bytes {first}-{last}/{stat.st_size}")
+            if body:
+                self._copy(handle, first, last - first + 1)
+
+    def _head(self, status: HTTPStatus, validators: Validators, *, kind: str = "", length: int | None = None,
+              content_range: str = "", encoding: str = "") -> None:
+        """The status line and headers of an answer about a file (a 304 has no Content-Length)."""
+        self.send_response(status)
+        for name, value in (("Content-Type", kind), ("Content-Encoding", encoding),
+                            ("Content-Range", content_range),
+                            ("Content-Length", "" if length is None else str(length)),
+                            ("Accept-Ranges", "bytes"), ("ETag", validators.etag),
+                            ("Last-Modified", validators.last_modified),
+                            ("Cache-Control", "no-cache"),      # keep it, but ask each time (304)
+                            ("Vary", "Accept-Encoding" if validators.vary else "")):
+            if value:
+                self.send_header(name, value)
+        self.end_headers()
+
+    def _copy(self, handle, first: int, length: int) -> None:
+        handle.seek(first)
+        remaining = length
+        while remaining > 0:
+            chunk = handle.read(min(CHUNK, remaining))
+            if not chunk or not self._write(chunk):
+                break
+            remaining -= len(chunk)
+
+    def _write(self, data: bytes) -> bool:
+        try:
+            self.wfile.write(data)
+            return True
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True   # players often drop a range they no longer need
+            return False
 
     def _error(self, status: HTTPStatus, text: str) -> None:
         data = text.encode()
