@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 import feedparser
+import lxml.html
 import podcastparser
 import pytest
 from lxml import etree
@@ -18,6 +19,7 @@ from hijra_audio.pipeline import BuildRequest, build
 from hijra_audio.publish.feed import (
     DESCRIPTION_LIMIT,
     clip_bytes,
+    clip_text,
     notes_html,
     show_guid,
     xml_text,
@@ -244,6 +246,14 @@ def test_podcastparser_and_feedparser_read_the_same_items(show, request):
     assert fp.feed.language == "ar"
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("show", ["bundled", "hostile"])
+def test_the_feed_has_what_validators_require(show, request):
+    fixture = request.getfixturevalue(show)
+    out = fixture[0] if isinstance(fixture, tuple) else fixture
+    assert feed_problems((out / "feed.xml").read_bytes()) == []
+
+
 def _identity(out: Path) -> dict[str, tuple[str, str]]:
     tree = _tree(out)
     return {i.findtext("guid"): (i.findtext("pubDate"), i.findtext("title")) for i in tree.xpath("//item")}
@@ -361,3 +371,162 @@ def test_clip_text_never_cuts_inside_a_word():
     for limit in range(50, 4000, 97):
         kept = clip_text(text, limit).removesuffix("…").rstrip()
         assert text.startswith(kept) and text[len(kept)] == " "
+
+
+# --- show notes: small by default, the whole text on the page ---------------------------------------
+
+SECTIONS = "\n".join(
+    f"## {heading}\n" + " ".join(f"{sentence} {n}." for n in range(1, 13))
+    for heading, sentence in [("الإذن بالهجرة", "أذن النبي صلى الله عليه وسلم لأصحابه بالهجرة إلى المدينة"),
+                              ("ليلة الخروج", "خرج النبي صلى الله عليه وسلم من بيته والمشركون على الباب"),
+                              ("الغار", "اختفى النبي وصاحبه في غار ثور ثلاث ليال حتى هدأ الطلب"),
+                              ("سراقة", "لحق سراقة بن مالك بالنبي وصاحبه فساخت قوائم فرسه في الأرض"),
+                              ("قباء", "نزل النبي صلى الله عليه وسلم بقباء أياما وأسس مسجدها الأول")]) + "\n"
+APPLE_TAGS = {"p", "ul", "ol", "li", "a"}       # what Apple's apps render of episode notes
+
+
+def _sections_show(tmp_path: Path, **keys) -> Path:
+    """A show of five titled sections, two or three to an episode, served from an https address."""
+    (tmp_path / "talk.txt").write_text(SECTIONS, encoding="utf-8")
+    extra = "".join(f"{key} = {json.dumps(value)}\n" for key, value in keys.items())
+    config = tmp_path / "podcast.toml"
+    config.write_text('title = "الهجرة"\ndescription = "السيرة."\nbase_url = "https://example.org/hijra/"\n'
+                      'narration = ["talk.txt"]\nepisode_minutes = 0.9\n' + extra, encoding="utf-8")
+    return config
+
+
+def feed_problems(data: bytes) -> list[str]:
+    """What the W3C feed validator and Apple's feed checks would refuse, checked here (the validator
+    itself is an online service): the required RSS 2.0 and iTunes elements, absolute links, and
+    item text that is well-formed HTML in CDATA."""
+    tree = etree.fromstring(data)
+    problems = []
+    channel = tree.find("channel")
+    for path in ("title", "link", "description", "language", "itunes:image/@href", "itunes:category/@text",
+                 "itunes:explicit", "atom:link[@rel='self']/@href"):
+        if not channel.xpath(path, namespaces=NS):
+            problems.append(f"channel: no {path}")
+    for number, item in enumerate(channel.findall("item"), 1):
+        for path in ("title", "description", "guid", "pubDate", "enclosure/@url", "enclosure/@length",
+                     "enclosure/@type", "itunes:duration", "content:encoded"):
+            if not item.xpath(path, namespaces=NS):
+                problems.append(f"item {number}: no {path}")
+        email.utils.parsedate_to_datetime(item.findtext("pubDate"))        # an RFC 822 date
+        for url in item.xpath("link/text() | enclosure/@url | podcast:transcript/@url", namespaces=NS):
+            if not url.startswith(("http://", "https://")):
+                problems.append(f"item {number}: relative URL {url}")
+        notes = item.findtext("content:encoded", namespaces=NS)
+        try:
+            fragment = etree.fromstring(f"<div>{notes}</div>")
+        except etree.XMLSyntaxError as exc:
+            problems.append(f"item {number}: content:encoded is not well-formed ({exc})")
+            continue
+        problems.extend(f"item {number}: relative link {a.get('href')}" for a in fragment.iter("a")
+                        if not a.get("href", "").startswith(("http://", "https://")))
+        if len(item.findtext("description").encode()) > DESCRIPTION_LIMIT:
+            problems.append(f"item {number}: description over {DESCRIPTION_LIMIT} bytes")
+    return problems
+
+
+@pytest.mark.slow
+def test_show_notes_link_each_episodes_anchor_on_the_page_and_its_transcript(tmp_path, fake_engine):
+    out = tmp_path / "out"
+    _build(out, fake_engine, _sections_show(tmp_path))
+    data = (out / "feed.xml").read_bytes()
+    assert feed_problems(data) == []
+    page = lxml.html.parse(str(out / "index.html"))
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["episodes"]
+    texts = {e["number"]: e["paragraphs"] for e in manifest.values()}
+    items = etree.fromstring(data).xpath("//item")
+    assert len(items) >= 2
+    for item in items:
+        number = int(item.findtext("itunes:episode", namespaces=NS))
+        anchor = f"https://example.org/hijra/index.html#episode-{number}"
+        transcript = _one(item, "podcast:transcript/@url")
+        assert item.findtext("link") == anchor
+        notes = etree.fromstring(f"<div>{item.findtext('content:encoded', namespaces=NS)}</div>")
+        assert [a.get("href") for a in notes.iter("a")] == [anchor, transcript]
+        assert {e.tag for e in notes.iter()} - {"div"} <= APPLE_TAGS
+        assert item.findtext("description").endswith(anchor)
+        # the anchor is on the page, and there is the episode's whole text
+        [article] = page.xpath(f"//*[@id='episode-{number}']")
+        assert article.findtext("h2") == item.findtext("title")
+        shown = [e.text_content() for e in article.xpath(".//details/*[self::p or self::h3]")]
+        assert shown == [text for _heading, text in texts[number]]
+        # the headings after the title's are listed; the rest of the text is on the page only
+        headings = [text for heading, text in texts[number] if heading]
+        assert notes.xpath("ul/li/text()") == headings[1:]
+        assert texts[number][-1][1] not in item.findtext("description") + etree.tostring(notes, encoding=str)
+    parsed = podcastparser.parse("https://example.org/hijra/feed.xml", io.BytesIO(data))
+    for episode in parsed["episodes"]:
+        assert episode["link"].startswith("https://example.org/hijra/index.html#episode-")
+        assert f'href="{episode["link"]}"' in episode["description_html"]
+    fp = feedparser.parse(data)
+    assert not fp.bozo
+    assert [e.link for e in fp.entries] == [i.findtext("link") for i in items]
+    assert all(e.link in e.content[0].value for e in fp.entries)
+
+
+def _item_text(out: Path) -> list[tuple[str, str]]:
+    tree = _tree(out)
+    return [(i.findtext("description"), i.findtext("content:encoded", namespaces=NS)) for i in tree.xpath("//item")]
+
+
+@pytest.mark.slow
+def test_show_notes_full_is_the_whole_text_as_before(tmp_path, fake_engine):
+    out = tmp_path / "out"
+    _build(out, fake_engine, _sections_show(tmp_path, show_notes="full"))
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["episodes"]
+    expected = []
+    for entry in sorted(manifest.values(), key=lambda e: e["number"]):
+        paragraphs = tuple((bool(heading), text) for heading, text in entry["paragraphs"])
+        expected.append((clip_text("\n".join(text for _heading, text in paragraphs)), notes_html(paragraphs)))
+    assert _item_text(out) == expected
+    assert _tree(out).xpath("//item/link") == []
+    assert feed_problems((out / "feed.xml").read_bytes()) == []
+
+
+def _published(out: Path) -> list[tuple]:
+    """What tells an app which episodes it has: guid, date, enclosure, duration, number, title."""
+    return [(i.findtext("guid"), i.findtext("pubDate"), dict(i.find("enclosure").attrib),
+             i.findtext("itunes:duration", namespaces=NS), i.findtext("itunes:episode", namespaces=NS),
+             i.findtext("title")) for i in _tree(out).xpath("//item")]
+
+
+@pytest.mark.slow
+def test_short_show_notes_leave_guids_dates_and_enclosures_as_they_were(tmp_path, fake_engine, tree_snapshot):
+    """A show built with the whole text in its feed (as every feed was before show_notes) and built
+    again with the default: apps see the same episodes, and no audio is made again."""
+    out = tmp_path / "out"
+    config = _sections_show(tmp_path, show_notes="full")
+    _build(out, fake_engine, config)
+    before, full_feed = _published(out), (out / "feed.xml").read_bytes()
+    audio = {name: value for name, value in tree_snapshot(out).items() if name.endswith(".mp3")}
+    config.write_text(config.read_text(encoding="utf-8").replace('show_notes = "full"\n', ""), encoding="utf-8")
+    report = _build(out, fake_engine, config)
+    assert "built" not in {e.action for e in report.episodes}
+    assert _published(out) == before
+    assert {n: v for n, v in tree_snapshot(out).items() if n.endswith(".mp3")} == audio
+    short_feed = (out / "feed.xml").read_bytes()
+    assert len(short_feed) < len(full_feed)
+    config.write_text(config.read_text(encoding="utf-8") + 'show_notes = "full"\n', encoding="utf-8")
+    _build(out, fake_engine, config)
+    assert (out / "feed.xml").read_bytes() == full_feed          # and back, byte for byte
+
+
+@pytest.mark.slow
+def test_a_build_warns_about_the_feed_it_wrote(tmp_path, fake_engine, monkeypatch):
+    from hijra_audio.publish import check
+
+    monkeypatch.setattr(check, "FEED_LIMIT", 3000)      # the show is small: a small limit stands for 1 MB
+    out = tmp_path / "out"
+    report = _build(out, fake_engine, _sections_show(tmp_path, show_notes="full"))
+    [warning] = [w for w in report.warnings if w.startswith("feed.xml is")]
+    assert 'show_notes = "full"' in warning
+    config = _sections_show(tmp_path)
+    monkeypatch.setattr(check, "FEED_LIMIT", 1000)
+    [warning] = [w for w in _build(out, fake_engine, config).warnings if w.startswith("feed.xml is")]
+    assert "episode_minutes" in warning and "show_notes" not in warning
+    size = (out / "feed.xml").stat().st_size
+    monkeypatch.setattr(check, "FEED_LIMIT", size)
+    assert not [w for w in _build(out, fake_engine, config).warnings if w.startswith("feed.xml")]

@@ -322,6 +322,22 @@ def test_check_says_when_a_stereo_show_keeps_the_mono_loudness(cli):
     assert not any("channels = 2" in line for line in check_lines(cli))
 
 
+def test_check_warns_about_a_feed_apps_refuse_and_names_the_setting(cli):
+    """The feed of the output folder (-o) as a build left it: over 1 MB and what Pocket Casts takes."""
+    cli("init")
+    _own_show(cli.folder, show_notes="full")
+    (cli.folder / "site").mkdir()
+    (cli.folder / "site" / "feed.xml").write_bytes(b"<rss>" + b"<item></item>" * 300 + b" " * 3_100_000 + b"</rss>")
+    [line] = [line for line in check_lines(cli, "-o", "site") if "feed.xml" in line]
+    assert "3.1 MB (300 episodes" in line and "Pocket Casts" in line and 'show_notes = "full"' in line
+    assert not [line for line in check_lines(cli) if "feed.xml" in line]      # ./output: no feed yet
+    (cli.folder / "podcast.toml").write_text(
+        (cli.folder / "podcast.toml").read_text(encoding="utf-8").replace('show_notes = "full"', 'show_notes = "long"'),
+        encoding="utf-8")
+    out, err, code = cli("check")
+    assert code == 1 and 'show_notes must be "short"' in err and "long" in err
+
+
 # --- small things -------------------------------------------------------------------------------
 
 def test_a_mistyped_command_gets_did_you_mean(cli):
