@@ -5,15 +5,16 @@ the page share (what XML cannot carry, cuts at a sentence or between words).
 `show_notes = "short"` (the default) gives show notes, not the book: the feed is fetched whole on
 every refresh, and apps and the services between them refuse feeds of a few megabytes (the whole
 Sira's text twice over made 3.6 MB). What apps show decides the cut:
-- `description`: the episode's opening, cut after a sentence within `OPENING_CHARS` characters,
-  then the address of its whole text. Apps show the description in the episode list (Apple: the
-  first two or three lines) and, where there are no show notes, on the episode's page; a plain
-  address there is made a link by Apple, Spotify and Google's apps.
+- `description`: the episode's opening, cut after a sentence within `OPENING_CHARS` characters.
+  Apps show the description in the episode list (Apple: its first two or three lines) and, where
+  there are no show notes, on the episode's page, beside the item's `<link>` (the feed sets it to
+  the episode's anchor on the show's page: Apple's "Episode Website").
 - `content:encoded`: the same opening, the episode's section headings (`In this episode:`, within
   `HEADINGS_BYTES`), and links to its whole text on the show's page (the episode's anchor) and to
   its timed transcript. Most apps show these on the episode's page in preference to the description.
-Each item is then about 3 KB (a third of it the enclosure, guid and links every item has): some
-20 KB of feed per hour of audio with 10-minute episodes.
+Each item is then about 3 KB, whatever the episode's length (a third of it the enclosure, guid and
+links every item has): some 15-20 KB of feed per hour of audio with the default 10-minute episodes,
+more with shorter ones (about 28 KB with 5-minute episodes: benchmarks/speed/feed_size.py).
 
 `show_notes = "full"` is the feed as it was before: the whole text as the description (cut to
 Apple's 4,000 bytes) and all of it again as the show notes, for a small show that wants it.
@@ -109,7 +110,7 @@ def episode_notes(paragraphs, title: str = "", *, mode: str = "short", page: str
         text = "\n".join(text for _heading, text in paragraphs) or xml_text(title)
         return Notes(clip_text(text), notes_html(paragraphs or (text,)))
     opening = opening_paragraphs(paragraphs, OPENING_CHARS) or [xml_text(title)]
-    description = "\n".join(opening) + (f"\n\n{FULL_TEXT}: {page}" if page else "")
+    description = "\n".join(opening)
     headings = [text for heading, text in paragraphs if heading and _bare(text) != _bare(title)]
     body = notes_html(opening) + _sections(headings) + _links(page, transcript)
     return Notes(clip_text(description), body)
