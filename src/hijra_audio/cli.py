@@ -140,7 +140,8 @@ def build(files, output, config_path, base_url, save, engine, jobs, dry_run, for
 def check(config_path, output, base_url, strict):
     """Say what to fix before others subscribe: init's placeholder text left in podcast.toml, a
     lock without an owner email, an address only this machine reaches, a podcast:guid not kept
-    in the config, a cover directories refuse, descriptions over Apple's limits.
+    in the config, a cover directories refuse, descriptions over Apple's limits, a built feed over
+    1 MB (or over what a known podcast client refuses) and the setting that made it so.
 
     The same warnings end every build; they never stop one. Writes nothing.
     """
