@@ -29,10 +29,11 @@ from hijra_audio.scaffold import PLACEHOLDERS
 SUBTITLE_LIMIT = 255          # characters: what Apple Podcasts shows of itunes:subtitle
 FEED_LIMIT = 1_000_000        # bytes: every app fetches the whole feed on each refresh; proxies and
                               # some apps give up on larger feeds
-# Feed sizes named clients are known to refuse: (client, bytes, where that is recorded), smallest first.
+# Feed sizes named clients are known to refuse: (client, bytes, where that is recorded), smallest
+# first. goread reads at most 1<<21 bytes of a feed; Pocket Casts refused feeds of 3 MB and more.
 CLIENT_LIMITS = (
-    ("goread", 2 * 1024 * 1024, "a hard-coded limit of 1<<21 bytes: goread issue 343"),
-    ("Pocket Casts", 3_000_000, "feeds of 3 MB and more refused: MinusPod issue 67"),
+    ("goread", 2 * 1024 * 1024, "goread issue 343"),
+    ("Pocket Casts", 3_000_000, "MinusPod issue 67"),
 )
 
 
@@ -97,7 +98,7 @@ def check_feed(config: ShowConfig, feed: Path) -> tuple[str, ...]:
     if size <= FEED_LIMIT:
         return ()
     episodes = data.count(b"<item>")
-    refused = [f"{client} ({_size(limit)}: {where})" for client, limit, where in CLIENT_LIMITS if size > limit]
+    refused = [f"{client} ({_size(limit)}, {where})" for client, limit, where in CLIENT_LIMITS if size > limit]
     found = (f"{feed.name} is {_size(size)} ({episodes} episodes, {_size(size / max(episodes, 1))} each): "
              f"podcast apps fetch all of it on every refresh, and proxies and some apps give up on a feed "
              f"over 1 MB" + (f"; it is over what {' and '.join(refused)} accept" if refused else "") + ". ")
@@ -106,8 +107,9 @@ def check_feed(config: ShowConfig, feed: Path) -> tuple[str, ...]:
                   'podcast.toml (the default, "short", gives an opening, the section headings and a link to '
                   'the whole text on the page: about 3 KB an episode).')
     else:
-        found += (f"That is the size of {episodes} episodes\' entries: longer episodes (episode_minutes, now "
-                  f"{config.episode_minutes:g}) make fewer of them, or split the narration into several shows.")
+        found += (f"That is the size of {episodes} episodes' entries: longer episodes (episode_minutes, now "
+                  f"{config.episode_minutes:g}) make fewer of them, and so does splitting the narration into "
+                  f"several shows.")
     return (found,)
 
 
