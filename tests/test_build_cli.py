@@ -48,20 +48,33 @@ def _feed_text(path: Path) -> list[str]:
 
 # 5. --only is honest
 
+def _whole_text_config(folder: Path) -> str:
+    """The bundled show's podcast.toml with show_notes = "full" (and the files it names), so that
+    the feed carries each episode's whole text and a test can tell which text that is."""
+    source = bundled_config_path()
+    for name in ("cover.png", "hijra-lecture.lexicon"):
+        (folder / name).write_bytes((source.parent / name).read_bytes())
+    text = source.read_text(encoding="utf-8").replace('type = "serial"\n', 'type = "serial"\nshow_notes = "full"\n')
+    assert 'show_notes = "full"' in text
+    (folder / "whole.toml").write_text(text, encoding="utf-8")
+    return str(folder / "whole.toml")
+
+
 @pytest.mark.slow
 def test_only_leaves_other_episodes_as_they_were_built_and_says_so(here, fake_engine):
-    _run("build", "lecture.txt", "-c", BUNDLED, "-j", "1", "-q")
+    config = _whole_text_config(here)    # the bundled show, its whole text in the feed
+    _run("build", "lecture.txt", "-c", config, "-j", "1", "-q")
     old_feed = (here / "output" / "feed.xml").read_text(encoding="utf-8")
     assert "الطيبة" not in old_feed
     old_mp3 = (here / "output" / "episode-003.mp3").read_bytes()
     narration = here / "lecture.txt"
     narration.write_text(narration.read_text(encoding="utf-8").replace(*EDIT), encoding="utf-8")
 
-    dry = _run("build", "lecture.txt", "-c", BUNDLED, "--only", "1", "--dry-run").output
+    dry = _run("build", "lecture.txt", "-c", config, "--only", "1", "--dry-run").output
     assert re.search(r"^skipped\s+episode-003\.mp3\s+not selected: text changed", dry, re.M), dry
     assert re.search(r"^keep\s+episode-002\.mp3\s+unchanged", dry, re.M), dry
 
-    done = _run("build", "lecture.txt", "-c", BUNDLED, "--only", "1", "-j", "1", "-q").output
+    done = _run("build", "lecture.txt", "-c", config, "--only", "1", "-j", "1", "-q").output
     assert re.search(r"^skipped\s+\S*episode-003\.mp3 .*\(not selected: text changed\)$", done, re.M), done
     assert not re.search(r"^kept\s+\S*episode-003", done, re.M)
     assert "1 skipped (not selected)" in done
@@ -71,7 +84,7 @@ def test_only_leaves_other_episodes_as_they_were_built_and_says_so(here, fake_en
     assert len(descriptions) == 3 and not any("الطيبة" in d for d in descriptions)
     assert "الطيبة" not in (here / "output" / "index.html").read_text(encoding="utf-8")
 
-    rebuilt = _run("build", "lecture.txt", "-c", BUNDLED, "-j", "1", "-q").output
+    rebuilt = _run("build", "lecture.txt", "-c", config, "-j", "1", "-q").output
     assert re.search(r"^built\s+\S*episode-003\.mp3 .*\(text changed\)$", rebuilt, re.M), rebuilt
     assert "الطيبة" in _feed_text(here / "output" / "feed.xml")[2]
     assert "الطيبة" in (here / "output" / "index.html").read_text(encoding="utf-8")

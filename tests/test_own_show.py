@@ -388,10 +388,20 @@ def test_settings_changed_names_the_key(cli):
 
 
 @pytest.mark.slow
-def test_a_long_episode_description_is_cut_at_a_sentence_and_the_notes_keep_it_all(cli):
+def test_a_long_episode_description_is_cut_at_a_sentence_and_the_page_keeps_it_all(cli):
     sentence = "ثم خرج النبي من مكة ليلا مع صاحبه أبي بكر الصديق إلى غار ثور."
     long = "## الخروج\n" + " ".join([sentence] * 120) + "\n"
     (cli.folder / "t.txt").write_text(long, encoding="utf-8")
+    cli("build", "t.txt")
+    item = _feed(cli.folder).xpath("//item")[0]
+    description = item.findtext("description")
+    assert len(description) <= 300 and description.endswith(". …")
+    notes = item.findtext("content:encoded", namespaces=NS)
+    assert notes.startswith(f"<p>{description}</p>") and 'href="http://127.0.0.1:8000/index.html#episode-1"' in notes
+    assert notes.count(sentence) < 10
+    assert (cli.folder / "output" / "index.html").read_text(encoding="utf-8").count(sentence) == 120
+    # show_notes = "full": the whole text in the feed, as before
+    (cli.folder / "podcast.toml").write_text('title = "t"\nshow_notes = "full"\n', encoding="utf-8")
     cli("build", "t.txt")
     item = _feed(cli.folder).xpath("//item")[0]
     description = item.findtext("description")

@@ -117,9 +117,9 @@ def episode_notes(paragraphs, title: str = "", *, mode: str = "short", page: str
 
 
 def opening_paragraphs(paragraphs, chars: int) -> list[str]:
-    """The episode's first passage (its text before the second heading that follows text, so
-    never a piece of a later section), within `chars` characters: whole paragraphs, the last
-    one cut after a sentence or between words."""
+    """The episode's first passage: the text of its first section that has text (a heading before
+    it is passed over; the next heading ends it), within `chars` characters: whole paragraphs,
+    the last one cut after a sentence or between words."""
     out: list[str] = []
     left = chars
     for heading, text in paragraphs:
