@@ -36,6 +36,7 @@ from hijra_audio.text.tokens import (
     ARABIC_LETTER,
     REFERENCE,
     Change,
+    Quoted,
     Token,
     VerseRef,
     join,
@@ -222,12 +223,14 @@ def _marked(text: str, line: int, word: int, index) -> Token:
     ref = VerseRef.parse(found.group(1)) if found else None
     speech = inner
     reference = found.group(1) if found else "?"
+    quoted = None
     if ref and index is not None:
         last = ref.first if ref.crosses_suras else ref.last
         place = index.locate(inner.split(), ref.sura, ref.first, last)
         if place:
             speech = index.speech(*place) + _after_mark(text)
-    return Token(text, speech if speech != text else "", line, word, quran=reference)
+            quoted = Quoted(*place, matched=place[1] - place[0], how="marked")
+    return Token(text, speech if speech != text else "", line, word, quran=reference, quoted=quoted)
 
 
 def _after_mark(text: str) -> str:

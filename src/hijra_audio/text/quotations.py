@@ -12,7 +12,7 @@ from difflib import SequenceMatcher
 from hijra_audio.text import normalize
 from hijra_audio.text.quran import fold, introductions
 from hijra_audio.text.suras import named_reference
-from hijra_audio.text.tokens import TRAILING, Change, Token, VerseRef, split_punct
+from hijra_audio.text.tokens import TRAILING, Change, Quoted, Token, VerseRef, split_punct
 
 _REFERENCE_TOKENS = 4
 
@@ -26,7 +26,8 @@ def mark(tokens: list[Token], index, changes: list[Change]):
         written = written_reference(tokens, i)[0] if t.display[:1].isdigit() else None
         if written:
             anchors[i] = written.verses()
-    matches = index.find(words, anchors=anchors, introduced=introductions(words))
+    introduced = introductions(words)
+    matches = index.find(words, anchors=anchors, introduced=introduced)
     refs: list[tuple[str, str]] = []
     if not matches:
         return tokens, [], refs
@@ -42,9 +43,11 @@ def mark(tokens: list[Token], index, changes: list[Change]):
         span, kept, end = tokens[m.start:m.end + tail], [], m.end + tail
         trail = span[-1].trail
         cited = not written and _cited_by_name(tokens, end, index.verses_of(m.qstart, qend))
+        how = "announced" if m.start in introduced else ""
         if written:
             refs.append((str(written), reference))
             if written.verses() & set(index.verses_of(m.qstart, qend)):
+                how = "reference"
                 trail = split_punct(tokens[m.end + gap + used - 1].display)[2].lstrip("-")
                 kept = tokens[m.end + tail:m.end + gap]         # words between that are not the verse's
                 end = m.end + gap + used
@@ -56,7 +59,8 @@ def mark(tokens: list[Token], index, changes: list[Change]):
                     trail = span[-1].trail
                 else:
                     span = tokens[m.start:end]
-        out.append(_quoted(index, m.qstart, qend, span, trail, reference, changes, shown=not cited))
+        quoted = Quoted(m.qstart, qend, m.matched + tail, m.errors, how)
+        out.append(_quoted(index, quoted, span, trail, reference, changes, shown=not cited))
         found.append(out[-1])
         out.extend(kept)
         pos = end
@@ -76,7 +80,7 @@ def _cited_by_name(tokens: list[Token], start: int, verses) -> bool:
     return found is not None and bool(found.verses() & set(verses))
 
 
-def _quoted(index, qstart: int, qend: int, span: list[Token], trail: str, reference: str,
+def _quoted(index, quoted: Quoted, span: list[Token], trail: str, reference: str,
             changes: list[Change], shown: bool = True) -> Token:
     """The one token of a quotation; quotation marks around it give way to ﴿﴾. `shown`: with
     the canonical reference (not when the writer's, by sura name, follows)."""
@@ -84,9 +88,10 @@ def _quoted(index, qstart: int, qend: int, span: list[Token], trail: str, refere
         closing = _CLOSING.get(opening)
         if closing and closing in trail:
             trail = trail.replace(closing, "", 1)
-    display = index.display(qstart, qend, reference=shown) + trail
+    display = index.display(quoted.start, quoted.end, reference=shown) + trail
     changes.append(Change(span[0].line, span[0].word, " ".join(t.display for t in span), display, "quran"))
-    return Token(display, index.speech(qstart, qend) + trail, span[0].line, span[0].word, quran=reference)
+    return Token(display, index.speech(quoted.start, quoted.end) + trail, span[0].line, span[0].word,
+                 quran=reference, quoted=quoted)
 
 
 _REFERENCE_GAP = 3      # words between a quotation and the reference written for it
