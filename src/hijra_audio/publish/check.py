@@ -10,7 +10,9 @@ fail a CI job).
 - a `podcast:guid` that is not in podcast.toml (derived, or kept only in the output folder's
   manifest): a show that moves or is built elsewhere must keep it;
 - a cover directories would refuse (checked again here, so `check` reports it as a warning);
-- descriptions over Apple's limits, which the feed has to cut.
+- descriptions over Apple's limits, which the feed has to cut;
+- the voice reading the Quran because `[quran] recitation` is not set, or a reciter's recordings
+  about to be published (their rights holder must agree).
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ def check_show(config: ShowConfig, address: Address, has_file: bool = True) -> t
         found.append(f"[audio] channels = 2 with loudness_lufs = {MONO_LUFS:g}: that is the mono norm, and the "
                      f"stereo episodes will sound 3 dB quieter than other podcasts. Set loudness_lufs = "
                      f"{STEREO_LUFS:g} (or remove it: with channels = 2 it is the default).")
+    found.extend(recitation_warnings(config))
     path = cover.image_path(config)
     if path is not None:
         try:
@@ -74,3 +77,18 @@ def check_show(config: ShowConfig, address: Address, has_file: bool = True) -> t
                      "in description = in podcast.toml.")
     return tuple(found)
 
+
+
+def recitation_warnings(config: ShowConfig) -> list[str]:
+    """The voice reading the Quran unasked, or a reciter's recordings published (their rights)."""
+    quran = config.quran
+    if quran.recited:
+        return [f"[quran] recitation: the episodes that quote the Quran carry recordings from {quran.recitation}; "
+                f"publishing them needs the permission of their rights holder (the reciter or whoever published "
+                f"the recordings), which recitation_credit should name. Have it before others subscribe."]
+    if not quran.recitation:
+        return ["[quran] recitation is not set, so the voice reads the Quran verses the narration quotes; scholarly "
+                "guidance asks for a proficient reciter's recordings instead of a synthesized recitation. Set "
+                "recitation = \"FOLDER\" (a reciter's recordings, see docs/recitation.md) with recitation_credit, "
+                "or recitation = \"voice\" to keep the voice."]
+    return []

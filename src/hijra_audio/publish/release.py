@@ -5,7 +5,8 @@ Only episodes whose MP3 is in the folder, whole, at the size the manifest record
 the feed never points at a file that is missing or half written. Each shows the text its MP3 was
 built from (kept in the manifest): ONE text per episode, which the page, the feed's description
 and its show notes all read, so an episode left as it was (`--only` another) keeps its old text
-beside its old audio everywhere. Each file is rewritten only when its bytes change.
+beside its old audio everywhere; an episode that recites the Quran ends with the reciter's credit
+(`[quran] recitation_credit`). Each file is rewritten only when its bytes change.
 """
 
 from __future__ import annotations
@@ -41,7 +42,8 @@ def publish(config: ShowConfig, episodes, manifest: Manifest, output: Path, *, n
     """Write the page (unless `site` is False) and then the feed (last: it points only at
     complete files) for the episodes that are built."""
     output = Path(output)
-    published = [(entry, built_text(episode, entry)) for episode, entry in _published(episodes, manifest, output)]
+    published = [(entry, built_text(episode, entry) + _credit(config, entry))
+                 for episode, entry in _published(episodes, manifest, output)]
     page = None
     if site:
         page = write_site(config, [SiteEpisode(number=entry.number, title=entry.title, file=entry.file,
@@ -77,6 +79,12 @@ def built_text(episode: Episode, entry: EpisodeEntry) -> tuple[tuple[bool, str],
     if entry.paragraphs:
         return tuple((bool(heading), str(text)) for heading, text in entry.paragraphs)
     return episode.paragraphs
+
+
+def _credit(config: ShowConfig, entry: EpisodeEntry) -> tuple[tuple[bool, str], ...]:
+    """The reciter's credit, a paragraph of its own after the text of an episode that recites."""
+    credit = config.quran.recitation_credit.strip()
+    return ((False, credit),) if credit and config.quran.recited and "recitation" in entry.hashes else ()
 
 
 def _published(episodes, manifest: Manifest, output: Path) -> list[tuple[Episode, EpisodeEntry]]:

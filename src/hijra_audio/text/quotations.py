@@ -138,3 +138,24 @@ def written_reference(tokens: list[Token], start: int) -> tuple[VerseRef | None,
                 continue          # `30-` `31`: the range goes on
             return found[0], used
     return None, 0
+
+
+# Which quotations are matched with certainty, so that a reciter's recording may stand in for them
+# (recite/): a recording where the lecturer did not quote is worse than a verse the voice reads.
+# Chosen on the whole Sira without its references (benchmarks/quality/quran.py, `--recited N`).
+CERTAIN_WORDS = 12        # agreeing words a quotation found by its length alone needs
+CERTAIN_ANNOUNCED = 5     # ... or one announced (`قال الله تعالى:`, `فأنزل الله فيه:`)
+CERTAIN_ERRORS_EVERY = 8  # and at most one slip, missing or extra word for every this many words
+
+
+def certain(quoted: Quoted | None) -> bool:
+    """Is the quotation certainly the verses it names? One the text marks or a written reference
+    names; one announced with CERTAIN_ANNOUNCED words, or one of CERTAIN_WORDS; not too many
+    slips. Shorter ones are as often a commentary that reuses the verse's words, or someone's
+    saying the Quran reports (`لئن رجعنا إلى المدينة ليخرجن الأعز منها الأذل`), as a quotation."""
+    if quoted is None:
+        return False
+    if quoted.how in ("marked", "reference"):
+        return True
+    enough = CERTAIN_ANNOUNCED if quoted.how == "announced" else CERTAIN_WORDS
+    return quoted.matched >= enough and quoted.errors * CERTAIN_ERRORS_EVERY <= quoted.matched
