@@ -109,6 +109,7 @@ def clean(text: str, lexicon: Lexicon | None = None) -> str:
 
 
 MAX_DISFLUENCY_ROUNDS = 4
+CONTEXT_LINES = 2      # the quotations of the lines just before are a line's context (text/fragments.py)
 
 
 def clean_text(raw: str, lexicon: Lexicon | None = None, *, quran: bool = True, source: str = "") -> Cleaned:
@@ -139,7 +140,9 @@ def clean_text(raw: str, lexicon: Lexicon | None = None, *, quran: bool = True, 
         corrected = frozenset((c.line, c.word) for c in changes[mark:])     # a lexicon entry wins
         if not heading:
             if index is not None:
-                tokens, found, refs = quotations.mark(tokens, index, changes)
+                context = tuple((q.start, q.end) for line in lines[-CONTEXT_LINES:] if line
+                                for t in line.tokens if (q := t.quoted) is not None)
+                tokens, found, refs = quotations.mark(tokens, index, changes, context)
                 quoted.extend(t.quran for t in found)
                 written_refs.extend(refs)
             # Until nothing more changes: removing one repetition can join the halves of another

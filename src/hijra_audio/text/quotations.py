@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from difflib import SequenceMatcher
 
-from hijra_audio.text import normalize
+from hijra_audio.text import fragments, normalize
 from hijra_audio.text.quran import fold, introductions
 from hijra_audio.text.suras import named_reference
 from hijra_audio.text.tokens import TRAILING, Change, Quoted, Token, VerseRef, split_punct
@@ -17,9 +17,10 @@ from hijra_audio.text.tokens import TRAILING, Change, Quoted, Token, VerseRef, s
 _REFERENCE_TOKENS = 4
 
 
-def mark(tokens: list[Token], index, changes: list[Change]):
+def mark(tokens: list[Token], index, changes: list[Change], context: tuple[tuple[int, int], ...] = ()):
     """Replace each Quran quotation by one token; absorb the verse reference written after it
-    (once: a reference written a few words later for the same verses is taken too)."""
+    (once: a reference written a few words later for the same verses is taken too). `context`:
+    the Quran spans the lines just before quote (`fragments.add`)."""
     words = [t.core if not t.quran else "" for t in tokens]
     anchors = {}
     for i, t in enumerate(tokens):
@@ -28,6 +29,7 @@ def mark(tokens: list[Token], index, changes: list[Change]):
             anchors[i] = written.verses()
     introduced = introductions(words)
     matches = index.find(words, anchors=anchors, introduced=introduced)
+    matches = fragments.add(index, index.word_ids(words), matches, enclosed(tokens), introduced, context)
     refs: list[tuple[str, str]] = []
     if not matches:
         return tokens, [], refs
@@ -69,6 +71,24 @@ def mark(tokens: list[Token], index, changes: list[Change]):
 
 
 _CLOSING = {"«": "»", "“": "”", "(": ")", '"': '"'}
+
+
+def enclosed(tokens: list[Token]) -> dict[int, int]:
+    """Runs of words between quotation marks (`«يخوف أولياءه»`): first word -> one past the last."""
+    out = {}
+    for i, token in enumerate(tokens):
+        lead = split_punct(token.display)[0]
+        closing = next((_CLOSING[c] for c in lead if c in "«“\""), None)
+        if closing is None or token.quran:
+            continue
+        for j in range(i, min(len(tokens), i + fragments.ENCLOSED_MAX_WORDS)):
+            if tokens[j].quran:
+                break
+            if closing in tokens[j].trail or (j > i and closing in split_punct(tokens[j].display)[0]):
+                if closing in tokens[j].trail:
+                    out[i] = j + 1
+                break
+    return out
 
 
 def _cited_by_name(tokens: list[Token], start: int, verses) -> bool:
