@@ -183,6 +183,16 @@ def test_a_quotation_over_two_verses_plays_a_stretch_of_each(index, tmp_path):
     assert words_heard(made.array(), made.sample_rate) == list(range(28, verse_words((9, 40)))) + [0, 1, 2, 3]
 
 
+def test_one_word_of_a_verse_at_the_edge_of_a_quotation_is_not_recited(index, tmp_path):
+    """`... وآتيناه من كل شيء سببا فأتبع سببا حتى انتهى إلى آخر قصة خبره`: حتى opens 18:86 too."""
+    fake = FakeReciter(tmp_path / "reciter")
+    for verse in ((18, 84), (18, 85), (18, 86)):
+        fake.add(verse)
+    quoted = Quoted(_quoted(index, (18, 84), 0, 1).start, _quoted(index, (18, 86), 0, 1).end, matched=20)
+    recited = Recitation(Reciter(fake.folder), None).recited(quoted, "18:84-86", "q")
+    assert [t.verse for t in recited.takes] == [(18, 84), (18, 85)]
+
+
 def test_without_timings_part_of_a_verse_is_recited_whole_and_it_is_said(index, reciter):
     recitation = _recitation(reciter, timings=False)
     recited = recitation.recited(_quoted(index, (9, 40), 5, 14, how="announced"), "9:40", "q")

@@ -7,6 +7,9 @@ the voice reads it:
 - a formula said as speech (the basmala, the hamdala, `إنا لله وإنا إليه راجعون` ...: FORMULAS),
   unless `recite_formulas = true`.
 
+A quotation over several verses that takes a single word of the first or the last (`... فأتبع
+سببا حتى انتهى إلى آخر قصة خبره`: the narration's `حتى`, not 18:86's) recites the others only.
+
 What it had to fall back on (the whole verse where the timings have nothing for it) is noted once
 per verse, for the build to say (`notes`).
 """
@@ -72,9 +75,12 @@ class Recitation:
             return None
         index = self.index
         takes = []
-        for v in range(index.verse_of[quoted.start], index.verse_of[quoted.end - 1] + 1):
+        first, last = index.verse_of[quoted.start], index.verse_of[quoted.end - 1]
+        for v in range(first, last + 1):
             verse, lo = index.verses[v], index.verse_start[v]
             hi = index.verse_start[v + 1] if v + 1 < len(index.verse_start) else len(index.ids)
+            if first < last and ((v == last and quoted.end - lo == 1) or (v == first and hi - quoted.start == 1)):
+                continue      # one word of a verse at the quotation's edge: the narration's own, as often
             path = self.reciter.file(verse, quotation)
             (start_ms, end_ms), timed = self._stretch(verse, lo, hi, max(quoted.start, lo) - lo,
                                                       min(quoted.end, hi) - lo, quotation)
