@@ -56,3 +56,12 @@ def test_a_commentary_repeating_the_words_just_quoted_is_no_new_quotation():
 def test_a_quotation_records_how_it_was_found_and_whether_it_is_certain(text, how, recited):
     [(reference, _words, quoted)] = _quotations(text)
     assert reference == "9:40" and quoted.how == how and certain(quoted) is recited
+
+
+def test_a_fragment_before_a_written_reference_is_of_the_verse_it_names():
+    """`الحي القيوم` goes on 3:2 (the line quotes 3:1-2 up to it) and stands in 2:255 too, which the
+    reference names: the reference is taken into the mark, never left doubled after `[3:2]`."""
+    cleaned = clean_text("الم الله لا إله إلا هو 3: 1- 2 ليس معه غيره شريك في أمره الحي القيوم 2: 255 "
+                         "الحي الذي لا يموت")
+    assert cleaned.quotations == ("3:1-2", "2:255")
+    assert "2: 255" not in cleaned.display and "[2:255]" in cleaned.display

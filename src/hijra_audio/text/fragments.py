@@ -31,12 +31,14 @@ NEAR_MIN_WORDS = 3          # words a fragment of a verse near one the line quot
 
 
 def add(index, ids: list[int], found: list[Match], enclosed: dict[int, int], introduced: set[int],
-        context: tuple[tuple[int, int], ...] = ()) -> list[Match]:
+        context: tuple[tuple[int, int], ...] = (), anchors: dict | None = None) -> list[Match]:
     """`found` (the index's matches in narration word ids `ids`), with the fragments their context
     shows (see the module's docstring), in order. `enclosed`: the first word of each run of words
     between quotation marks -> one past its last; `introduced`: where an announcement lets a
     quotation start (`quran.introductions`); `context`: the Quran spans the lines just before
-    quote (a commentary goes on from one paragraph to the next)."""
+    quote (a commentary goes on from one paragraph to the next); `anchors`: where a verse
+    reference is written -> the verses it names (a fragment right before one is of those verses,
+    or none)."""
     taken = np.zeros(len(ids) + 1, dtype=bool)
     for m in found:
         taken[m.start:m.end] = True
@@ -52,8 +54,19 @@ def add(index, ids: list[int], found: list[Match], enclosed: dict[int, int], int
             end += 1
         if end - start >= MIN_WORDS:
             _add(out, taken, _placed(index, ids, start, end, near, alone=False))
-    out = _continued(index, ids, sorted(out, key=lambda m: m.start))
-    return _around(index, ids, out, context)
+    out = _around(index, ids, _continued(index, ids, sorted(out, key=lambda m: m.start)), context)
+    return [_named(index, ids, m, anchors or {}) if m not in found else m for m in out
+            if m in found or _named(index, ids, m, anchors or {}) is not None]
+
+
+def _named(index, ids: list[int], m: Match, anchors: dict) -> Match | None:
+    """A fragment written right before a verse reference: in a verse it names (placed there when
+    its words stand there too), or none."""
+    named = anchors.get(m.end)
+    if not named or named & set(index.verses_of(m.qstart, m.qend)):
+        return m
+    places = [g for g in _places(index, ids[m.start:m.end]) if index.verses[index.verse_of[g]] in named]
+    return Match(m.start, m.end, places[0], places[0] + m.end - m.start, m.matched, 0) if places else None
 
 
 def _around(index, ids: list[int], found: list[Match], context: tuple[tuple[int, int], ...]) -> list[Match]:

@@ -29,7 +29,7 @@ def mark(tokens: list[Token], index, changes: list[Change], context: tuple[tuple
             anchors[i] = written.verses()
     introduced = introductions(words)
     matches = index.find(words, anchors=anchors, introduced=introduced)
-    matches = fragments.add(index, index.word_ids(words), matches, enclosed(tokens), introduced, context)
+    matches = fragments.add(index, index.word_ids(words), matches, enclosed(tokens), introduced, context, anchors)
     refs: list[tuple[str, str]] = []
     if not matches:
         return tokens, [], refs
