@@ -324,3 +324,33 @@ def test_a_wav_folder_is_read_too(index, tmp_path):
     made = clip(_recitation(fake).recited(_quoted(index, (9, 40), 5, 14, how="announced"), "9:40", "q"))
     assert words_heard(made.array(), made.sample_rate) == list(range(4, 16))
     assert np.abs(made.array()).max() > 10000
+
+
+# --- check, and the build's warnings -------------------------------------------------------------
+
+def _config(tmp_path, **quran):
+    import dataclasses
+
+    from hijra_audio.config import QuranConfig, ShowConfig
+
+    return ShowConfig(title="t", root=str(tmp_path), quran=dataclasses.replace(QuranConfig(), **quran))
+
+
+def test_check_warns_while_the_voice_reads_the_quran_unasked(tmp_path, reciter):
+    from hijra_audio.publish.check import recitation_warnings
+
+    [unset] = recitation_warnings(_config(tmp_path))
+    assert "[quran] recitation is not set" in unset and "voice" in unset
+    assert recitation_warnings(_config(tmp_path, recitation="voice")) == []
+    [rights] = recitation_warnings(_config(tmp_path, recitation="reciter", recitation_credit="c"))
+    assert "permission of their rights holder" in rights
+    bad = recitation_warnings(_config(tmp_path, recitation="nowhere", recitation_credit="c"))
+    assert len(bad) == 2 and "no such folder of recordings" in bad[1]
+
+
+def test_a_verse_without_timings_is_recited_whole_and_the_build_says_so(tmp_path, reciter):
+    reciter.timings = [e for e in reciter.timings if e["ayah"] != 40]
+    reciter.write_timings(tmp_path / "timings.json")
+    prepared = prepare(_request(tmp_path, reciter))
+    assert any("has no timings for 9:40" in w and "recited whole" in w for w in prepared.warnings)
+    assert all(p.recited.takes[0].whole for _n, p in _recited(prepared))

@@ -83,9 +83,17 @@ def recitation_warnings(config: ShowConfig) -> list[str]:
     """The voice reading the Quran unasked, or a reciter's recordings published (their rights)."""
     quran = config.quran
     if quran.recited:
-        return [f"[quran] recitation: the episodes that quote the Quran carry recordings from {quran.recitation}; "
-                f"publishing them needs the permission of their rights holder (the reciter or whoever published "
-                f"the recordings), which recitation_credit should name. Have it before others subscribe."]
+        from hijra_audio.errors import RecitationError
+        from hijra_audio.recite import Recitation
+
+        found = [f"[quran] recitation: the episodes that quote the Quran carry recordings from {quran.recitation}; "
+                 f"publishing them needs the permission of their rights holder (the reciter or whoever published "
+                 f"the recordings), which recitation_credit should name. Have it before others subscribe."]
+        try:
+            Recitation.of(config)          # the folder and the timings as a build reads them
+        except RecitationError as exc:
+            found.append(str(exc))
+        return found
     if not quran.recitation:
         return ["[quran] recitation is not set, so the voice reads the Quran verses the narration quotes; scholarly "
                 "guidance asks for a proficient reciter's recordings instead of a synthesized recitation. Set "
