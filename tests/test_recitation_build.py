@@ -131,6 +131,7 @@ def test_another_reciter_rebuilds_only_the_episodes_that_quote_and_speaks_nothin
     assert [(e.action, e.reason) for e in report.episodes] == [
         ("built", "recitation changed"), ("kept", "unchanged"), ("built", "recitation changed")]
     assert report.clips_synthesized == 0 and len(fake_engine.calls()) == spoken
+    assert report.clips_recited == 3
     samples, rate, _ = decode(tmp_path / "out" / "episode-003.mp3")
     heard = [words_heard(samples[int(a * rate):int(b * rate)], rate) for a, b in recited_stretches(samples, rate)]
     assert heard[0] == list(range(0, 18))     # the new reciter pauses after every 3rd word

@@ -260,7 +260,9 @@ def print_report(report, output: Path, progress: Progress) -> None:
         click.echo(f"removed  {output / name}")
     skipped = f"; {len(report.skipped)} skipped (not selected)" if report.skipped else ""
     click.echo(f"{plural(len(report.episodes), 'episode')}, {duration(report.duration)} in all "
-               f"({plural(report.clips_synthesized, 'segment')} spoken, {report.clips_cached} from cache){skipped}")
+               f"({plural(report.clips_synthesized, 'segment')} spoken, "
+               + (f"{plural(report.clips_recited, 'recitation')} cut, " if report.clips_recited else "")
+               + f"{report.clips_cached} from cache){skipped}")
     if report.site is not None:
         click.echo(f"page: {report.site}")
     click.echo(f"feed: {report.feed}")

@@ -99,6 +99,7 @@ class BuildReport:
     cache: CacheLocation | None = None
     adopted: int = 0                          # clips moved from the old layout (OUTPUT/.cache)
     timings: dict[str, float] = field(default_factory=dict)   # seconds per step: plan ... publish
+    clips_recited: int = 0                    # cut from a reciter's recordings for this build
 
     @property
     def duration(self) -> float:
@@ -162,7 +163,7 @@ def _build(request: BuildRequest, prepared: Prepared, started_backend: LocalBack
     timings = dict(prepared.timings)
     output = Path(request.output)
     # recitations are cut here, first: a recording that cannot be used stops the build untouched
-    make_recitations(decisions, ClipCache(where.clips), progress)
+    recited = make_recitations(decisions, ClipCache(where.clips), progress)
     output.mkdir(parents=True, exist_ok=True)
     episodes = [d.episode for d in decisions]
     now = manifests.now()
@@ -199,9 +200,9 @@ def _build(request: BuildRequest, prepared: Prepared, started_backend: LocalBack
         published = publish(config, episodes, manifest, output, now=now)
         timings["publish"] = time.perf_counter() - started
     results = tuple(made.results[d.episode.number] for d in decisions if d.episode.number in made.results)
-    return BuildReport(results, published.feed, made.synthesized, made.cached, removed, published.site,
+    return BuildReport(results, published.feed, made.synthesized, made.cached - recited, removed, published.site,
                        prepared.warnings, show.address, _skipped(decisions, manifest, output), where, adopted,
-                       timings)
+                       timings, recited)
 
 
 def _remember_text(decisions: Decisions, manifest: Manifest, output: Path) -> None:
