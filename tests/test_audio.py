@@ -288,3 +288,29 @@ def test_a_stereo_episode_has_the_voice_on_both_channels_at_the_stereo_norm():
     assert abs(measured - -16.0) <= 0.25
     assert report.loudness_out == pytest.approx(measured, abs=0.1)
     assert _oversampled_peak_db(both[:, 0]) <= -1.0
+
+
+def test_an_inserted_recording_is_brought_to_the_voices_loudness_in_place():
+    """audio/insert.py: the voice's loudness measured with the inserted stretch left out, the
+    stretch scaled to it (a reciter recorded 20 dB louder than the voice here)."""
+    import numpy as np
+
+    from hijra_audio.audio import insert, meter
+
+    rate = 44100
+    t = np.arange(3 * rate) / rate
+    voice = (np.sin(2 * np.pi * 220 * t) * 1000).astype("<i2")
+    loud = (np.sin(2 * np.pi * 880 * t) * 10000).astype("<i2")
+    with meter.PcmFile() as pcm:
+        for piece in (voice, loud, voice):
+            pcm.append(piece)
+        [gain] = insert.match_voice(pcm, rate, [(3 * rate, 6 * rate)])
+        matched = pcm.read(3 * rate, 6 * rate).astype(np.float64) / 32768
+        spoken = pcm.read(0, 3 * rate).astype(np.float64) / 32768
+    # within 0.3 LU: the 400 ms blocks that straddle a stretch's edges count a little of the other
+    assert meter.loudness(matched, rate) == pytest.approx(meter.loudness(spoken, rate), abs=0.3)
+    assert gain < -15
+    with meter.PcmFile() as pcm:       # no voice to match: left as it is
+        pcm.append(loud)
+        assert insert.match_voice(pcm, rate, [(0, loud.size)]) == [0.0]
+        assert np.array_equal(pcm.read(0, loud.size), loud)

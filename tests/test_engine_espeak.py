@@ -150,12 +150,12 @@ def test_a_worker_speaks_a_sentence_the_same_whatever_it_spoke_before(tmp_path):
     from functools import partial
 
     from hijra_audio.rebuild.cache import ClipCache
-    from hijra_audio.rebuild.workers import WorkerPool
+    from hijra_audio.rebuild.workers import Part, WorkerPool
 
     texts = [SENTENCE, "فلما بلغا الغار دخلا فيه", SENTENCE]
     with WorkerPool(partial(create_engine, EngineConfig(name="espeak")), tmp_path, 1) as pool:
         for i, text in enumerate(texts):
-            pool.speak(f"{i:064x}", text).result()
+            pool.speak(Part(f"{i:064x}", text, text, False, 0)).result()
     cache = ClipCache(tmp_path)
     first, other, again = (cache.get(f"{i:064x}") for i in range(3))
     assert first.samples == again.samples != other.samples

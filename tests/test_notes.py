@@ -104,3 +104,13 @@ def test_full_notes_are_the_whole_text_as_before():
 ])
 def test_opening_paragraphs(paragraphs, chars, expected):
     assert opening_paragraphs(paragraphs, chars) == expected
+
+
+@pytest.mark.parametrize("mode", ["short", "full"])
+def test_a_credit_ends_the_description_and_the_notes(mode):
+    credit = "التلاوة بصوت القارئ، بإذن ناشر التسجيلات"
+    notes = episode_notes(TEXT, "الهجرة", mode=mode, page=PAGE, transcript=VTT, credit=credit)
+    assert notes.description.endswith(credit)
+    assert f"<p>{credit}</p>" in notes.html
+    bare = episode_notes(TEXT, "الهجرة", mode=mode, page=PAGE, transcript=VTT)
+    assert credit not in bare.description and credit not in bare.html

@@ -263,8 +263,8 @@ def test_check_passes_a_show_ready_to_publish_and_strict_exits_0(cli):
     cli("init")
     _own_show(cli.folder, base_url="https://example.org/p/", guid="917393e3-1b1e-5cef-ace4-edaa54e1f810")
     path = cli.folder / "podcast.toml"
-    path.write_text(path.read_text(encoding="utf-8").replace('email = ""', 'email = "me@example.org"'),
-                    encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace('email = ""', 'email = "me@example.org"')
+                    .replace('recitation = ""', 'recitation = "voice"'), encoding="utf-8")
     out, err, code = cli("check", "--strict")
     assert code == 0 and "0 warnings" in out, err
 

@@ -19,7 +19,7 @@ from hijra_audio.config import (
 )
 from hijra_audio.scaffold import TEMPLATE
 
-TABLES = {"owner", "audio", "engine", "cluster"}
+TABLES = {"owner", "audio", "engine", "cluster", "quran"}
 
 
 def _keys(cls) -> list[str]:

@@ -29,6 +29,7 @@ from hijra_audio.console import (
     plural,
     print_dry_run,
     print_report,
+    recitation_options,
     show_request,
     verbosity,
     verbosity_options,
@@ -74,10 +75,11 @@ def main() -> None:
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the clip and plan caches (default: .hijra-audio/cache beside podcast.toml, "
                    "else beside the output folder; never inside it). Overrides cache_dir in the config.")
+@recitation_options
 @verbosity_options
 @library_errors
 def build(files, output, config_path, base_url, save, engine, jobs, dry_run, force, only, voice, rate,
-          scheduler, scheduler_file, cache_dir):
+          scheduler, scheduler_file, cache_dir, recitation):
     """Build the podcast from narration FILES (UTF-8 text, or folders of .txt files).
 
     The show's settings come from -c FILE, else ./podcast.toml when there is one; with neither,
@@ -99,7 +101,7 @@ def build(files, output, config_path, base_url, save, engine, jobs, dry_run, for
     request = BuildRequest(inputs=tuple(files), output=output, config_path=config_path,
                            base_url=base_url, engine=engine, jobs=jobs, force=force, only=only,
                            voice=voice, rate=rate, scheduler=scheduler, scheduler_file=scheduler_file,
-                           cache_dir=cache_dir, engine_factory=given().engine_factory)
+                           cache_dir=cache_dir, engine_factory=given().engine_factory, recitation=recitation)
     if dry_run:
         prepared = prepare(request)
         announce()
@@ -309,11 +311,12 @@ def clean(file, show_diff, speech, config_path, lexicon_path):
     click.echo(f"{len(shown)} changes: " + ", ".join(f"{rule} {n}" for rule, n in sorted(counts.items())))
 
 
-def _show(config_path, engine=None, voice=None, rate=None):
+def _show(config_path, engine=None, voice=None, rate=None, recitation=None):
     """The show `engines` and `say` use: its config and engine, with the options."""
     from hijra_audio.show import resolve
 
-    return resolve(show_request(announce_config(config_path), engine=engine, voice=voice, rate=rate))
+    return resolve(show_request(announce_config(config_path), engine=engine, voice=voice, rate=rate,
+                                recitation=recitation))
 
 
 @main.command()
@@ -351,17 +354,21 @@ def engines(config_path, engine, voice):
 @RATE_OPTION
 @click.option("--show-text", is_flag=True, help="Also print the exact text the engine received: after cleaning, "
                                                 "then after the engine's own diacritization and pausal forms.")
+@recitation_options
 @verbosity_options
 @library_errors
-def say(text, output, config_path, engine, voice, rate, show_text):
+def say(text, output, config_path, engine, voice, rate, show_text, recitation):
     """Speak TEXT into a short MP3 for a quick listen, through the same cleaning, engine and
     mastering as build. Use --show-text to see why a word is said the way it is."""
     from hijra_audio.preview import say as run_say
 
     # the show's lexicon is for its narration: that most of it never matches one sentence is no news
-    report = run_say(_show(config_path, engine, voice, rate), text, output, show_text=show_text)
+    report = run_say(_show(config_path, engine, voice, rate, recitation), text, output, show_text=show_text)
     if show_text:
         for number, segment in enumerate(report.segments, start=1):
+            if segment.recited:
+                click.echo(f"segment {number} recited:  {segment.recited}")
+                continue
             click.echo(f"segment {number} cleaned:  {segment.speech}")
             click.echo(f"segment {number} engine:   {segment.prepared}")
             for index, piece in enumerate(segment.requests, start=1):

@@ -54,6 +54,21 @@ class ClusterConfig:
     scheduler_file: str = ""     # a Dask scheduler file, relative to the config file
 
 
+@dataclass(frozen=True)
+class QuranConfig:
+    """`[quran]`: who recites the Quran quotations (recite/, docs/recitation.md)."""
+    recitation: str = ""          # a reciter's folder (relative to the config file); "voice"; "": not set
+    recitation_credit: str = ""   # required with a folder: the show notes and the feed carry it
+    recitation_timing: str = ""   # word timings of the recordings (cpfair/quran-align JSON)
+    recite_formulas: bool = False  # the basmala, the hamdala ... recited too (else said by the voice)
+
+    @property
+    def recited(self) -> bool:
+        """A reciter's recordings are configured (not the voice)."""
+        return self.recitation not in ("", VOICE)
+
+
+VOICE = "voice"
 SHOW_TYPES = ("episodic", "serial")
 SHOW_NOTES = ("short", "full")      # what each feed item carries of its episode's text (publish/notes.py)
 REQUIRED = ("title",)      # never blank: a feed without a title is refused by apps (and by feedgen)
@@ -88,6 +103,7 @@ class ShowConfig:
     guid: str = ""                              # podcast:guid; empty: derived from the feed URL
     owner: OwnerConfig = field(default_factory=OwnerConfig)
     cluster: ClusterConfig = field(default_factory=ClusterConfig)
+    quran: QuranConfig = field(default_factory=QuranConfig)
     # Where the file was read from; relative paths in it (narration, image) resolve against this.
     root: str = ""
     lexicon: str = ""    # the user's lexicon file (text/lexicon.py), relative to the config file
@@ -197,7 +213,16 @@ def load_config(path: Path | None = None) -> ShowConfig:
         raise ConfigError(f"{path}: show_notes must be \"short\" (an opening, the section headings and links "
                           f"to the whole text) or \"full\" (the whole text) (it is {cfg.show_notes!r}).")
     _check_audio(cfg.audio, path)
+    check_quran(cfg.quran, str(path))
     return cfg
+
+
+def check_quran(quran: QuranConfig, where: str) -> None:
+    """A reciter's recordings need their credit (the feed and the show notes name the reciter)."""
+    if quran.recited and not quran.recitation_credit.strip():
+        raise ConfigError(f"{where}: [quran] recitation names a reciter's recordings but recitation_credit is "
+                          f"empty. Say whose recitation it is (and by whose permission), e.g. recitation_credit = "
+                          f"\"التلاوة: الشيخ ... (بإذن ...)\", or pass --recitation-credit.")
 
 
 def save_keys(path: Path, values: dict[str, str]) -> None:

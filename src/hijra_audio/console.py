@@ -85,6 +85,27 @@ RATE_OPTION = click.option("--rate", type=click.IntRange(min=0),
                            help=f"espeak: {_doc('rate')}. Overrides [engine] rate.")
 
 
+def recitation_options(command):
+    """--recitation DIR, --recitation-credit TEXT, --recitation-timing FILE, handed to the command
+    as one `recitation` argument: the `[quran]` keys they override (None: none given)."""
+    @click.option("--recitation", metavar="DIR", help='A reciter\'s recordings of the verses (a folder in the '
+                  'EveryAyah layout: 008030.mp3 is 8:30) recited in place of the voice where the narration '
+                  'certainly quotes the Quran; "voice" for the voice. Overrides [quran] recitation.')
+    @click.option("--recitation-credit", metavar="TEXT", help="Whose recitation it is (and by whose "
+                  "permission): required with --recitation; the feed and the show notes carry it.")
+    @click.option("--recitation-timing", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path),
+                  help="Word timings of the recordings (cpfair/quran-align's JSON): a quotation of part "
+                       "of a verse is cut from its recording at the reciter's pauses (else the whole verse).")
+    @functools.wraps(command)
+    def run(*args, recitation, recitation_credit, recitation_timing, **kwargs):
+        given = {"recitation": recitation if recitation in (None, "voice") else str(Path(recitation).resolve()),
+                 "recitation_credit": recitation_credit,
+                 "recitation_timing": str(recitation_timing.resolve()) if recitation_timing else None}
+        given = {key: value for key, value in given.items() if value is not None}
+        return command(*args, recitation=given or None, **kwargs)
+    return run
+
+
 def warn(warnings: tuple[str, ...]) -> None:
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
@@ -155,7 +176,7 @@ class Progress:
     nohup): one plain line per episode built, `[12/218] episode-012.mp3 13:02 built (text
     changed)`. Silent with -q."""
 
-    LABELS = {"segments": "speaking segments", "episodes": "writing episodes"}
+    LABELS = {"reciting": "cutting recitations", "segments": "speaking segments", "episodes": "writing episodes"}
     REDRAW_SECONDS = 0.1
 
     def __init__(self, enabled: bool, terminal: bool):
@@ -239,7 +260,9 @@ def print_report(report, output: Path, progress: Progress) -> None:
         click.echo(f"removed  {output / name}")
     skipped = f"; {len(report.skipped)} skipped (not selected)" if report.skipped else ""
     click.echo(f"{plural(len(report.episodes), 'episode')}, {duration(report.duration)} in all "
-               f"({plural(report.clips_synthesized, 'segment')} spoken, {report.clips_cached} from cache){skipped}")
+               f"({plural(report.clips_synthesized, 'segment')} spoken, "
+               + (f"{plural(report.clips_recited, 'recitation')} cut, " if report.clips_recited else "")
+               + f"{report.clips_cached} from cache){skipped}")
     if report.site is not None:
         click.echo(f"page: {report.site}")
     click.echo(f"feed: {report.feed}")

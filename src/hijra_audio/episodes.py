@@ -19,8 +19,8 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from hijra_audio.text.sentences import split_tokens
-from hijra_audio.text.tokens import PAUSE, SENTENCE_END
+from hijra_audio.text.sentences import cut_tokens
+from hijra_audio.text.tokens import PAUSE, SENTENCE_END, Quoted
 
 # A line of three or more dashes (and nothing else): an episode break.
 BREAK = re.compile(r"^-{3,}$")
@@ -50,6 +50,17 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Piece:
+    """Part of a segment that holds a Quran quotation: a run of words the voice reads, or one
+    quotation (`quoted`), which a reciter's recording may stand in for (`rebuild.decide`)."""
+
+    display: str
+    speech: str
+    reference: str = ""              # a quotation's reference ("9:40")
+    quoted: Quoted | None = None     # a quotation's place in the Quran, and how it was found
+
+
+@dataclass(frozen=True)
 class Segment:
     """One piece of an episode, in its two forms, made once here and carried whole: to the engine
     (its cache key is made from `speech`), to the captions and to the feed and page (`display`)."""
@@ -59,6 +70,7 @@ class Segment:
     section: int            # index of its section within the show
     starts_section: bool    # first segment of its section in this episode: a section pause before it
     is_heading: bool = False
+    pieces: tuple[Piece, ...] = ()   # when it holds a Quran quotation: its words and quotations, in order
 
     @property
     def words(self) -> int:
@@ -142,9 +154,29 @@ def _is_break(tokens) -> bool:
     return len(tokens) == 1 and not tokens[0].quran and bool(BREAK.match(tokens[0].display))
 
 
-def _section_pieces(section: Section, max_segment_chars: int) -> list[tuple[str, str]]:
-    """(display, speech) pieces of a section's body."""
-    return split_tokens(list(section.tokens), max_segment_chars) if section.tokens else []
+def _section_pieces(section: Section, max_segment_chars: int) -> list[tuple[str, str, tuple[Piece, ...]]]:
+    """(display, speech, pieces) of each segment of a section's body (`pieces`: `_quotation_pieces`)."""
+    segments = cut_tokens(list(section.tokens), max_segment_chars) if section.tokens else []
+    return [(" ".join(t.display for t in tokens), " ".join(t.speech for t in tokens), _quotation_pieces(tokens))
+            for tokens in segments]
+
+
+def _quotation_pieces(tokens) -> tuple[Piece, ...]:
+    """A segment's words as the runs the voice reads and its Quran quotations, one piece each;
+    none when it has no quotation. Their forms joined by spaces are the segment's."""
+    if not any(t.quran for t in tokens):
+        return ()
+    pieces: list[Piece] = []
+    run: list = []
+    for token in tokens + [None]:
+        if (token is None or token.quran) and run:
+            pieces.append(Piece(" ".join(t.display for t in run), " ".join(t.speech for t in run)))
+            run = []
+        if token is not None and token.quran:
+            pieces.append(Piece(token.display, token.speech, token.quran, token.quoted))
+        elif token is not None:
+            run.append(token)
+    return tuple(pieces)
 
 
 def plan_episodes(sections: list[Section], *, episode_minutes: float, words_per_minute: float,
@@ -153,7 +185,7 @@ def plan_episodes(sections: list[Section], *, episode_minutes: float, words_per_
     `numbered_titles`: a title made from the opening words starts `الحلقة N: ` (off by default:
     Apple asks for no episode numbers in titles; `itunes:episode` carries them)."""
     target = max(1.0, episode_minutes * words_per_minute)
-    units = []  # (section index, heading or None, [(display, speech) pieces], part): what is packed
+    units = []  # (section index, heading or None, [(display, speech, pieces)], part): what is packed
     for index, section in enumerate(sections):
         pieces = _section_pieces(section, max_segment_chars)
         for chunk_start, chunk in enumerate(_chunks(pieces, target)):
@@ -188,8 +220,8 @@ def plan_episodes(sections: list[Section], *, episode_minutes: float, words_per_
                 segments.append(Segment(heading, sections[index].heading_speech or heading, index, True,
                                         is_heading=True))
                 opens = False
-            for piece, speech in chunk:
-                segments.append(Segment(piece, speech, index, opens))
+            for piece, speech, quotations in chunk:
+                segments.append(Segment(piece, speech, index, opens, pieces=quotations))
                 opens = False
         key = _episode_key(group, number, sections)
         # A heading can open several episodes (a book repeats `تفسير ابن هشام لبعض الغريب`): the
@@ -209,18 +241,18 @@ def ends_sentence(text: str) -> bool:
     return bool(stripped) and stripped[-1] in SENTENCE_END
 
 
-def _chunks(pieces: list[tuple[str, str]], target: float) -> list[list[tuple[str, str]]]:
+def _chunks(pieces: list[tuple], target: float) -> list[list[tuple]]:
     """Split one section's segments into parts of about `target` words when it is much longer,
     only after a segment that ends a sentence: at each step, the sentence end nearest the target
     that leaves neither part shorter than MIN_PART of it. Without one, the part runs on."""
-    counts = [len(p.split()) for p, _speech in pieces]
+    counts = [len(p[0].split()) for p in pieces]
     total = sum(counts)
     if total <= SPLIT_ABOVE * target:
         return [pieces]
     before = [0]                       # before[i]: words in pieces[:i]
     for count in counts:
         before.append(before[-1] + count)
-    cuts = [i + 1 for i, (piece, _speech) in enumerate(pieces[:-1]) if ends_sentence(piece)]
+    cuts = [i + 1 for i, piece in enumerate(pieces[:-1]) if ends_sentence(piece[0])]
     chunks, start = [], 0
     while before[-1] - before[start] > SPLIT_ABOVE * target:
         rest = before[-1] - before[start]
@@ -243,7 +275,7 @@ def _chunks(pieces: list[tuple[str, str]], target: float) -> list[list[tuple[str
 
 
 def _unit_words(unit) -> int:
-    return sum(len(p.split()) for p, _speech in unit[2]) + len((unit[1] or "").split())
+    return sum(len(p[0].split()) for p in unit[2]) + len((unit[1] or "").split())
 
 
 def _title(group, number: int, sections: list[Section], segments: list[Segment], numbered: bool) -> str:

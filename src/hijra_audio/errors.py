@@ -35,3 +35,8 @@ class ClusterError(HijraAudioError):
 class LexiconError(HijraAudioError):
     """A lexicon file that cannot be read; the message names the file and line."""
 
+
+
+class RecitationError(HijraAudioError):
+    """A reciter's recordings or word timings that cannot be used (recite/): the message names the
+    file, the quotation that needs it and the fix."""

@@ -44,11 +44,13 @@ from hijra_audio.rebuild.schedule import (
     LocalBackend,
     Progress,
     Scheduled,
+    make_recitations,
     remove_stale,
     schedule,
     sweep_temporary_files,
 )
 from hijra_audio.rebuild.workers import give_back_memory
+from hijra_audio.recite import Recitation
 from hijra_audio.show import Show, ShowRequest, resolve
 from hijra_audio.text import quran
 
@@ -98,6 +100,7 @@ class BuildReport:
     cache: CacheLocation | None = None
     adopted: int = 0                          # clips moved from the old layout (OUTPUT/.cache)
     timings: dict[str, float] = field(default_factory=dict)   # seconds per step: plan ... publish
+    clips_recited: int = 0                    # cut from a reciter's recordings for this build
 
     @property
     def duration(self) -> float:
@@ -114,6 +117,7 @@ def prepare(request: BuildRequest, store_plan: bool = False,
     show = resolve(request)
     where = show.cluster                # a cluster that cannot be used stops the build before planning
     show.manifest.show = addresses.to_keep(show.own, show.address)   # saved with the build, never by a dry run
+    recitation = Recitation.of(show.config)   # a reciter's folder or timings that cannot be used stop it here
     early = (functools.partial(meanwhile, show.engine_factory, show.cache)
              if meanwhile is not None and not where else None)
     planned, store = planning.plan_cached(show.config, tuple(request.inputs), show.cache.plan, early)
@@ -123,12 +127,14 @@ def prepare(request: BuildRequest, store_plan: bool = False,
     if cover.image_path(show.config) is not None:   # a cover directories would refuse stops the build here
         cover.check_image(cover.image_path(show.config))
     decisions = decide(show.config, planned.episodes, show.manifest, engine.identity(), output=show.output,
-                       year=str(manifests.now().year), force=request.force, only=request.only)
+                       year=str(manifests.now().year), force=request.force, only=request.only,
+                       recitation=recitation)
     if store_plan:
         store()
     timings = {"plan": planned_at - started, "decide": time.perf_counter() - planned_at}
     # (the feed's own size is checked once it is written: _build)
-    return Prepared(show, decisions, planned.warnings + show.warnings(feed=False), engine.identity(), timings)
+    return Prepared(show, decisions, planned.warnings + decisions.warnings + show.warnings(feed=False),
+                    engine.identity(), timings)
 
 
 def build(request: BuildRequest, progress: Progress | None = None, finished: Finished | None = None) -> BuildReport:
@@ -158,6 +164,8 @@ def _build(request: BuildRequest, prepared: Prepared, started_backend: LocalBack
     config, manifest, where = show.config, show.manifest, show.cache
     timings = dict(prepared.timings)
     output = Path(request.output)
+    # recitations are cut here, first: a recording that cannot be used stops the build untouched
+    recited = make_recitations(decisions, ClipCache(where.clips), progress)
     output.mkdir(parents=True, exist_ok=True)
     episodes = [d.episode for d in decisions]
     now = manifests.now()
@@ -195,9 +203,9 @@ def _build(request: BuildRequest, prepared: Prepared, started_backend: LocalBack
         timings["publish"] = time.perf_counter() - started
     results = tuple(made.results[d.episode.number] for d in decisions if d.episode.number in made.results)
     warnings = prepared.warnings + check_feed(config, published.feed)
-    return BuildReport(results, published.feed, made.synthesized, made.cached, removed, published.site,
+    return BuildReport(results, published.feed, made.synthesized, made.cached - recited, removed, published.site,
                        warnings, show.address, _skipped(decisions, manifest, output), where, adopted,
-                       timings)
+                       timings, recited)
 
 
 def _remember_text(decisions: Decisions, manifest: Manifest, output: Path) -> None:

@@ -13,6 +13,7 @@ planned in a process of its own, so that the parent gives back all the memory cl
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import pickle
@@ -160,7 +161,9 @@ def plan_key(config: ShowConfig, inputs: tuple[Path, ...]) -> str:
     digest = hashlib.sha256()
     for path in planning_sources():
         digest.update(path.read_bytes())
-    digest.update(json.dumps(asdict(config), ensure_ascii=False, sort_keys=True, default=str).encode())
+    # [quran] decides who recites, never what is planned: another reciter plans nothing again
+    planned = dataclasses.replace(config, quran=config_module.QuranConfig())
+    digest.update(json.dumps(asdict(planned), ensure_ascii=False, sort_keys=True, default=str).encode())
     digest.update(f"diacritizer {_version('text2tashkeel')}/{diacritizer.SPELLING_MODEL}\n".encode())
     for path in sources.expand(list(inputs) or config.narration_paths()):
         digest.update(str(path).encode() + b"\0" + path.read_bytes())

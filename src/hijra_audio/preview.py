@@ -20,7 +20,9 @@ from hijra_audio.engines import ENGINES, create_engine, options
 from hijra_audio.errors import HijraAudioError, InputError
 from hijra_audio.files import atomic_write
 from hijra_audio.plan import plan
-from hijra_audio.rebuild.decide import iso639_2, pauses_for
+from hijra_audio.rebuild.decide import iso639_2, parts_for, pauses_for
+from hijra_audio.rebuild.workers import make_clip
+from hijra_audio.recite import Recitation
 from hijra_audio.show import Show
 from hijra_audio.sources import Narration, checked
 
@@ -33,6 +35,7 @@ class SpokenSegment:
     prepared: str                # after the engine's own rewriting (diacritization, pausal forms)
     requests: tuple[str, ...] = ()   # gtts: the pieces sent, one request each
     phonemes: str = ""           # piper: the phonemes the voice speaks
+    recited: str = ""            # a quotation recited from the reciter's recordings: which, cut where
 
 
 @dataclass(frozen=True)
@@ -63,21 +66,26 @@ def say(show: Show, sentence: str, output: Path, show_text: bool = False) -> Say
         raise InputError('nothing to say: the text is empty. Give an Arabic sentence in quotes, '
                          'like hijra-audio say "ثم هاجر إلى المدينة".')
     episodes = plan_sentence(config, sentence).episodes
-    segments = [s for e in episodes for s in e.segments]
+    recitation = Recitation.of(config)
+    parts = [part for e in episodes for s, pause in zip(e.segments, pauses_for(config, e))
+             for part in parts_for(s, pause, {}, recitation, config.audio.sentence_pause_ms, "the text to say")]
     engine = show.engine_factory()
     engine.check()
     spoken = []
-    for segment in segments:
-        text = segment.speech
+    for part in parts:
+        text = part.speech
         extra = {}
-        if show_text and hasattr(engine, "pieces"):
+        if part.recited is not None:
+            extra["recited"] = recited_text(part.recited)
+        elif show_text and hasattr(engine, "pieces"):
             extra["requests"] = tuple(engine.pieces(text))
-        if show_text and hasattr(engine, "phonemes"):
+        if show_text and part.recited is None and hasattr(engine, "phonemes"):
             extra["phonemes"] = engine.phonemes(text)
-        spoken.append(SpokenSegment(text, engine.prepare(text) if show_text else "", **extra))
-    clips = (engine.synthesize(s.speech) for s in segments)
-    pauses = [pause for e in episodes for pause in pauses_for(config, e)]
-    rendered = render(clips, pauses, config.audio, folder=output.parent if output.parent.is_dir() else None)
+        spoken.append(SpokenSegment(text, engine.prepare(text) if show_text and part.recited is None else "", **extra))
+    clips = (make_clip(part, lambda: engine) for part in parts)
+    rendered = render(clips, [part.pause_ms for part in parts], config.audio,
+                      folder=output.parent if output.parent.is_dir() else None,
+                      inserted=[part.recited is not None for part in parts])
     tags = EpisodeTags(title=" ".join(sentence.split()[:8]), album=config.title, artist=config.author,
                        track=1, total=1, language=iso639_2(config.language))
     if output.suffix.lower() == ".wav":
@@ -85,6 +93,14 @@ def say(show: Show, sentence: str, output: Path, show_text: bool = False) -> Say
     else:
         atomic_write(output, tag_mp3(rendered.mp3, tags))
     return SayReport(output, rendered.duration, engine.identity(), tuple(spoken))
+
+
+def recited_text(recited) -> str:
+    """`9:40 from 009040.mp3 1.20-4.85 s` (a take of a whole recording: `whole`)."""
+    takes = ", ".join(f"{Path(t.path).name} " + ("whole" if t.whole else
+                                                 f"{t.start_ms / 1000:.2f}-{'end' if t.end_ms < 0 else f'{t.end_ms / 1000:.2f}'} s")
+                      for t in recited.takes)
+    return f"{recited.reference} from {takes}"
 
 
 def _wav(mp3: bytes, sample_rate: int) -> bytes:

@@ -159,6 +159,23 @@ trim_silence_db = -50.0
 lame_quality = 5
 
 ''' + engine_table() + '''
+[quran]
+# Who recites the Quran verses the narration quotes. A folder (relative to this file) of a
+# reciter's recordings in the EveryAyah layout, one file per verse named by sura and verse
+# (008030.mp3 is 8:30; MP3, WAV, FLAC or Ogg): each quotation matched with certainty is recited
+# from them in place of the voice. "voice": the voice reads the verses. Empty: the voice reads them
+# and `check` warns. The recordings are yours to supply: none ship with hijra-audio.
+recitation = ""
+# Whose recitation it is, and by whose permission: required with a folder; the show notes and the
+# feed carry it, e.g. "التلاوة: الشيخ ... (بإذن ...)".
+recitation_credit = ""
+# Word timings of the recordings (cpfair/quran-align's JSON, relative to this file): a quotation
+# of part of a verse is cut from its recording at the reciter's pauses. Empty: the whole verse.
+recitation_timing = ""
+# true: formulas a lecture says as speech (the basmala, the hamdala, إنا لله وإنا إليه راجعون ...)
+# are recited too; false: the voice says them.
+recite_formulas = false
+
 [cluster]
 # Build on a Dask cluster (pip install 'hijra-audio[cluster]'; see docs/cluster.md): the
 # scheduler's address, tcp://HOST:8786 or tls://HOST:8786 (TLS settings come from

@@ -12,13 +12,14 @@ is worked out when first asked, once: `say` never reads a manifest, `check` neve
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from hijra_audio.config import ShowConfig, bundled_config_path, load_config
+from hijra_audio.config import ShowConfig, bundled_config_path, check_quran, load_config
 from hijra_audio.engines import create_engine
 from hijra_audio.engines.base import Engine
 from hijra_audio.publish import address as addresses
@@ -44,6 +45,7 @@ class ShowRequest:
     scheduler_file: Path | None = None     # or its scheduler file (see rebuild/cluster.py)
     cache_dir: Path | None = None          # overrides cache_dir in the config (rebuild/location.py)
     engine_factory: Callable[[], Engine] | None = None   # another engine (tests give a fake one)
+    recitation: dict[str, str] | None = None   # overrides [quran] recitation, recitation_credit, recitation_timing
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,9 @@ def resolve(request: ShowRequest) -> Show:
     """The show `request` names: its settings read once, with the overrides, and its engine."""
     own = load_show(request.config_path, tuple(request.inputs)).with_overrides(
         engine_name=request.engine, engine_voice=request.voice, engine_rate=request.rate)
+    if request.recitation:
+        own = dataclasses.replace(own, quran=dataclasses.replace(own.quran, **request.recitation))
+        check_quran(own.quran, "the command line")
     factory = request.engine_factory or functools.partial(create_engine, own.engine,
                                                           sample_rate=own.audio.sample_rate)
     return Show(request, own, factory)

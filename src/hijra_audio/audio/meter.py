@@ -72,6 +72,12 @@ class PcmFile:
         self.file.seek(2 * lo)
         return np.frombuffer(self.file.read(2 * (hi - lo)), dtype="<i2")
 
+    def write(self, lo: int, samples: np.ndarray) -> None:
+        """`samples` written over those from `lo` on (never past the end)."""
+        samples = np.ascontiguousarray(samples[:max(0, self.size - lo)], dtype="<i2")
+        self.file.seek(2 * lo)
+        self.file.write(samples.data)
+
     def close(self) -> None:
         self.file.close()
 

@@ -12,7 +12,7 @@ text (`tags`), so rendering needs only the clips, the pauses and the audio setti
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,7 +22,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", RuntimeWarning)
     from pydub import AudioSegment
 
-from hijra_audio.audio import meter
+from hijra_audio.audio import insert, meter
 from hijra_audio.audio.master import Mastering, master_and_encode
 from hijra_audio.config import AudioConfig
 from hijra_audio.engines.base import Clip, resample
@@ -95,10 +95,12 @@ def join(sink: meter.PcmFile, clips: Iterable[Clip | None], pauses_before_ms: li
 
 
 def render(clips: Iterable[Clip | None], pauses_before_ms: list[int], settings: AudioConfig,
-           folder=None) -> Rendered | None:
+           folder=None, inserted: Sequence[bool] = ()) -> Rendered | None:
     """One episode from its clips: joined clip by clip into a temporary file (in `folder`), then
     mastered and encoded block by block. Its memory does not grow with the episode's length (but
-    for the MP3 itself). None when a clip is None (absent): nothing is encoded."""
+    for the MP3 itself). None when a clip is None (absent): nothing is encoded. `inserted`: per
+    clip, True for a recording that is not the voice (a reciter's verse): it is brought to the
+    voice's loudness first (`insert.match_voice`)."""
     rate = settings.sample_rate
     absent = []
 
@@ -112,6 +114,9 @@ def render(clips: Iterable[Clip | None], pauses_before_ms: list[int], settings: 
         placements = join(pcm, noting_absent(), list(pauses_before_ms), rate, settings.trim_silence_db)
         if absent:
             return None
+        if any(inserted):
+            insert.match_voice(pcm, rate, [(round(p.start * rate), round(p.end * rate))
+                                           for p, own in zip(placements, inserted) if own])
         duration = pcm.size / rate
         mp3, mastering = master_and_encode(pcm, settings, folder)
     return Rendered(mp3, duration, placements, mastering)

@@ -13,6 +13,8 @@ fail a CI job).
 - descriptions over Apple's limits, which the feed has to cut;
 - (`check_feed`) a built feed over 1 MB, or over what a named podcast client is known to refuse,
   with the setting that made it so.
+- the voice reading the Quran because `[quran] recitation` is not set, or a reciter's recordings
+  about to be published (their rights holder must agree).
 """
 
 from __future__ import annotations
@@ -68,6 +70,7 @@ def check_show(config: ShowConfig, address: Address, has_file: bool = True) -> t
         found.append(f"[audio] channels = 2 with loudness_lufs = {MONO_LUFS:g}: that is the mono norm, and the "
                      f"stereo episodes will sound 3 dB quieter than other podcasts. Set loudness_lufs = "
                      f"{STEREO_LUFS:g} (or remove it: with channels = 2 it is the default).")
+    found.extend(recitation_warnings(config))
     path = cover.image_path(config)
     if path is not None:
         try:
@@ -117,3 +120,26 @@ def _size(count: float) -> str:
     if count >= 1024 * 1024 and count % (1024 * 1024) == 0:
         return f"{count / (1024 * 1024):g} MiB"
     return f"{count / 1e6:.1f} MB" if count >= 1e6 else f"{count / 1e3:.1f} KB"
+
+
+def recitation_warnings(config: ShowConfig) -> list[str]:
+    """The voice reading the Quran unasked, or a reciter's recordings published (their rights)."""
+    quran = config.quran
+    if quran.recited:
+        from hijra_audio.errors import RecitationError
+        from hijra_audio.recite import Recitation
+
+        found = [f"[quran] recitation: the episodes that quote the Quran carry recordings from {quran.recitation}; "
+                 f"publishing them needs the permission of their rights holder (the reciter or whoever published "
+                 f"the recordings), which recitation_credit should name. Have it before others subscribe."]
+        try:
+            Recitation.of(config)          # the folder and the timings as a build reads them
+        except RecitationError as exc:
+            found.append(str(exc))
+        return found
+    if not quran.recitation:
+        return ["[quran] recitation is not set, so the voice reads the Quran verses the narration quotes; scholarly "
+                "guidance asks for a proficient reciter's recordings instead of a synthesized recitation. Set "
+                "recitation = \"FOLDER\" (a reciter's recordings, see docs/recitation.md) with recitation_credit, "
+                "or recitation = \"voice\" to keep the voice."]
+    return []

@@ -56,6 +56,7 @@ class FeedItem:
     chapters: str = ""     # its chapters JSON file, likewise
     paragraphs: tuple[tuple[bool, str], ...] = ()   # its whole text: (is a heading, text), for the show notes
     anchor: str = ""       # its id on the show's page (index.html), where its whole text is; "" when none
+    credit: str = ""       # a credit its notes end with (the reciter's, for an episode that recites)
 
 
 def episode_guid(config: ShowConfig, key: str) -> str:
@@ -227,6 +228,6 @@ def render_feed(config: ShowConfig, items: list[FeedItem], built: datetime) -> b
 def _notes(config: ShowConfig, item: FeedItem):
     """The item's description and show notes (publish/notes.py), as `show_notes` says."""
     paragraphs = item.paragraphs or tuple((False, line) for line in (item.description or item.title).split("\n"))
-    return episode_notes(paragraphs, item.title, mode=config.show_notes,
+    return episode_notes(paragraphs, item.title, mode=config.show_notes, credit=item.credit,
                          page=page_url(config, item.anchor) if item.anchor else "",
                          transcript=media_url(config, item.transcript) if item.transcript else "")

@@ -101,18 +101,22 @@ def notes_html(paragraphs, limit: int | None = None) -> str:
 
 
 def episode_notes(paragraphs, title: str = "", *, mode: str = "short", page: str = "",
-                  transcript: str = "") -> Notes:
+                  transcript: str = "", credit: str = "") -> Notes:
     """The description and show notes of an episode whose text is `paragraphs` ((is a heading,
     text) pairs), titled `title`; `page`: the address of its whole text (the page's anchor) and
-    `transcript` of its WebVTT file, "" when there is none. `mode`: "short" or "full" (above)."""
+    `transcript` of its WebVTT file, "" when there is none; `credit`: a paragraph both end with
+    (the reciter's). `mode`: "short" or "full" (above)."""
     paragraphs = tuple((bool(heading), xml_text(text)) for heading, text in paragraphs)
+    credited = ((False, xml_text(credit)),) if credit.strip() else ()
     if mode == "full":
+        paragraphs += credited
         text = "\n".join(text for _heading, text in paragraphs) or xml_text(title)
         return Notes(clip_text(text), notes_html(paragraphs or (text,)))
     opening = opening_paragraphs(paragraphs, OPENING_CHARS) or [xml_text(title)]
-    description = "\n".join(opening)
+    description = "\n".join(opening + [text for _heading, text in credited])
     headings = [text for heading, text in paragraphs if heading and _bare(text) != _bare(title)]
-    body = notes_html(opening) + _sections(headings) + _links(page, transcript)
+    body = (notes_html(opening) + _sections(headings) + notes_html([text for _h, text in credited])
+            + _links(page, transcript))
     return Notes(clip_text(description), body)
 
 

@@ -5,9 +5,10 @@ Only episodes whose MP3 is in the folder, whole, at the size the manifest record
 the feed never points at a file that is missing or half written. Each shows the text its MP3 was
 built from (kept in the manifest): ONE text per episode, which the page, the feed's description
 and its show notes all read, so an episode left as it was (`--only` another) keeps its old text
-beside its old audio everywhere. The feed carries show notes (`show_notes`: publish/notes.py)
-that link each episode's anchor on the page, where its whole text is. Each file is rewritten
-only when its bytes change.
+beside its old audio everywhere; an episode that recites the Quran ends with the reciter's credit
+(`[quran] recitation_credit`). The feed carries show notes (`show_notes`: publish/notes.py) that
+link each episode's anchor on the page, where its whole text is. Each file is rewritten only when
+its bytes change.
 """
 
 from __future__ import annotations
@@ -43,20 +44,22 @@ def publish(config: ShowConfig, episodes, manifest: Manifest, output: Path, *, n
     """Write the page (unless `site` is False) and then the feed (last: it points only at
     complete files) for the episodes that are built."""
     output = Path(output)
-    published = [(entry, built_text(episode, entry)) for episode, entry in _published(episodes, manifest, output)]
+    published = [(entry, built_text(episode, entry), _credit(config, entry))
+                 for episode, entry in _published(episodes, manifest, output)]
     page = None
     if site:
         page = write_site(config, [SiteEpisode(number=entry.number, title=entry.title, file=entry.file,
-                                               duration=entry.duration, paragraphs=text,
+                                               duration=entry.duration,
+                                               paragraphs=text + (((False, credit),) if credit else ()),
                                                transcript=_beside(output, entry.file, VTT_SUFFIX))
-                                   for entry, text in published], output)
+                                   for entry, text, credit in published], output)
     items = [FeedItem(title=entry.title, guid=entry.guid, pub_date=datetime.fromisoformat(entry.pub_date),
                       file=entry.file, bytes=entry.bytes, duration=entry.duration, number=entry.number,
                       description="\n".join(paragraph for _heading, paragraph in text),
                       transcript=_beside(output, entry.file, VTT_SUFFIX),
                       chapters=_beside(output, entry.file, CHAPTERS_SUFFIX), paragraphs=text,
-                      anchor=episode_anchor(entry.number))
-             for entry, text in published]
+                      anchor=episode_anchor(entry.number), credit=credit)
+             for entry, text, credit in published]
     built = max((item.pub_date for item in items), default=now)
     data = render_feed(config, items, built)
     path = output / FEED_NAME
@@ -80,6 +83,13 @@ def built_text(episode: Episode, entry: EpisodeEntry) -> tuple[tuple[bool, str],
     if entry.paragraphs:
         return tuple((bool(heading), str(text)) for heading, text in entry.paragraphs)
     return episode.paragraphs
+
+
+def _credit(config: ShowConfig, entry: EpisodeEntry) -> str:
+    """The reciter's credit for an episode that recites ("" for one that does not): a paragraph
+    of its own after its text on the page, and in its description and show notes."""
+    credit = config.quran.recitation_credit.strip()
+    return credit if credit and config.quran.recited and "recitation" in entry.hashes else ""
 
 
 def _published(episodes, manifest: Manifest, output: Path) -> list[tuple[Episode, EpisodeEntry]]:

@@ -37,7 +37,7 @@ from hijra_audio.rebuild.schedule import (
     EpisodeRendered,
     Event,
 )
-from hijra_audio.rebuild.workers import RenderResult
+from hijra_audio.rebuild.workers import Part, RenderResult
 
 log = logging.getLogger(__name__)
 
@@ -191,7 +191,7 @@ class ClusterBackend:
 class _Task:
     kind: str                      # "speak" or "episode"
     job: EpisodeJob | None = None
-    items: list = field(default_factory=list)   # speak: [(key, text)]
+    items: list = field(default_factory=list)   # speak: [Part]
     attempts: int = 0
 
 
@@ -204,11 +204,11 @@ class _ClusterSchedule:
         self.window = max(2, 2 * threads)          # episodes in flight: one running, one queued per thread
         self.where = str(backend.where)
         counts: dict[str, int] = {}
-        speech: dict[str, str] = {}
+        speech: dict[str, Part] = {}
         for job in jobs:
             for part in job.lacking:
                 counts[part.key] = counts.get(part.key, 0) + 1
-                speech[part.key] = part.speech
+                speech[part.key] = part
         shared = [key for key in speech if counts[key] >= 2]
         self.waiting: dict[int, set[str]] = {job.number: set(job.lacking) & set(shared) for job in jobs}
         self.jobs = {job.number: job for job in jobs}
@@ -221,7 +221,7 @@ class _ClusterSchedule:
         if shared:
             size = max(1, min(SHARED_BATCH, math.ceil(len(shared) / max(1, threads))))
             for start in range(0, len(shared), size):
-                self._submit(_Task("speak", items=[(k, speech[k]) for k in shared[start:start + size]]))
+                self._submit(_Task("speak", items=[speech[k] for k in shared[start:start + size]]))
 
     def _submit(self, task: _Task) -> list[Event]:
         """Send a task (and, for an episode, the cached clips it needs); the events of clips found lost."""
@@ -231,7 +231,7 @@ class _ClusterSchedule:
         events: list[Event] = []
         if task.kind == "speak":
             future = self.client.submit(cluster_worker.speak_task, self.name, task.items, pure=False, priority=10)
-            self.backend.traffic.sent += sum(len(t.encode()) for _, t in task.items)
+            self.backend.traffic.sent += sum(len(part.speech.encode()) for part in task.items)
         else:
             job = task.job
             sent: dict[str, Clip] = {}

@@ -24,7 +24,7 @@ from distributed.diagnostics.plugin import WorkerPlugin
 
 from hijra_audio.engines.base import Clip, Engine
 from hijra_audio.errors import ClusterError
-from hijra_audio.rebuild.workers import EpisodeFiles, episode_files, give_back_memory
+from hijra_audio.rebuild.workers import EpisodeFiles, episode_files, give_back_memory, make_clip
 
 # glibc's mallopt parameters (malloc.h)
 _M_TRIM_THRESHOLD = -1
@@ -150,11 +150,11 @@ def _plugin(name: str) -> EnginePlugin:
     return plugin
 
 
-def speak_task(name: str, items: list[tuple[str, str]]) -> list[tuple[str, Clip]]:
-    """Speak clips that two or more episodes use (each once): [(key, text)] -> [(key, clip)]."""
+def speak_task(name: str, items: list) -> list[tuple[str, Clip]]:
+    """Make clips that two or more episodes use (each once): [Part] -> [(key, clip)]."""
     plugin = _plugin(name)
     with plugin.lock:
-        return [(key, plugin.engine.synthesize(text)) for key, text in items]
+        return [(part.key, make_clip(part, lambda: plugin.engine)) for part in items]
 
 
 @dataclass(frozen=True)
@@ -171,7 +171,7 @@ def episode_task(name: str, job, sent: dict[str, Clip] | None) -> EpisodeMade:
     for part in job.render.parts:
         if part.key not in sent and part.key not in spoken:
             with plugin.lock:
-                spoken[part.key] = plugin.engine.synthesize(part.speech)
+                spoken[part.key] = make_clip(part, lambda: plugin.engine)
     clips = (sent.get(key) or spoken[key] for key in job.keys)
     files = episode_files(job.render, clips, folder=plugin.folder)
     give_back_memory()

@@ -18,7 +18,7 @@ from pathlib import Path
 from hijra_audio.audio.render import RENDER_VERSION
 from hijra_audio.audio.tags import EpisodeTags
 from hijra_audio.config import AudioConfig, ShowConfig
-from hijra_audio.episodes import Episode
+from hijra_audio.episodes import Episode, Segment
 from hijra_audio.errors import InputError
 from hijra_audio.publish import cover
 from hijra_audio.publish.manifest import EpisodeEntry, Manifest
@@ -30,6 +30,7 @@ from hijra_audio.publish.names import (
 )
 from hijra_audio.rebuild.cache import clip_key
 from hijra_audio.rebuild.workers import Part
+from hijra_audio.recite import Recitation
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ class Decision:
 
     episode: Episode
     action: str            # "build", "keep" or "skip" (not selected by --only, and not up to date)
-    reason: str            # new, text changed, engine changed, settings changed, file missing, forced,
+    reason: str            # new, text/engine/recitation/settings changed, file missing, forced,
                            # unchanged; when skipped, "not selected: " and the reason it would be built
     file: str
     parts: tuple[Part, ...]   # its segments as this build makes them: clip key, pause, both texts
@@ -55,6 +56,7 @@ class Decisions:
     """The decision for every episode of the plan, in order."""
 
     items: tuple[Decision, ...]
+    warnings: tuple[str, ...] = ()     # what the recitation fell back on (a verse recited whole...)
 
     def __iter__(self) -> Iterator[Decision]:
         return iter(self.items)
@@ -72,9 +74,10 @@ class Decisions:
 
 def decide(config: ShowConfig, episodes: tuple[Episode, ...] | list[Episode], manifest: Manifest,
            identity: dict[str, str], *, output: Path, year: str, force: bool = False,
-           only: str | None = None) -> Decisions:
+           only: str | None = None, recitation: Recitation | None = None) -> Decisions:
     """For each episode: build or keep, and why. `identity`: the engine's; `year`: this year, for
-    the tags of episodes published for the first time."""
+    the tags of episodes published for the first time; `recitation`: the reciter's recordings that
+    stand in for the voice where a Quran quotation is certain (None: the voice reads them)."""
     output = Path(output)
     cover_id = cover.cover_id(config)
     engine_hash = _hash(identity)
@@ -89,12 +92,19 @@ def decide(config: ShowConfig, episodes: tuple[Episode, ...] | list[Episode], ma
                            language=iso639_2(config.language), comment=config.description, cover_id=cover_id)
         settings = {"pauses": pauses, "audio": asdict(config.audio), "tags": asdict(tags),
                     "render": RENDER_VERSION, "transcript_language": config.language}
+        parts = tuple(part for s, pause in zip(episode.segments, pauses)
+                      for part in parts_for(s, pause, identity, recitation, config.audio.sentence_pause_ms,
+                                            episode.slug))
         hashes = {
             "text": _hash([[s.speech, s.display, s.starts_section, s.is_heading] for s in episode.segments]),
             "engine": engine_hash,
             "settings": _hash(settings),
             **setting_hashes(settings),
         }
+        if any(part.recited is not None for part in parts):
+            # which recordings, cut where, between which of the voice's clips: only an episode that
+            # recites has it, so another reciter or other timings rebuild only those
+            hashes["recitation"] = _hash([[part.key, part.pause_ms] for part in parts])
         file = f"{episode.slug}{MP3_SUFFIX}"
         reason = _reason(previous, hashes, file, output, force)
         if reason in ("unchanged", "forced") and not _sidecars_present(output, episode.slug):
@@ -109,10 +119,44 @@ def decide(config: ShowConfig, episodes: tuple[Episode, ...] | list[Episode], ma
                 action, reason = "skip", f"not selected: {reason}"
         else:
             action = "keep" if reason == "unchanged" else "build"
-        parts = tuple(Part(clip_key(identity, s.speech), s.speech, s.display, s.is_heading, pause)
-                      for s, pause in zip(episode.segments, pauses))
         items.append(Decision(episode, action, reason, file, parts, tags, hashes))
-    return Decisions(tuple(items))
+    return Decisions(tuple(items), recitation.notes if recitation is not None else ())
+
+
+def parts_for(segment: Segment, pause: int, identity: dict[str, str], recitation: Recitation | None,
+              between_ms: int, where: str) -> tuple[Part, ...]:
+    """The parts a segment is made of: itself, spoken; or, where a reciter recites one of its
+    quotations (`recitation.recited`), the voice's words before and after it and the recitation,
+    `between_ms` of silence between them (the first after the segment's own `pause`)."""
+    recited = [recitation.recited(p.quoted, p.reference, _quotation(p, where)) if p.quoted else None
+               for p in segment.pieces] if recitation is not None and not segment.is_heading else []
+    if not any(recited):
+        return (Part(clip_key(identity, segment.speech), segment.speech, segment.display, segment.is_heading, pause),)
+    parts: list[Part] = []
+    voice: list = []
+
+    def said():
+        if voice:
+            speech = " ".join(p.speech for p in voice)
+            parts.append(Part(clip_key(identity, speech), speech, " ".join(p.display for p in voice), False,
+                              between_ms if parts else pause))
+            voice.clear()
+
+    for piece, recording in zip(segment.pieces, recited):
+        if recording is None:
+            voice.append(piece)
+            continue
+        said()
+        parts.append(Part(recording.key, piece.speech, piece.display, False, between_ms if parts else pause,
+                          recording))
+    said()
+    return tuple(parts)
+
+
+def _quotation(piece, where: str) -> str:
+    """A quotation as messages name it: `the quotation of 9:40 in episode-003 («إلا تنصروه فقد...»)`."""
+    words = piece.display.strip("﴿").split("﴾")[0].split()
+    return f"the quotation of {piece.reference} in {where} («{' '.join(words[:4])}{'…' if len(words) > 4 else ''}»)"
 
 
 def pauses_for(config: ShowConfig, episode: Episode) -> list[int]:
@@ -153,8 +197,8 @@ def _reason(previous: EpisodeEntry | None, hashes: dict, file: str, output: Path
     target = output / file
     if previous.file != file or not target.is_file() or target.stat().st_size != previous.bytes:
         return "file missing"
-    for part in ("text", "engine"):
-        if previous.hashes.get(part) != hashes[part]:
+    for part in ("text", "engine", "recitation"):
+        if previous.hashes.get(part) != hashes.get(part):
             return f"{part} changed"
     if previous.hashes.get("settings") != hashes["settings"]:
         changed = [SETTING_NAMES.get(k, k.removeprefix("settings:")) for k in hashes

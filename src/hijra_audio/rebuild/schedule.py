@@ -36,6 +36,7 @@ from hijra_audio.rebuild.workers import (
     RenderResult,
     WorkerPool,
     give_back_memory,
+    make_clip,
 )
 
 # While episodes are built, the manifest is saved at most every MANIFEST_SAVE_SECONDS, and then
@@ -112,7 +113,7 @@ class _LocalSchedule:
         self.remaining: dict[int, set[str]] = {}         # episode number -> clip keys it still lacks
         self.speaking: dict[Future, str] = {}
         self.rendering: dict[Future, EpisodeJob] = {}
-        self.queue: list[tuple[str, str]] = []           # (key, text) to speak, in order
+        self.queue: list[Part] = []                      # the parts whose clips to make, in order
         self.queued: set[str] = set()
         self.position = 0                                # queue[:position] are submitted
         self.ready: list[EpisodeJob] = []                # episodes whose clips are all in
@@ -127,16 +128,16 @@ class _LocalSchedule:
             self.waiting.setdefault(part.key, []).append(job)
             if part.key not in self.queued:
                 self.queued.add(part.key)
-                self.queue.append((part.key, part.speech))
+                self.queue.append(part)
         if not self.remaining[job.number]:
             self.ready.append(job)
 
     def submit(self) -> None:
         """Speaking tasks, up to the window."""
         while self.position < len(self.queue) and len(self.speaking) < self.window and self.failure is None:
-            key, text = self.queue[self.position]
+            part = self.queue[self.position]
             self.position += 1
-            self.speaking[self.pool.speak(key, text)] = key
+            self.speaking[self.pool.speak(part)] = part.key
 
     def start_renders(self) -> None:
         still_speaking = (self.position < len(self.queue) and self.failure is None) or self.speaking
@@ -265,6 +266,22 @@ def schedule(decisions: Decisions, config: ShowConfig, manifest: Manifest, outpu
     finally:
         events.close()
     return made
+
+
+def make_recitations(decisions: Decisions, cache: ClipCache, progress: Progress | None = None) -> int:
+    """Cut the recited clips the episodes to build lack from the reciter's recordings, here and
+    now (`workers.make_clip`): a bad recording stops the build before anything is written, and a
+    cluster, which has not the recordings, gets them from the cache. Returns how many were made."""
+    lacking = _once(p for d in decisions.to_build for p in d.parts if p.recited is not None and p.key not in cache)
+    for done, part in enumerate(lacking, start=1):
+        cache.put(part.key, make_clip(part, _no_engine))
+        if progress is not None:
+            progress("reciting", done, len(lacking))
+    return len(lacking)
+
+
+def _no_engine() -> Engine:
+    raise RuntimeError("a recited part needs no engine")
 
 
 def _job(d: Decision, config: ShowConfig, output: Path, cache: ClipCache, cover: bytes) -> EpisodeJob:

@@ -15,6 +15,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from hijra_audio import recite
 from hijra_audio.audio.render import render as render_audio
 from hijra_audio.audio.tags import EpisodeTags, chapters_for, tag_mp3
 from hijra_audio.config import AudioConfig
@@ -22,6 +23,7 @@ from hijra_audio.engines.base import Clip, Engine
 from hijra_audio.files import atomic_write
 from hijra_audio.publish import transcript
 from hijra_audio.rebuild.cache import ClipCache
+from hijra_audio.recite import Recited
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class Part:
     display: str         # what the captions and chapters show
     heading: bool        # a section heading: a chapter starts here
     pause_ms: int        # the silence before it
+    recited: Recited | None = None   # a Quran quotation a reciter's recording stands in for (recite/)
 
 
 @dataclass(frozen=True)
@@ -95,17 +98,26 @@ def warm() -> None:
     _engine_here().prepare(WARM_TEXT)
 
 
-def speak(key: str, text: str) -> tuple[str, float]:
-    """Synthesize one segment into the cache; returns its key and duration."""
-    clip = _engine_here().synthesize(text)
-    _cache.put(key, clip)
-    return key, clip.duration
+def make_clip(part: Part, engine: Callable[[], Engine]) -> Clip:
+    """The one place a part's clip is made: cut from the reciter's recording for a recited part
+    (never the voice), else spoken by the engine (`engine()` gives it: a recited part needs none)."""
+    if part.recited is not None:
+        return recite.clip(part.recited)
+    return engine().synthesize(part.speech)
+
+
+def speak(part: Part) -> tuple[str, float]:
+    """Make one part's clip (`make_clip`) into the cache; returns its key and duration."""
+    clip = make_clip(part, _engine_here)
+    _cache.put(part.key, clip)
+    return part.key, clip.duration
 
 
 def episode_files(job: RenderJob, clips: Iterable[Clip | None], folder) -> EpisodeFiles | None:
     """The episode's files from its clips (None where a clip is absent: then nothing is made and
     None is returned): rendered, then tagged with its chapters, with its transcripts beside."""
-    rendered = render_audio(clips, [part.pause_ms for part in job.parts], job.settings, folder)
+    rendered = render_audio(clips, [part.pause_ms for part in job.parts], job.settings, folder,
+                            inserted=[part.recited is not None for part in job.parts])
     if rendered is None:
         return None
     target = Path(job.target)
@@ -208,8 +220,8 @@ class WorkerPool:
             executor, self._executor = self._executor, None
             self.stop_workers(executor)
 
-    def speak(self, key: str, text: str) -> Future:
-        return self._pool().submit(speak, key, text)
+    def speak(self, part: Part) -> Future:
+        return self._pool().submit(speak, part)
 
     def render(self, job: RenderJob) -> Future:
         return self._pool().submit(render, job)

@@ -36,6 +36,7 @@ from hijra_audio.text.tokens import (
     ARABIC_LETTER,
     REFERENCE,
     Change,
+    Quoted,
     Token,
     VerseRef,
     join,
@@ -108,6 +109,7 @@ def clean(text: str, lexicon: Lexicon | None = None) -> str:
 
 
 MAX_DISFLUENCY_ROUNDS = 4
+CONTEXT_LINES = 2      # the quotations of the lines just before are a line's context (text/fragments.py)
 
 
 def clean_text(raw: str, lexicon: Lexicon | None = None, *, quran: bool = True, source: str = "") -> Cleaned:
@@ -138,7 +140,9 @@ def clean_text(raw: str, lexicon: Lexicon | None = None, *, quran: bool = True, 
         corrected = frozenset((c.line, c.word) for c in changes[mark:])     # a lexicon entry wins
         if not heading:
             if index is not None:
-                tokens, found, refs = quotations.mark(tokens, index, changes)
+                context = tuple((q.start, q.end) for line in lines[-CONTEXT_LINES:] if line
+                                for t in line.tokens if (q := t.quoted) is not None)
+                tokens, found, refs = quotations.mark(tokens, index, changes, context)
                 quoted.extend(t.quran for t in found)
                 written_refs.extend(refs)
             # Until nothing more changes: removing one repetition can join the halves of another
@@ -222,12 +226,14 @@ def _marked(text: str, line: int, word: int, index) -> Token:
     ref = VerseRef.parse(found.group(1)) if found else None
     speech = inner
     reference = found.group(1) if found else "?"
+    quoted = None
     if ref and index is not None:
         last = ref.first if ref.crosses_suras else ref.last
         place = index.locate(inner.split(), ref.sura, ref.first, last)
         if place:
             speech = index.speech(*place) + _after_mark(text)
-    return Token(text, speech if speech != text else "", line, word, quran=reference)
+            quoted = Quoted(*place, matched=place[1] - place[0], how="marked")
+    return Token(text, speech if speech != text else "", line, word, quran=reference, quoted=quoted)
 
 
 def _after_mark(text: str) -> str:

@@ -9,24 +9,27 @@ from __future__ import annotations
 import re
 from difflib import SequenceMatcher
 
-from hijra_audio.text import normalize
+from hijra_audio.text import fragments, normalize
 from hijra_audio.text.quran import fold, introductions
 from hijra_audio.text.suras import named_reference
-from hijra_audio.text.tokens import TRAILING, Change, Token, VerseRef, split_punct
+from hijra_audio.text.tokens import TRAILING, Change, Quoted, Token, VerseRef, split_punct
 
 _REFERENCE_TOKENS = 4
 
 
-def mark(tokens: list[Token], index, changes: list[Change]):
+def mark(tokens: list[Token], index, changes: list[Change], context: tuple[tuple[int, int], ...] = ()):
     """Replace each Quran quotation by one token; absorb the verse reference written after it
-    (once: a reference written a few words later for the same verses is taken too)."""
+    (once: a reference written a few words later for the same verses is taken too). `context`:
+    the Quran spans the lines just before quote (`fragments.add`)."""
     words = [t.core if not t.quran else "" for t in tokens]
     anchors = {}
     for i, t in enumerate(tokens):
         written = written_reference(tokens, i)[0] if t.display[:1].isdigit() else None
         if written:
             anchors[i] = written.verses()
-    matches = index.find(words, anchors=anchors, introduced=introductions(words))
+    introduced = introductions(words)
+    matches = index.find(words, anchors=anchors, introduced=introduced)
+    matches = fragments.add(index, index.word_ids(words), matches, enclosed(tokens), introduced, context, anchors)
     refs: list[tuple[str, str]] = []
     if not matches:
         return tokens, [], refs
@@ -42,9 +45,11 @@ def mark(tokens: list[Token], index, changes: list[Change]):
         span, kept, end = tokens[m.start:m.end + tail], [], m.end + tail
         trail = span[-1].trail
         cited = not written and _cited_by_name(tokens, end, index.verses_of(m.qstart, qend))
+        how = "announced" if m.start in introduced else ""
         if written:
             refs.append((str(written), reference))
             if written.verses() & set(index.verses_of(m.qstart, qend)):
+                how = "reference"
                 trail = split_punct(tokens[m.end + gap + used - 1].display)[2].lstrip("-")
                 kept = tokens[m.end + tail:m.end + gap]         # words between that are not the verse's
                 end = m.end + gap + used
@@ -56,7 +61,8 @@ def mark(tokens: list[Token], index, changes: list[Change]):
                     trail = span[-1].trail
                 else:
                     span = tokens[m.start:end]
-        out.append(_quoted(index, m.qstart, qend, span, trail, reference, changes, shown=not cited))
+        quoted = Quoted(m.qstart, qend, m.matched + tail, m.errors, how)
+        out.append(_quoted(index, quoted, span, trail, reference, changes, shown=not cited))
         found.append(out[-1])
         out.extend(kept)
         pos = end
@@ -65,6 +71,24 @@ def mark(tokens: list[Token], index, changes: list[Change]):
 
 
 _CLOSING = {"«": "»", "“": "”", "(": ")", '"': '"'}
+
+
+def enclosed(tokens: list[Token]) -> dict[int, int]:
+    """Runs of words between quotation marks (`«يخوف أولياءه»`): first word -> one past the last."""
+    out = {}
+    for i, token in enumerate(tokens):
+        lead = split_punct(token.display)[0]
+        closing = next((_CLOSING[c] for c in lead if c in "«“\""), None)
+        if closing is None or token.quran:
+            continue
+        for j in range(i, min(len(tokens), i + fragments.ENCLOSED_MAX_WORDS)):
+            if tokens[j].quran:
+                break
+            if closing in tokens[j].trail or (j > i and closing in split_punct(tokens[j].display)[0]):
+                if closing in tokens[j].trail:
+                    out[i] = j + 1
+                break
+    return out
 
 
 def _cited_by_name(tokens: list[Token], start: int, verses) -> bool:
@@ -76,7 +100,7 @@ def _cited_by_name(tokens: list[Token], start: int, verses) -> bool:
     return found is not None and bool(found.verses() & set(verses))
 
 
-def _quoted(index, qstart: int, qend: int, span: list[Token], trail: str, reference: str,
+def _quoted(index, quoted: Quoted, span: list[Token], trail: str, reference: str,
             changes: list[Change], shown: bool = True) -> Token:
     """The one token of a quotation; quotation marks around it give way to ﴿﴾. `shown`: with
     the canonical reference (not when the writer's, by sura name, follows)."""
@@ -84,9 +108,10 @@ def _quoted(index, qstart: int, qend: int, span: list[Token], trail: str, refere
         closing = _CLOSING.get(opening)
         if closing and closing in trail:
             trail = trail.replace(closing, "", 1)
-    display = index.display(qstart, qend, reference=shown) + trail
+    display = index.display(quoted.start, quoted.end, reference=shown) + trail
     changes.append(Change(span[0].line, span[0].word, " ".join(t.display for t in span), display, "quran"))
-    return Token(display, index.speech(qstart, qend) + trail, span[0].line, span[0].word, quran=reference)
+    return Token(display, index.speech(quoted.start, quoted.end) + trail, span[0].line, span[0].word,
+                 quran=reference, quoted=quoted)
 
 
 _REFERENCE_GAP = 3      # words between a quotation and the reference written for it
@@ -133,3 +158,24 @@ def written_reference(tokens: list[Token], start: int) -> tuple[VerseRef | None,
                 continue          # `30-` `31`: the range goes on
             return found[0], used
     return None, 0
+
+
+# Which quotations are matched with certainty, so that a reciter's recording may stand in for them
+# (recite/): a recording where the lecturer did not quote is worse than a verse the voice reads.
+# Chosen on the whole Sira without its references (benchmarks/quality/quran.py, `--recited N`).
+CERTAIN_WORDS = 12        # agreeing words a quotation found by its length alone needs
+CERTAIN_ANNOUNCED = 5     # ... or one announced (`قال الله تعالى:`, `فأنزل الله فيه:`)
+CERTAIN_ERRORS_EVERY = 8  # and at most one slip, missing or extra word for every this many words
+
+
+def certain(quoted: Quoted | None) -> bool:
+    """Is the quotation certainly the verses it names? One the text marks or a written reference
+    names; one announced with CERTAIN_ANNOUNCED words, or one of CERTAIN_WORDS; not too many
+    slips. Shorter ones are as often a commentary that reuses the verse's words, or someone's
+    saying the Quran reports (`لئن رجعنا إلى المدينة ليخرجن الأعز منها الأذل`), as a quotation."""
+    if quoted is None:
+        return False
+    if quoted.how in ("marked", "reference"):
+        return True
+    enough = CERTAIN_ANNOUNCED if quoted.how == "announced" else CERTAIN_WORDS
+    return quoted.matched >= enough and quoted.errors * CERTAIN_ERRORS_EVERY <= quoted.matched

@@ -179,10 +179,14 @@ PUNCTUATION_RULES = [
 
 
 def split_tokens(tokens: list[Token], max_chars: int) -> list[tuple[str, str]]:
+    """`cut_tokens`, each segment as its (display, speech) pair."""
+    return [(" ".join(t.display for t in p), " ".join(t.speech for t in p)) for p in cut_tokens(tokens, max_chars)]
+
+
+def cut_tokens(tokens: list[Token], max_chars: int) -> list[list[Token]]:
     """Cut cleaned tokens into segments of at most `max_chars` display characters, as
     `split_segments` cuts text, but only between tokens: a Quran quotation is one token and is
-    never cut (a quotation longer than the limit is a segment of its own). Returns (display,
-    speech) pairs."""
+    never cut (a quotation longer than the limit is a segment of its own)."""
     runs: list[list[Token]] = [[]]
     for token in tokens:
         if token.quran and runs[-1]:
@@ -201,7 +205,7 @@ def split_tokens(tokens: list[Token], max_chars: int) -> list[tuple[str, str]]:
             merged[-1] = merged[-1] + piece
         else:
             merged.append(piece)
-    return [(" ".join(t.display for t in p), " ".join(t.speech for t in p)) for p in merged]
+    return merged
 
 
 def _length(tokens: list[Token]) -> int:

@@ -90,12 +90,26 @@ class VerseRef:
 
 
 @dataclass(frozen=True)
+class Quoted:
+    """Where a quotation stands in the Quran and how it was found (`text.quotations`)."""
+
+    start: int          # its first Quran word: a position in the whole Quran's words (`text.quran`)
+    end: int            # one past its last
+    matched: int = 0    # narration words that agree with the Quran's
+    errors: int = 0     # slips, missing and extra words
+    how: str = ""       # "reference": a written reference right after it names its verse;
+                        # "announced": `قال الله تعالى` ... just before it; "marked": the text marks
+                        # it `﴿...﴾ [s:a]`; "": found by its length alone
+
+
+@dataclass(frozen=True)
 class Token:
     display: str            # what the listener reads
     own_speech: str = ""    # the speech form where it differs from `display`; empty: the same
     line: int = 0           # 1-based line of the raw file it came from
     word: int = 0           # 1-based word of that line
     quran: str = ""         # "9:40": the token is one whole Quran quotation; never cut, never edited
+    quoted: Quoted | None = None   # a quotation's place in the Quran (None where it is not found there)
 
     @property
     def speech(self) -> str:
