@@ -136,7 +136,7 @@ def number_words(number: int, case: str = "nominative", gender: str = "masculine
 
 def digit_words(digits: str) -> str:
     """`0555` -> `صفر خمسة خمسة خمسة`: each digit named (a `+` is `زائد`)."""
-    return " ".join("زائد" if d == "+" else DIGIT_NAMES[int(d)] for d in digits if d == "+" or d.isdigit())
+    return " ".join("زائد" if d == "+" else DIGIT_NAMES[int(d)] for d in digits if d in "+0123456789")
 
 
 def integer_words(digits: str, case: str = "nominative", gender: str = "masculine") -> str:

@@ -179,7 +179,9 @@ def _reading(m: re.Match, case: str, gender: str | None) -> str:
         return _PLAIN.sub(lambda n: integer_words(n.group()), m.group())
     if m.group("time"):
         parts = [int(p) for p in m.group("time").split(":")]
-        return time_words(parts[0], parts[1], parts[2] if len(parts) > 2 else None, case)
+        if parts[0] <= 24 and all(p <= 59 for p in parts[1:]):
+            return time_words(parts[0], parts[1], parts[2] if len(parts) > 2 else None, case)
+        return _PLAIN.sub(lambda n: integer_words(n.group()), m.group())
     if m.group("phone"):
         groups = m.group("phone").split("-")
         if m.group("phone")[0] == "+" or groups[0][0] == "0" or sum(map(len, groups)) >= 7:
