@@ -35,3 +35,8 @@ class ClusterError(HijraAudioError):
 class LexiconError(HijraAudioError):
     """A lexicon file that cannot be read; the message names the file and line."""
 
+
+
+class ManifestError(HijraAudioError):
+    """The record of what is published (manifest.json) cannot be read and cannot be recovered;
+    the message says how to recover it."""

@@ -121,12 +121,14 @@ def prepare(request: BuildRequest, store_plan: bool = False,
     engine.check()
     if cover.image_path(show.config) is not None:   # a cover directories would refuse stops the build here
         cover.check_image(cover.image_path(show.config))
+    show.manifest.adopt(planned.episodes, show.config)      # a record restored or recovered: the feed's guids
     decisions = decide(show.config, planned.episodes, show.manifest, engine.identity(), output=show.output,
                        year=str(manifests.now().year), force=request.force, only=request.only)
     if store_plan:
         store()
     timings = {"plan": planned_at - started, "decide": time.perf_counter() - planned_at}
-    return Prepared(show, decisions, planned.warnings + show.warnings(), engine.identity(), timings)
+    return Prepared(show, decisions, show.manifest.warnings + planned.warnings + show.warnings(), engine.identity(),
+                    timings)
 
 
 def build(request: BuildRequest, progress: Progress | None = None, finished: Finished | None = None) -> BuildReport:
@@ -261,7 +263,11 @@ def cache_prune(show: Show) -> CacheReport:
         return cache_info(show)
     with locked(show.output):
         cache = ClipCache(where.clips)
-        used = Manifest.load(show.output).clips()
+        manifest = Manifest.load(show.output)
+        if manifest.source == manifests.FEED_NAME:      # recovered: it does not know the clips
+            raise InputError(f"{show.output}: {manifests.MANIFEST_NAME} is missing, so nothing says which clips "
+                             f"its episodes use: build first (it records them again), then prune.")
+        used = manifest.clips()
         removed, freed = cache.prune(used)
         return cache.report(used, removed, freed)
 

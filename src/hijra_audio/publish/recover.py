@@ -1,0 +1,86 @@
+"""What a published feed.xml says of the show and its episodes, read back: when the manifest is
+gone, the guids and first publication dates podcast apps know are taken from here, never made anew.
+
+Each item gives its guid, pubDate, title, number (`itunes:episode`), file (the enclosure's name),
+size and duration; the channel its `podcast:guid` and the address it was published at (its
+`atom:link rel="self"`). The feed is read with lxml, which the feed is written with.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timezone
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from lxml import etree
+
+from hijra_audio.publish.names import FEED_NAME
+
+_ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
+_PODCAST = "{https://podcastindex.org/namespace/1.0}"
+_ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@dataclass(frozen=True)
+class PublishedItem:
+    guid: str
+    pub_date: str         # RFC 3339, UTC, as the manifest keeps it
+    title: str
+    number: int           # 0: not given
+    file: str             # the enclosure's file name, relative to the output folder
+    bytes: int
+    duration: float
+
+
+@dataclass(frozen=True)
+class PublishedFeed:
+    guid: str             # the channel's podcast:guid ("" when it has none)
+    base_url: str         # the address it was published at: its self link without feed.xml
+    items: tuple[PublishedItem, ...]
+
+
+class UnreadableFeed(ValueError):
+    """A feed.xml that is no feed this tool wrote (not XML, no channel, an item without a guid)."""
+
+
+def read_feed(path: Path) -> PublishedFeed:
+    """The channel and items of the feed at `path`; UnreadableFeed when it cannot tell them."""
+    try:
+        root = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True)).getroot()
+    except (OSError, etree.XMLSyntaxError) as error:
+        raise UnreadableFeed(f"not a readable RSS feed ({error})") from None
+    channel = root.find("channel")
+    if root.tag != "rss" or channel is None:
+        raise UnreadableFeed("not an RSS feed (no <rss><channel>)")
+    self_link = next((link.get("href", "") for link in channel.findall(f"{_ATOM}link") if link.get("rel") == "self"), "")
+    base_url = self_link[:-len(FEED_NAME)] if self_link.endswith("/" + FEED_NAME) else ""
+    items = tuple(_item(item, number) for number, item in enumerate(channel.findall("item"), start=1))
+    return PublishedFeed((channel.findtext(f"{_PODCAST}guid") or "").strip(), base_url, items)
+
+
+def _item(item, position: int) -> PublishedItem:
+    guid = (item.findtext("guid") or "").strip()
+    when = (item.findtext("pubDate") or "").strip()
+    enclosure = item.find("enclosure")
+    if not guid or not when or enclosure is None:
+        raise UnreadableFeed(f"item {position} has no guid, pubDate or enclosure")
+    try:
+        date = parsedate_to_datetime(when)
+        if date.tzinfo is None:
+            raise ValueError("no time zone")
+    except (TypeError, ValueError) as error:
+        raise UnreadableFeed(f"item {position}: pubDate {when!r} cannot be read ({error})") from None
+    file = unquote(urlsplit(enclosure.get("url", "")).path.rsplit("/", 1)[-1])
+    return PublishedItem(guid=guid, pub_date=date.astimezone(timezone.utc).isoformat(),
+                         title=(item.findtext("title") or "").strip(), number=_int(item.findtext(f"{_ITUNES}episode")),
+                         file=file, bytes=_int(enclosure.get("length")),
+                         duration=float(_int(item.findtext(f"{_ITUNES}duration"))))
+
+
+def _int(text: str | None) -> int:
+    try:
+        return int((text or "").strip())
+    except ValueError:
+        return 0
