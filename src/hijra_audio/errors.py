@@ -28,6 +28,11 @@ class OutputLocked(HijraAudioError):
     """Another build holds the output folder."""
 
 
+class OutputError(HijraAudioError):
+    """A file of the build (in the output folder or the cache) could not be written: the disk is
+    full, read-only or failing, or the folder is not writable."""
+
+
 class ClusterError(HijraAudioError):
     """A Dask cluster that cannot build: unreachable, lost, mismatched workers, or lost work."""
 
