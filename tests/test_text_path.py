@@ -225,3 +225,12 @@ def test_a_deeper_search():
                                  f"HIJRA_DEEP_SEED={base + batches} HIJRA_DEEP_SECONDS=1): {error}") from error
         batches += 1
     assert batches >= 1
+
+
+@pytest.mark.slow
+def test_a_300_kb_line():
+    """Narration with no line break at all (a recognizer's whole output on one line): 300 KB."""
+    line = " ".join(fragments()[:400])
+    while len(line.encode("utf-8")) < 300_000:
+        line += " " + line
+    check_text_path(line.encode("utf-8")[:300_000].decode("utf-8", "ignore"), speak=0)
