@@ -36,30 +36,29 @@ def _published(folder: Path, count: int = 2) -> Manifest:
     """A folder as a build leaves it: a manifest of `count` episodes, their files, and the feed."""
     manifest = Manifest(folder, {e.key: e for e in map(_entry, range(1, count + 1))},
                         show={"guid": "show-guid", "base_url": CONFIG.base_url, "config_base_url": CONFIG.base_url})
-    manifest.save()
+    manifest.save(complete=True)
     for entry in manifest.episodes.values():
         (folder / entry.file).write_bytes(b"\xff" * entry.bytes)
     items = [FeedItem(title=e.title, guid=e.guid, pub_date=datetime.fromisoformat(e.pub_date), file=e.file,
-                      bytes=e.bytes, duration=e.duration, number=e.number) for e in manifest.episodes.values()]
+                      bytes=e.bytes, duration=e.duration, number=e.number,
+                      paragraphs=((True, "عنوان <1> & ما بعده"), *map(tuple, e.paragraphs)))
+             for e in manifest.episodes.values()]
     (folder / "feed.xml").write_bytes(render_feed(CONFIG.with_overrides(guid="show-guid"), items,
                                                   datetime(2024, 2, 1, tzinfo=timezone.utc)))
     return manifest
 
 
-def test_a_save_is_whole_and_keeps_the_manifest_it_replaces(tmp_path):
+def test_a_save_is_whole_and_a_complete_build_leaves_its_record_as_the_backup(tmp_path):
     manifest = _published(tmp_path)
     first = (tmp_path / MANIFEST_NAME).read_bytes()
-    assert (tmp_path / BACKUP_NAME).read_bytes() == first           # the first: a copy of its own
+    assert (tmp_path / BACKUP_NAME).read_bytes() == first
     build = Manifest.load(tmp_path)                                # the next build
     build.episodes["n-3"] = _entry(3)
-    build.save()
-    assert (tmp_path / BACKUP_NAME).read_bytes() == first
-    second = (tmp_path / MANIFEST_NAME).read_bytes()
+    build.save()                                                   # saved as it goes
+    assert (tmp_path / BACKUP_NAME).read_bytes() == first, "the backup is the last complete build's"
     build.episodes["n-4"] = _entry(4)
-    build.save()                                                   # saved again as the build goes on
-    assert (tmp_path / BACKUP_NAME).read_bytes() == second
-    build.save()                                                   # nothing changed: nothing written
-    assert (tmp_path / BACKUP_NAME).read_bytes() == second
+    build.save(complete=True)                                      # done
+    assert (tmp_path / BACKUP_NAME).read_bytes() == (tmp_path / MANIFEST_NAME).read_bytes() != first
     assert set(Manifest.load(tmp_path).episodes) == {"n-1", "n-2", "n-3", "n-4"}
     assert not list(tmp_path.glob(".*.tmp"))
     assert manifest.episodes.keys() == {"n-1", "n-2"}
@@ -76,7 +75,7 @@ def test_a_manifest_that_cannot_be_read_is_restored_from_the_backup_with_a_warni
     _published(tmp_path, 2)
     later = Manifest.load(tmp_path)
     later.episodes["n-3"] = _entry(3)
-    later.save()                                                    # the backup: episodes 1 and 2
+    later.save()                                                    # a build under way: the backup has 1 and 2
     path = tmp_path / MANIFEST_NAME
     path.write_bytes(damage(path.read_bytes()))
     restored = Manifest.load(tmp_path)
@@ -86,7 +85,7 @@ def test_a_manifest_that_cannot_be_read_is_restored_from_the_backup_with_a_warni
     (warning,) = restored.warnings
     assert str(path) in warning and "restored from manifest.json.bak" in warning
     backup = (tmp_path / BACKUP_NAME).read_bytes()
-    restored.save()                                                 # a damaged file never replaces the backup
+    restored.save()                                                 # only a complete build replaces the backup
     assert (tmp_path / BACKUP_NAME).read_bytes() == backup
     assert Manifest.load(tmp_path).source == MANIFEST_NAME
 
@@ -112,10 +111,6 @@ def test_without_a_backup_an_unreadable_manifest_stops_with_how_to_recover(tmp_p
 
 def test_a_deleted_manifest_is_restored_from_the_backup(tmp_path):
     _published(tmp_path)
-    Manifest.load(tmp_path).save()
-    later = Manifest.load(tmp_path)
-    later.episodes["n-3"] = _entry(3)
-    later.save()
     (tmp_path / MANIFEST_NAME).unlink()
     restored = Manifest.load(tmp_path)
     assert restored.source == BACKUP_NAME and "is missing; restored from manifest.json.bak" in restored.warnings[0]
@@ -167,6 +162,7 @@ def test_adopt_gives_the_plan_the_feeds_guids_and_dates(tmp_path):
     assert recovered.episodes["h-one"].guid == episode_guid(CONFIG, "h-one")
     assert (recovered.episodes["n-2"].guid, recovered.episodes["n-2"].pub_date) == ("guid-2", "2024-01-02T12:00:00+00:00")
     assert "n-3" not in recovered.episodes and recovered.episodes["n-2"].hashes == {}
+    assert recovered.episodes["n-2"].paragraphs == [[True, "عنوان <1> & ما بعده"], [False, "نص 2"]]
 
 
 # --- through the build: what podcast apps see -------------------------------------------------------
@@ -270,3 +266,22 @@ def test_a_cut_manifest_without_backup_refuses_until_deleted_then_recovers(publi
     assert _seen(out) == seen
     manifest = json.loads(path.read_text(encoding="utf-8"))
     assert {e["guid"] for e in manifest["episodes"].values()} == {guid for guid, _ in seen.values()}
+
+
+@pytest.mark.slow
+def test_after_a_recovery_only_keeps_the_text_published_with_each_audio(published, fake_engine, tmp_path):
+    import feedparser
+
+    out, seen = published
+    lecture = tmp_path / "lecture.txt"
+    lecture.write_text((Path(BUNDLED).parent / "hijra-lecture.txt").read_text(encoding="utf-8")
+                       .replace("الى ان وصلوا الى المدينة", "الى ان وصلوا الى المدينة الطيبة"), encoding="utf-8")
+    before = {e.id: (e.description, e.content[0].value) for e in feedparser.parse(str(out / "feed.xml")).entries}
+    (out / MANIFEST_NAME).unlink()
+    (out / BACKUP_NAME).unlink()
+    result = _build(out, fake_engine, LATER, "-c", str(BUNDLED), str(lecture), "--only", "1")
+    assert result.exit_code == 0, result.stderr
+    assert "not selected: record recovered" in result.stdout
+    after = {e.id: (e.description, e.content[0].value) for e in feedparser.parse(str(out / "feed.xml")).entries}
+    assert after == before and "الطيبة" not in str(after)          # the third's old text, beside its old audio
+    assert _seen(out) == seen

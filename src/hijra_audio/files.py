@@ -3,7 +3,8 @@
 Every file a build writes (clips, MP3s, the feed, the manifest, the plan) goes through
 `atomic_write`: a temporary file in the same folder, moved into place, so that a crash never
 leaves half a file; an episode's files (MP3, captions, chapters) go through `write_all`, all or
-none, so that a full disk never leaves new captions beside an old MP3. `locked` keeps two builds out of one output folder.
+none, so that a full disk never leaves new captions beside an old MP3. `locked` keeps two builds
+out of one output folder.
 """
 
 from __future__ import annotations

@@ -220,6 +220,7 @@ def _build(request: BuildRequest, prepared: Prepared, started_backend: LocalBack
         manifest.save()
         removed = remove_stale(decisions, manifest, output) if request.only is None else ()
         published = publish(config, episodes, manifest, output, now=now)
+        manifest.save(complete=True)      # the record this build leaves, kept as the backup too
         timings["publish"] = time.perf_counter() - started
     results = tuple(made.results[d.episode.number] for d in decisions if d.episode.number in made.results)
     warnings = prepared.warnings

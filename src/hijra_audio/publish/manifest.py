@@ -7,9 +7,9 @@ it. For the show as a whole it keeps where it was published and its podcast:guid
 `publish.address`), and where the build's cache is (relative to the output folder).
 
 It is never silently lost: podcast apps know each episode by its guid and date, and an episode
-given new ones shows up as new. It is written whole or not at all (`files.atomic_write`), and each
-save keeps the readable one it replaces as `manifest.json.bak` (a damaged one is never kept). Reading
-it (`load`):
+given new ones shows up as new. It is written whole or not at all (`files.atomic_write`), and the
+record each complete build leaves is kept as `manifest.json.bak` too (while a build runs, its saves
+change only `manifest.json`: the backup stays the last complete build's). Reading it (`load`):
 - a manifest that cannot be read is restored from the backup, with a warning;
 - a missing one too; without a backup, the guids and first dates of the episodes the published
   `feed.xml` lists are taken from it (`publish.recover`; `adopt` gives them to the episodes of the
@@ -73,7 +73,6 @@ class Manifest:
         self.source = ""       # where it was read from: MANIFEST_NAME, BACKUP_NAME, FEED_NAME; "": new
         self.warnings: tuple[str, ...] = ()     # what reading it had to do (a restore), for the user
         self.published: tuple[PublishedItem, ...] = ()   # the feed's items, when the record is not whole
-        self._written: bytes | None = None    # what this object last saved (known to be whole)
 
     @property
     def path(self) -> Path:
@@ -163,7 +162,8 @@ class Manifest:
             return manifest
         built = sorted(p.name for p in folder.glob(f"*{MP3_SUFFIX}")) if folder.is_dir() else []
         if built:
-            raise ManifestError(f"{folder} has episode files ({', '.join(built[:3])}{' ...' if len(built) > 3 else ''}) "
+            named = ", ".join(built[:3]) + (" ..." if len(built) > 3 else "")
+            raise ManifestError(f"{folder} has episode files ({named}) "
                                 f"but no {MANIFEST_NAME}, {BACKUP_NAME} or {FEED_NAME}: the record of their guids "
                                 f"and publication dates is gone, and new ones would show them as new episodes in "
                                 f"podcast apps. Put the published {FEED_NAME} back in {folder} (download it from "
@@ -195,7 +195,8 @@ class Manifest:
     def adopt(self, episodes, config) -> int:
         """Give each episode of the plan that has no entry the guid and first date the published
         feed lists for it, found by the guid it would get (`episode_guid`), else by its file and
-        title; it is rebuilt (how it was made is not known) but keeps them. Only a record that
+        title, and the text published with its audio; it is rebuilt (how it was made is not
+        known) but keeps its guid and date. Only a record that
         was restored or recovered is completed so. Returns how many were found."""
         if not self.published:
             return 0
@@ -213,7 +214,8 @@ class Manifest:
             taken.add(item.guid)
             self.episodes[episode.key] = EpisodeEntry(
                 key=episode.key, number=episode.number, title=item.title, file=item.file, bytes=item.bytes,
-                duration=item.duration, guid=item.guid, pub_date=item.pub_date, hashes={}, clips=[])
+                duration=item.duration, guid=item.guid, pub_date=item.pub_date, hashes={}, clips=[],
+                paragraphs=[[heading, text] for heading, text in item.paragraphs])
             found += 1
         return found
 
@@ -221,9 +223,9 @@ class Manifest:
         """Every clip some episode is made of (what `cache prune` keeps)."""
         return set().union(*(e.clips for e in self.episodes.values()))
 
-    def save(self) -> None:
-        """Written whole (atomically), the readable manifest it replaces kept as the backup (with
-        none to replace, the backup is a copy of this one)."""
+    def save(self, complete: bool = False) -> None:
+        """Written whole (atomically), and only when it changed. `complete`: the build is done,
+        and this is the record it leaves: kept as the backup too."""
         # in episode order, not the order the workers finished in: the same build, the same bytes
         ordered = sorted(self.episodes.items(), key=lambda item: (item[1].number, item[0]))
         data = {"version": MANIFEST_VERSION, "episodes": {k: asdict(v) for k, v in ordered}}
@@ -232,17 +234,16 @@ class Manifest:
         if self.cache:
             data["cache"] = self.cache
         encoded = json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
-        try:
-            current = self.path.read_bytes()
-        except FileNotFoundError:
-            current = None
-        if current != encoded:
-            if current is not None and (current == self._written or _readable(current)):
-                atomic_write(self.backup, current)
-            atomic_write(self.path, encoded)
-            self._written = encoded
-        if not self.backup.exists():     # a first build (or the backup deleted): a copy of this one
-            atomic_write(self.backup, encoded)
+        for path, wanted in ((self.path, True), (self.backup, complete)):
+            if wanted and _bytes(path) != encoded:
+                atomic_write(path, encoded)
+
+
+def _bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
 
 
 def _entry(value: dict) -> EpisodeEntry:
@@ -252,14 +253,6 @@ def _entry(value: dict) -> EpisodeEntry:
         raise ValueError(f"episode {entry.key!r} has no guid, date or file")
     datetime.fromisoformat(entry.pub_date)
     return entry
-
-
-def _readable(data: bytes) -> bool:
-    try:
-        Manifest.decode(Path("."), data)
-    except ManifestError:
-        return False
-    return True
 
 
 def _short(error: Exception) -> str:

@@ -2,12 +2,14 @@
 gone, the guids and first publication dates podcast apps know are taken from here, never made anew.
 
 Each item gives its guid, pubDate, title, number (`itunes:episode`), file (the enclosure's name),
-size and duration; the channel its `podcast:guid` and the address it was published at (its
+size, duration and text (its show notes, `content:encoded`); the channel its `podcast:guid` and the address it was published at (its
 `atom:link rel="self"`). The feed is read with lxml, which the feed is written with.
 """
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass
 from datetime import timezone
 from email.utils import parsedate_to_datetime
@@ -21,6 +23,8 @@ from hijra_audio.publish.names import FEED_NAME
 _ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
 _PODCAST = "{https://podcastindex.org/namespace/1.0}"
 _ATOM = "{http://www.w3.org/2005/Atom}"
+_CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
+_BLOCK = re.compile(r"<(h3|p)>(.*?)</\1>", re.S)     # the show notes' blocks (feed.notes_html)
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,7 @@ class PublishedItem:
     file: str             # the enclosure's file name, relative to the output folder
     bytes: int
     duration: float
+    paragraphs: tuple[tuple[bool, str], ...] = ()   # its text, from its show notes: (is a heading, text)
 
 
 @dataclass(frozen=True)
@@ -54,7 +59,8 @@ def read_feed(path: Path) -> PublishedFeed:
     channel = root.find("channel")
     if root.tag != "rss" or channel is None:
         raise UnreadableFeed("not an RSS feed (no <rss><channel>)")
-    self_link = next((link.get("href", "") for link in channel.findall(f"{_ATOM}link") if link.get("rel") == "self"), "")
+    self_link = next((link.get("href", "") for link in channel.findall(f"{_ATOM}link")
+                      if link.get("rel") == "self"), "")
     base_url = self_link[:-len(FEED_NAME)] if self_link.endswith("/" + FEED_NAME) else ""
     items = tuple(_item(item, number) for number, item in enumerate(channel.findall("item"), start=1))
     return PublishedFeed((channel.findtext(f"{_PODCAST}guid") or "").strip(), base_url, items)
@@ -76,7 +82,9 @@ def _item(item, position: int) -> PublishedItem:
     return PublishedItem(guid=guid, pub_date=date.astimezone(timezone.utc).isoformat(),
                          title=(item.findtext("title") or "").strip(), number=_int(item.findtext(f"{_ITUNES}episode")),
                          file=file, bytes=_int(enclosure.get("length")),
-                         duration=float(_int(item.findtext(f"{_ITUNES}duration"))))
+                         duration=float(_int(item.findtext(f"{_ITUNES}duration"))),
+                         paragraphs=tuple((tag == "h3", html.unescape(text))
+                                          for tag, text in _BLOCK.findall(item.findtext(f"{_CONTENT}encoded") or "")))
 
 
 def _int(text: str | None) -> int:

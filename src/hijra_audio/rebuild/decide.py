@@ -39,7 +39,8 @@ class Decision:
     episode: Episode
     action: str            # "build", "keep" or "skip" (not selected by --only, and not up to date)
     reason: str            # new, text changed, engine changed, settings changed, file missing, forced,
-                           # record recovered (publish.manifest), unchanged; when skipped, "not selected: " and the reason it would be built
+                           # record recovered (publish.manifest), unchanged; when skipped, "not selected: "
+                           # and the reason it would be built
     file: str
     parts: tuple[Part, ...]   # its segments as this build makes them: clip key, pause, both texts
     tags: EpisodeTags
