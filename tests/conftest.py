@@ -1,14 +1,26 @@
 from __future__ import annotations
 
 import functools
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
 
 from tests.fakes import FakeEngine
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
+
+# Hypothesis: every property test draws the same examples on every run (a seed made from the test
+# itself), so the fast loop and CI never fail at random; a failure is a bug to fix, and the example
+# that showed it becomes an @example. The deeper search that looks for new ones runs in CI too,
+# time-boxed, with seeds of its own (tests/test_text_path.py, test_a_deeper_search).
+# HYPOTHESIS_PROFILE=explore draws new examples each run, to look further by hand.
+settings.register_profile("default", derandomize=True, database=None, deadline=None, print_blob=True)
+settings.register_profile("explore", derandomize=False, database=None, deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture

@@ -136,10 +136,11 @@ def _files(folder: Path) -> dict[str, bytes]:
     folder to the next by design: it is left out of the comparison, nothing else is."""
     files = {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
              if p.is_file() and p.name != ".lock" and ".cache/plan" not in str(p.relative_to(folder))}
-    if "manifest.json" in files:
-        manifest = json.loads(files["manifest.json"])
-        manifest.pop("cache", None)
-        files["manifest.json"] = json.dumps(manifest, sort_keys=True).encode()
+    for name in ("manifest.json", "manifest.json.bak"):    # the record, and its backup
+        if name in files:
+            manifest = json.loads(files[name])
+            manifest.pop("cache", None)
+            files[name] = json.dumps(manifest, sort_keys=True).encode()
     return files
 
 

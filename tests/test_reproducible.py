@@ -31,13 +31,15 @@ SHOW = 'title = "تجربة"\nnarration = ["lecture.txt"]\nepisode_minutes = 0.1
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
-    """The files of a build. The manifest's `cache` names the output folder's own cache folder,
-    which differs from one output folder to the next by design: left out, nothing else is."""
+    """The files of a build. The manifest's (and its backup's) `cache` names the output folder's own
+    cache folder, which differs from one output folder to the next by design: left out, nothing
+    else is."""
     files = {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
              if p.is_file() and ".cache" not in p.parts and not p.name.startswith(".")}
-    manifest = json.loads(files["manifest.json"])
-    assert manifest.pop("cache", "")
-    files["manifest.json"] = json.dumps(manifest, sort_keys=True).encode()
+    for name in ("manifest.json", "manifest.json.bak"):    # the record, and its backup
+        manifest = json.loads(files[name])
+        assert manifest.pop("cache", "")
+        files[name] = json.dumps(manifest, sort_keys=True).encode()
     return files
 
 

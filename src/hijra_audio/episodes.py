@@ -283,12 +283,18 @@ def _title(group, number: int, sections: list[Section], segments: list[Segment],
     number; else its opening words. Never the episode number, unless `numbered`."""
     for _index, heading, _chunk, _part in group:
         if heading:
-            return heading.strip("()[] ")
+            return _unbracketed(heading)
     continued = sections[group[0][0]].heading
     if continued:
-        return f"{continued.strip('()[] ')} ({group[0][3]})"
+        return f"{_unbracketed(continued)} ({group[0][3]})"
     opening = opening_words(" ".join(s.display for s in segments))
     return f"الحلقة {number}: {opening}" if numbered else opening
+
+
+def _unbracketed(heading: str) -> str:
+    """A heading as a title: without the editor's brackets around it (`(خروج النبي)`), unless
+    nothing else is left (`## [`)."""
+    return heading.strip("()[] ") or heading.strip()
 
 
 def opening_words(text: str, limit: int = TITLE_CHARS) -> str:

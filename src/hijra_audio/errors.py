@@ -28,6 +28,11 @@ class OutputLocked(HijraAudioError):
     """Another build holds the output folder."""
 
 
+class OutputError(HijraAudioError):
+    """A file of the build (in the output folder or the cache) could not be written: the disk is
+    full, read-only or failing, or the folder is not writable."""
+
+
 class ClusterError(HijraAudioError):
     """A Dask cluster that cannot build: unreachable, lost, mismatched workers, or lost work."""
 
@@ -40,3 +45,8 @@ class LexiconError(HijraAudioError):
 class RecitationError(HijraAudioError):
     """A reciter's recordings or word timings that cannot be used (recite/): the message names the
     file, the quotation that needs it and the fix."""
+
+
+class ManifestError(HijraAudioError):
+    """The record of what is published (manifest.json) cannot be read and cannot be recovered;
+    the message says how to recover it."""

@@ -2,7 +2,9 @@
 
 Every file a build writes (clips, MP3s, the feed, the manifest, the plan) goes through
 `atomic_write`: a temporary file in the same folder, moved into place, so that a crash never
-leaves half a file. `locked` keeps two builds out of one output folder.
+leaves half a file; an episode's files (MP3, captions, chapters) go through `write_all`, all or
+none, so that a full disk never leaves new captions beside an old MP3. `locked` keeps two builds
+out of one output folder.
 """
 
 from __future__ import annotations
@@ -22,20 +24,43 @@ def atomic_write(path: Path, data: bytes, durable: bool = True) -> None:
     `durable`: on disk (fsync) before it replaces the old one, so that it survives a crash of the
     machine too; clips need not be (their checksum tells a torn one, which is spoken again), and a
     book has tens of thousands of them (0.4 ms each here, tens of ms on a slow disk)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    write_all({Path(path): data}, durable)
+
+
+def write_all(files: dict[Path, bytes], durable: bool = True) -> None:
+    """Write several files as `atomic_write` does, and all of them or none: each is written to a
+    temporary file first, and only when all are whole (a full disk fails here, leaving every old
+    file as it was) are they moved into place, in order. An OSError names the file it was for."""
+    written: list[tuple[str, Path]] = []
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            if durable:
-                os.fsync(handle.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
+        for path, data in files.items():
+            path = Path(path)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+                written.append((tmp, path))
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(data)
+                    handle.flush()
+                    if durable:
+                        os.fsync(handle.fileno())
+                os.chmod(tmp, 0o666 & ~_umask())
+            except OSError as error:
+                raise _naming(error, path) from None
+        for tmp, path in written:
+            try:
+                os.replace(tmp, path)
+            except OSError as error:
+                raise _naming(error, path) from None
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        for tmp, _path in written:
+            Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _naming(error: OSError, path: Path) -> OSError:
+    """`error` saying which file it was writing (a full disk's error names none)."""
+    return OSError(error.errno, error.strerror or str(error), str(path)) if error.errno else error
 
 
 def _umask() -> int:

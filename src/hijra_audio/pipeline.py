@@ -15,6 +15,7 @@ step took.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import functools
 import gc
 import os
@@ -25,7 +26,7 @@ from pathlib import Path
 
 from hijra_audio import plan as planning
 from hijra_audio.engines.base import Engine
-from hijra_audio.errors import HijraAudioError, InputError
+from hijra_audio.errors import HijraAudioError, InputError, OutputError
 from hijra_audio.files import locked
 from hijra_audio.publish import address as addresses
 from hijra_audio.publish import cover, transcript
@@ -126,6 +127,7 @@ def prepare(request: BuildRequest, store_plan: bool = False,
     engine.check()
     if cover.image_path(show.config) is not None:   # a cover directories would refuse stops the build here
         cover.check_image(cover.image_path(show.config))
+    show.manifest.adopt(planned.episodes, show.config)      # a record restored or recovered: the feed's guids
     decisions = decide(show.config, planned.episodes, show.manifest, engine.identity(), output=show.output,
                        year=str(manifests.now().year), force=request.force, only=request.only,
                        recitation=recitation)
@@ -133,8 +135,8 @@ def prepare(request: BuildRequest, store_plan: bool = False,
         store()
     timings = {"plan": planned_at - started, "decide": time.perf_counter() - planned_at}
     # (the feed's own size is checked once it is written: _build)
-    return Prepared(show, decisions, planned.warnings + decisions.warnings + show.warnings(feed=False),
-                    engine.identity(), timings)
+    return Prepared(show, decisions, show.manifest.warnings + planned.warnings + decisions.warnings
+                    + show.warnings(feed=False), engine.identity(), timings)
 
 
 def build(request: BuildRequest, progress: Progress | None = None, finished: Finished | None = None) -> BuildReport:
@@ -152,10 +154,33 @@ def build(request: BuildRequest, progress: Progress | None = None, finished: Fin
         if early and not prepared.decisions.to_build:
             early[0].pool.discard()
         return _build(request, prepared, early[0] if early else None, progress, finished)
-    except BaseException:
+    except BaseException as error:
         for backend in early:
             backend.pool.discard()    # (once it has run, nothing is left to stop)
+        if isinstance(error, OSError) and error.errno in _WRITE_FIXES:
+            raise OutputError(write_failure(error)) from error
         raise
+
+
+# What to do when a file cannot be written, by errno.
+_WRITE_FIXES = {
+    errno.ENOSPC: "no space left on the device. Free some space there (or build into another folder with -o)",
+    errno.EDQUOT: "the disk quota is used up. Free some space there (or build into another folder with -o)",
+    errno.EROFS: "the file system is read-only. Make it writable (mount -o remount,rw), or build into another "
+                 "folder with -o",
+    errno.EACCES: "permission denied. Make the folder writable for you, or build into another folder with -o",
+    errno.EPERM: "not permitted. Make the folder writable for you, or build into another folder with -o",
+    errno.EIO: "an input/output error: the disk may be failing. Check it (dmesg), then",
+}
+
+
+def write_failure(error: OSError) -> str:
+    """The message for a file a build could not write: which, why, and what to do."""
+    where = error.filename or "a file of the build"
+    fix = _WRITE_FIXES[error.errno]
+    then = " build again" if fix.endswith("then") else ", then build again"
+    return (f"{where}: {fix}{then}. Every file in the output folder is whole and the episodes finished are "
+            f"kept; the next build redoes only what is missing.")
 
 
 def _build(request: BuildRequest, prepared: Prepared, started_backend: LocalBackend | None,
@@ -190,19 +215,28 @@ def _build(request: BuildRequest, prepared: Prepared, started_backend: LocalBack
                      now=now, cover=embedded, progress=progress, made=made, finished=finished)
         except BaseException:
             # Keep what is finished, and a feed that matches the files as they are now. The
-            # workers have stopped: what they were writing is swept away.
-            manifest.save()
-            sweep_temporary_files(output, where.clips)
-            publish(config, episodes, manifest, output, now=now, site=False)
+            # workers have stopped: what they were writing is swept away (first: on a full disk
+            # that makes room). Each step is tried; what stopped the build is what is raised.
+            for step in (lambda: sweep_temporary_files(output, where.clips), manifest.save,
+                         lambda: publish(config, episodes, manifest, output, now=now, site=False)):
+                try:
+                    step()
+                except OSError:
+                    pass
             raise
         timings["schedule"] = time.perf_counter() - started
         started = time.perf_counter()
         manifest.save()
         removed = remove_stale(decisions, manifest, output) if request.only is None else ()
         published = publish(config, episodes, manifest, output, now=now)
+        manifest.save(complete=True)      # the record this build leaves, kept as the backup too
         timings["publish"] = time.perf_counter() - started
     results = tuple(made.results[d.episode.number] for d in decisions if d.episode.number in made.results)
     warnings = prepared.warnings + check_feed(config, published.feed)
+    if made.lost:
+        warnings += (f"{made.lost} clip{'s' if made.lost != 1 else ''} in the cache ({where.clips}) "
+                     f"{'were' if made.lost != 1 else 'was'} damaged or gone and spoken again (the episodes are "
+                     f"whole); if this happens again, check that disk.",)
     return BuildReport(results, published.feed, made.synthesized, made.cached - recited, removed, published.site,
                        warnings, show.address, _skipped(decisions, manifest, output), where, adopted,
                        timings, recited)
@@ -272,7 +306,11 @@ def cache_prune(show: Show) -> CacheReport:
         return cache_info(show)
     with locked(show.output):
         cache = ClipCache(where.clips)
-        used = Manifest.load(show.output).clips()
+        manifest = Manifest.load(show.output)
+        if manifest.source == manifests.FEED_NAME:      # recovered: it does not know the clips
+            raise InputError(f"{show.output}: {manifests.MANIFEST_NAME} is missing, so nothing says which clips "
+                             f"its episodes use: build first (it records them again), then prune.")
+        used = manifest.clips()
         removed, freed = cache.prune(used)
         return cache.report(used, removed, freed)
 

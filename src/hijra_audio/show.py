@@ -22,6 +22,7 @@ from pathlib import Path
 from hijra_audio.config import ShowConfig, bundled_config_path, check_quran, load_config
 from hijra_audio.engines import create_engine
 from hijra_audio.engines.base import Engine
+from hijra_audio.errors import ManifestError
 from hijra_audio.publish import address as addresses
 from hijra_audio.publish.check import check_feed, check_show
 from hijra_audio.publish.manifest import Manifest
@@ -96,7 +97,11 @@ class Show:
     def warnings(self, feed: bool = True) -> tuple[str, ...]:
         """What to fix before others subscribe (`publish.check`), for the show at its address and,
         unless `feed` is False, for the feed built in its output folder."""
-        found = check_show(self.own, self.address, has_file=self.has_file)
+        try:
+            address, unreadable = self.address, ()
+        except ManifestError as exc:     # `check` says so and goes on; a build stops on it (`prepare`)
+            address, unreadable = addresses.resolve(self.own, self.request.base_url, {}), (str(exc),)
+        found = unreadable + check_show(self.own, address, has_file=self.has_file)
         return found + (check_feed(self.own, self.output / FEED_NAME) if feed else ())
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hijra_audio.errors import InputError
-from hijra_audio.text.tokens import ARABIC_LETTER
+from hijra_audio.text.tokens import ARABIC_LETTER, ARABIC_SCRIPT, TATWEEL
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,8 @@ def checked(narration: Narration, what: str = "the text") -> Narration:
     """`narration`, refused when it is empty or has no Arabic letters (`what` it is, for the message)."""
     if not narration.text.strip():
         raise InputError(f"{narration.name}: {what} is empty. Put the narration text in it.")
-    if not ARABIC_LETTER.search(narration.text):
+    if not ARABIC_LETTER.search(narration.text) and not any(
+            c.isalpha() and c != TATWEEL for c in ARABIC_SCRIPT.findall(narration.text)):   # a PDF's letter shapes
         raise InputError(f"{narration.name}: no Arabic letters found. hijra-audio reads Arabic narration; "
                          f"check that this is the right {'file' if what == 'the file' else 'text'}.")
     return narration

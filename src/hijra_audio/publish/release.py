@@ -49,8 +49,7 @@ def publish(config: ShowConfig, episodes, manifest: Manifest, output: Path, *, n
     page = None
     if site:
         page = write_site(config, [SiteEpisode(number=entry.number, title=entry.title, file=entry.file,
-                                               duration=entry.duration,
-                                               paragraphs=text + (((False, credit),) if credit else ()),
+                                               duration=entry.duration, paragraphs=text, credit=credit,
                                                transcript=_beside(output, entry.file, VTT_SUFFIX))
                                    for entry, text, credit in published], output)
     items = [FeedItem(title=entry.title, guid=entry.guid, pub_date=datetime.fromisoformat(entry.pub_date),

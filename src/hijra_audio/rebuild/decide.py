@@ -39,8 +39,9 @@ class Decision:
 
     episode: Episode
     action: str            # "build", "keep" or "skip" (not selected by --only, and not up to date)
-    reason: str            # new, text/engine/recitation/settings changed, file missing, forced,
-                           # unchanged; when skipped, "not selected: " and the reason it would be built
+    reason: str            # new, text/engine/recitation/settings changed, file missing, forced, record
+                           # recovered (publish.manifest), unchanged; when skipped, "not selected: " and
+                           # the reason it would be built
     file: str
     parts: tuple[Part, ...]   # its segments as this build makes them: clip key, pause, both texts
     tags: EpisodeTags
@@ -194,6 +195,8 @@ def iso639_2(language: str) -> str:
 def _reason(previous: EpisodeEntry | None, hashes: dict, file: str, output: Path, force: bool) -> str:
     if previous is None:
         return "new"
+    if not previous.hashes:
+        return "record recovered"        # from the published feed: its guid and date, not how it was made
     target = output / file
     if previous.file != file or not target.is_file() or target.stat().st_size != previous.bytes:
         return "file missing"

@@ -73,6 +73,7 @@ class ClipsLost:
 
     number: int
     segments: int
+    clips: int = 0       # how many clips (0: not counted)
 
 
 @dataclass(frozen=True)
@@ -172,7 +173,7 @@ class _LocalSchedule:
             self.queued.discard(key)
         if self.failure is None:
             self.need(job, _once(p for p in job.render.parts if p.key in result.missing))
-        return ClipsLost(job.number, lost)
+        return ClipsLost(job.number, lost, len(result.missing))
 
     def busy(self) -> bool:
         return bool((self.position < len(self.queue) and self.failure is None) or self.speaking
@@ -209,6 +210,7 @@ class Scheduled:
     results: dict[int, EpisodeResult] = field(default_factory=dict)
     synthesized: int = 0
     cached: int = 0
+    lost: int = 0          # clips found damaged or gone when an episode was rendered, spoken again
 
 
 def schedule(decisions: Decisions, config: ShowConfig, manifest: Manifest, output: Path, cache: ClipCache,
@@ -248,6 +250,7 @@ def schedule(decisions: Decisions, config: ShowConfig, manifest: Manifest, outpu
                 done += event.segments
                 progress("segments", done, total)
             elif isinstance(event, ClipsLost):
+                made.lost += event.clips or 1
                 done -= event.segments
                 progress("segments", done, total)
             else:

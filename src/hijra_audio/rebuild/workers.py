@@ -20,7 +20,7 @@ from hijra_audio.audio.render import render as render_audio
 from hijra_audio.audio.tags import EpisodeTags, chapters_for, tag_mp3
 from hijra_audio.config import AudioConfig
 from hijra_audio.engines.base import Clip, Engine
-from hijra_audio.files import atomic_write
+from hijra_audio.files import write_all
 from hijra_audio.publish import transcript
 from hijra_audio.rebuild.cache import ClipCache
 from hijra_audio.recite import Recited
@@ -144,11 +144,15 @@ def render(job: RenderJob) -> RenderResult:
                 missing.append(key)
             yield clip
 
-    made = episode_files(job, clips(), folder=target.parent)
+    try:
+        made = episode_files(job, clips(), folder=target.parent)      # its audio joined in a temporary file there
+    except OSError as error:
+        if error.filename is None and error.errno:                     # a full disk's error names no file
+            raise OSError(error.errno, error.strerror, str(target)) from None
+        raise
     if made is None:
         return RenderResult(missing=tuple(dict.fromkeys(missing)))
-    for name, data in made.files.items():
-        atomic_write(target.parent / name, data)
+    write_all({target.parent / name: data for name, data in made.files.items()})    # all or none, the MP3 last
     result = RenderResult(bytes=len(made.files[made.mp3_name]), duration=made.duration)
     del made
     give_back_memory()    # an episode's blocks leave holes in the heap: between episodes, none is held

@@ -29,11 +29,11 @@ import re
 from dataclasses import dataclass, field
 
 from hijra_audio.errors import InputError
-from hijra_audio.text import disfluency, hamza, normalize, quotations, sentences
+from hijra_audio.text import disfluency, hamza, normalize, numerals, quotations, sentences
 from hijra_audio.text.lexicon import Lexicon, apply_corrections, apply_pronunciations
 from hijra_audio.text.quran import QuranIndex
 from hijra_audio.text.tokens import (
-    ARABIC_LETTER,
+    ARABIC_SCRIPT,
     REFERENCE,
     Change,
     Quoted,
@@ -166,16 +166,16 @@ def clean_text(raw: str, lexicon: Lexicon | None = None, *, quran: bool = True, 
     unused = tuple(f"line {e.line}: {e.text}" for e in sorted(lexicon.entries, key=lambda e: e.line)
                    if e.line not in uses and e.kind != "doubling")
     cleaned = Cleaned(tuple(lines), tuple(changes), unused, tuple(quoted), tuple(written_refs))
-    _check(cleaned, raw, source)
+    _check(cleaned, source)
     return cleaned
 
 
-def _check(cleaned: Cleaned, raw: str, source: str) -> None:
+def _check(cleaned: Cleaned, source: str) -> None:
     where = f"{source}: " if source else ""
     if not any(line is not None for line in cleaned.lines):
         raise InputError(f"{where}nothing left to speak after cleaning. Check the file's text.")
-    letters = _LETTER.findall(raw)
-    arabic = sum(1 for c in letters if ARABIC_LETTER.match(c))
+    letters = _LETTER.findall(cleaned.display)    # tatweel and invisible marks gone, PDF letters read
+    arabic = sum(1 for c in letters if ARABIC_SCRIPT.match(c))
     if letters and arabic < 0.5 * len(letters):
         raise InputError(f"{where}only {100 * arabic // len(letters)}% of the letters are Arabic: "
                          f"hijra-audio reads Arabic narration. Check that this is the right file.")
@@ -294,8 +294,8 @@ def _spell_numbers(text: str, tokens: list[Token], i: int) -> str:
     """Numbers in the case and gender the words around token `i` ask for."""
     if not any(c.isdigit() for c in text):
         return text
-    return normalize.spell_numbers(text, tokens[i - 1].display if i else "",
-                                   " ".join(t.display for t in tokens[i + 1:i + 3]))
+    return numerals.spell_numbers(text, " ".join(t.display for t in tokens[max(0, i - 6):i]),
+                                  " ".join(t.display for t in tokens[i + 1:i + 3]))
 
 
 __all__ = ["Cleaned", "Line", "Lexicon", "Token", "Change", "clean", "clean_text"]

@@ -50,12 +50,12 @@ def diacritize(text: str) -> str:
     if not ARABIC_LETTER.search(text):
         return text
     words = text.split(" ")
-    if not any(has_diacritics(w) for w in words):
+    if not any(_kept(w) for w in words):
         return _vowelled(text)
     out: list[str] = []
     run: list[str] = []
     for word in words + [None]:
-        if word is None or has_diacritics(word):
+        if word is None or _kept(word):
             if run:
                 bare = " ".join(run)
                 out.append(_vowelled(bare) if ARABIC_LETTER.search(bare) else bare)
@@ -65,6 +65,17 @@ def diacritize(text: str) -> str:
         else:
             run.append(word)
     return " ".join(out)
+
+
+# A "word" longer than this is no word a reader says (a run of letters without spaces, a mangled
+# export): it is given to the engine as written, never to the diacritizer, whose alignment
+# (`on_letters`) takes time in the square of a word's length (a 60,000-letter one took 200 s).
+LONGEST_WORD = 40
+
+
+def _kept(word: str) -> bool:
+    """A word given to the engine as it is: it carries its own marks, or it is too long."""
+    return has_diacritics(word) or len(word) > LONGEST_WORD
 
 
 # Marks that are part of a letter's spelling (madda, hamza above, hamza below): `أ` is `ا` + U+0654
@@ -91,7 +102,16 @@ def on_letters(text: str, marked: str) -> str:
     """`text` with the vowel marks of `marked` (the diacritizer's output for it): every letter,
     hamza and madda of `text` is kept; of `marked` only the vowels, shadda, sukun and dagger alef
     are taken, and only on letters of `text` that carry none of their own. The two are aligned
-    letter by letter (the diacritizer keeps the letter sequence, but may drop a symbol)."""
+    letter by letter (the diacritizer keeps the letter sequence, but may drop a symbol): word by
+    word when both have as many words (the time grows with the square of what is aligned at once;
+    on the bundled lecture and Ibn Hisham's Hijra chapter the result is the same), else whole."""
+    words, marked_words = text.split(" "), marked.split(" ")
+    if len(words) > 1 and len(words) == len(marked_words):
+        return " ".join(_on_letters(a, b) for a, b in zip(words, marked_words))
+    return _on_letters(text, marked)
+
+
+def _on_letters(text: str, marked: str) -> str:
     mine, theirs = _units(text), _units(marked)
     matcher = SequenceMatcher(None, [b for b, _ in mine], [b for b, _ in theirs], autojunk=False)
     vowels: dict[int, str] = {}

@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from difflib import SequenceMatcher
 
-from hijra_audio.text import fragments, normalize
+from hijra_audio.text import fragments
+from hijra_audio.text.numbers import ascii_digits
+from hijra_audio.text.numerals import is_time
 from hijra_audio.text.quran import fold, introductions
 from hijra_audio.text.suras import named_reference
 from hijra_audio.text.tokens import TRAILING, Change, Quoted, Token, VerseRef, split_punct
@@ -146,14 +148,18 @@ def _verse_goes_on(between: list[Token], index, m) -> bool:
 
 
 def written_reference(tokens: list[Token], start: int) -> tuple[VerseRef | None, int]:
-    """A reference like `8: 30` or `52: 30- 31` right after a quotation, and the tokens it uses."""
+    """A reference like `8: 30` or `52: 30- 31` right after a quotation, and the tokens it uses
+    (not a time of day: `الساعة 10:30`)."""
+    if start < len(tokens) and is_time(tokens[start].display, tokens[start - 1].display if start else "",
+                                       tokens[start + 1].display if start + 1 < len(tokens) else ""):
+        return None, 0
     for used in range(1, _REFERENCE_TOKENS + 1):
         if start + used > len(tokens):
             break
         text = " ".join(t.display for t in tokens[start:start + used])
-        found = VerseRef.at_start(text.translate(normalize.DIGITS))
+        found = VerseRef.at_start(ascii_digits(text))
         if found and found[1] >= len(text.rstrip(TRAILING)):            # `24».`
-            nxt = tokens[start + used].display.translate(normalize.DIGITS) if start + used < len(tokens) else ""
+            nxt = ascii_digits(tokens[start + used].display) if start + used < len(tokens) else ""
             if re.match(r"^-?\s?\d", nxt) and not found[0].ranged:
                 continue          # `30-` `31`: the range goes on
             return found[0], used

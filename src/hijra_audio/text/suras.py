@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from hijra_audio.text import normalize
+from hijra_audio.text.numbers import ascii_digits
 from hijra_audio.text.quran import fold
 from hijra_audio.text.tokens import LETTERS, VerseRef
 
@@ -40,7 +40,7 @@ _NAMED = re.compile(rf"[\[(]\s*(?:سورة\s+)?(?P<name>[{LETTERS}]+(?:\s[{LETTE
 def named_reference(text: str) -> VerseRef | None:
     """The reference by sura name `text` starts with (`[التوبة: 40]`); None when it starts with
     none, or with a name that is no sura's."""
-    m = _NAMED.match(text.translate(normalize.DIGITS))
+    m = _NAMED.match(ascii_digits(text))
     if not m:
         return None
     sura = _BY_NAME.get(" ".join(fold(w) for w in m.group("name").split()))

@@ -15,6 +15,9 @@ from dataclasses import dataclass, replace
 LETTERS = "\u0621-\u063f\u0641-\u064a\u0671-\u06d3"
 ARABIC_LETTER = re.compile(f"[{LETTERS}]")
 TATWEEL = "\u0640"
+# Any character of the Arabic script: the blocks above, their supplements and extensions, and the
+# presentation forms (letters in their contextual shapes, ligatures such as `ﷺ`).
+ARABIC_SCRIPT = re.compile("[\u0600-\u06ff\u0750-\u077f\u0870-\u08ff\ufb50-\ufdff\ufe70-\ufefc]")
 _DIACRITICS = re.compile("[\u064b-\u065f\u0670\u0640]")
 
 # --- Punctuation ----------------------------------------------------------------------------------
