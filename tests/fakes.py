@@ -61,3 +61,20 @@ def cache_location(output, config_path=None):
     from hijra_audio.show import ShowRequest, resolve
 
     return resolve(ShowRequest(config_path=config_path, output=Path(output))).cache
+
+
+def whole_text_config(folder):
+    """The bundled show's podcast.toml with show_notes = "full" (and the files it names) written
+    into `folder`: the feed carries each episode's whole text, so a test can tell which text."""
+    from pathlib import Path
+
+    from hijra_audio.config import bundled_config_path
+
+    source = bundled_config_path()
+    for name in ("cover.png", "hijra-lecture.lexicon"):
+        (Path(folder) / name).write_bytes((source.parent / name).read_bytes())
+    text = source.read_text(encoding="utf-8").replace('type = "serial"\n', 'type = "serial"\nshow_notes = "full"\n')
+    if 'show_notes = "full"' not in text:
+        raise ValueError("the bundled podcast.toml has no `type = \"serial\"` line to put show_notes after")
+    (Path(folder) / "whole.toml").write_text(text, encoding="utf-8")
+    return str(Path(folder) / "whole.toml")

@@ -20,6 +20,8 @@ from hijra_audio.rebuild.cache import ClipCache
 from hijra_audio.rebuild.location import CACHE_HOME
 
 REPO = Path(__file__).resolve().parent.parent
+from tests.fakes import whole_text_config
+
 BUNDLED = str(bundled_config_path())
 EDIT = ("الى ان وصلوا الى المدينة", "الى ان وصلوا الى المدينة الطيبة")   # in the last episode
 
@@ -48,21 +50,9 @@ def _feed_text(path: Path) -> list[str]:
 
 # 5. --only is honest
 
-def _whole_text_config(folder: Path) -> str:
-    """The bundled show's podcast.toml with show_notes = "full" (and the files it names), so that
-    the feed carries each episode's whole text and a test can tell which text that is."""
-    source = bundled_config_path()
-    for name in ("cover.png", "hijra-lecture.lexicon"):
-        (folder / name).write_bytes((source.parent / name).read_bytes())
-    text = source.read_text(encoding="utf-8").replace('type = "serial"\n', 'type = "serial"\nshow_notes = "full"\n')
-    assert 'show_notes = "full"' in text
-    (folder / "whole.toml").write_text(text, encoding="utf-8")
-    return str(folder / "whole.toml")
-
-
 @pytest.mark.slow
 def test_only_leaves_other_episodes_as_they_were_built_and_says_so(here, fake_engine):
-    config = _whole_text_config(here)    # the bundled show, its whole text in the feed
+    config = whole_text_config(here)    # the bundled show, its whole text in the feed
     _run("build", "lecture.txt", "-c", config, "-j", "1", "-q")
     old_feed = (here / "output" / "feed.xml").read_text(encoding="utf-8")
     assert "الطيبة" not in old_feed
