@@ -18,9 +18,9 @@ from hijra_audio.config import bundled_config_path
 from hijra_audio.console import Given
 from hijra_audio.rebuild.cache import ClipCache
 from hijra_audio.rebuild.location import CACHE_HOME
+from tests.fakes import whole_text_config
 
 REPO = Path(__file__).resolve().parent.parent
-from tests.fakes import whole_text_config
 
 BUNDLED = str(bundled_config_path())
 EDIT = ("الى ان وصلوا الى المدينة", "الى ان وصلوا الى المدينة الطيبة")   # in the last episode
