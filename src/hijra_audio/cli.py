@@ -78,7 +78,8 @@ def main() -> None:
 @library_errors
 def build(files, output, config_path, base_url, save, engine, jobs, dry_run, force, only, voice, rate,
           scheduler, scheduler_file, cache_dir):
-    """Build the podcast from narration FILES (UTF-8 text, or folders of .txt files).
+    """Build the podcast from narration FILES (UTF-8 text, transcripts: .srt, .vtt, Whisper's
+    .json/.tsv, or folders of them).
 
     The show's settings come from -c FILE, else ./podcast.toml when there is one; with neither,
     FILES get the default settings and a show titled after the first of them, and no FILES build

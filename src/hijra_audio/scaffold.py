@@ -101,7 +101,8 @@ guid = ""
 
 # --- How it is read and cut (the [owner], [audio], [engine] and [cluster] tables follow) ---------------------------------------------------------------------
 
-# Narration files (UTF-8 text), relative to this file. Lines starting with "## " are headings.
+# Narration files or folders, relative to this file: UTF-8 text (.txt; lines starting with "## "
+# are headings) or transcripts (.srt, .vtt, Whisper's .json and .tsv; see docs/own-show.md).
 # Leave empty and name the files on the command line instead.
 narration = []
 # Lexicon of corrections (wrong = right) and pronunciations (word ~ spoken), relative to this
