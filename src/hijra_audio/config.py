@@ -82,6 +82,8 @@ class ShowConfig:
     subcategory: str = "Islam"                  # ...and one of its subcategories ("" for none)
     explicit: bool = False
     type: str = "serial"                        # "serial": play in order; "episodic": newest first
+    complete: bool = False                      # no more episodes will come (itunes:complete)
+    seasons: bool = False                       # a season per top-level section (`# ` heading)
     locked: bool = True                         # podcast:locked: other hosts may not import the feed
     guid: str = ""                              # podcast:guid; empty: derived from the feed URL
     owner: OwnerConfig = field(default_factory=OwnerConfig)

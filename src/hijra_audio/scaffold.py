@@ -81,6 +81,13 @@ explicit = false
 # "serial": episodes are meant to be heard in order, oldest first (a lecture series).
 # "episodic": each stands alone and apps show the newest first.
 type = "serial"
+# true once the show is finished and no episode will be added (a whole book read out): apps stop
+# looking for new episodes (itunes:complete, podcast:updateFrequency complete="true").
+complete = false
+# true: the feed puts the episodes in seasons, one per top-level section of the narration (a line
+# starting with "# "), named after its heading and numbered from 1 within it (itunes:season,
+# podcast:season). Without "# " lines in the narration there are no seasons.
+seasons = false
 
 # --- Where it is published ---------------------------------------------------------------------
 
