@@ -54,6 +54,16 @@ class ClusterConfig:
     scheduler_file: str = ""     # a Dask scheduler file, relative to the config file
 
 
+@dataclass(frozen=True)
+class AudiobookConfig:
+    """`[audiobook]`: the show as one audiobook file, `OUTPUT/NAME.m4b` (publish/audiobook.py)."""
+    write: bool = False          # every build writes it (build --audiobook: this build)
+    name: str = ""               # the file's name without .m4b; empty: the show's title
+    bitrate_kbps: int = 64       # AAC-LC
+    parts: int = 1               # files of about equal length, split between episodes
+    parts_by_section: bool = False   # a file per top-level section (`# `) instead
+
+
 SHOW_TYPES = ("episodic", "serial")
 REQUIRED = ("title",)      # never blank: a feed without a title is refused by apps (and by feedgen)
 
@@ -88,6 +98,7 @@ class ShowConfig:
     guid: str = ""                              # podcast:guid; empty: derived from the feed URL
     owner: OwnerConfig = field(default_factory=OwnerConfig)
     cluster: ClusterConfig = field(default_factory=ClusterConfig)
+    audiobook: AudiobookConfig = field(default_factory=AudiobookConfig)
     # Where the file was read from; relative paths in it (narration, image) resolve against this.
     root: str = ""
     lexicon: str = ""    # the user's lexicon file (text/lexicon.py), relative to the config file
@@ -194,6 +205,7 @@ def load_config(path: Path | None = None) -> ShowConfig:
     if cfg.type not in SHOW_TYPES:
         raise ConfigError(f"{path}: type must be \"serial\" or \"episodic\" (it is {cfg.type!r}).")
     _check_audio(cfg.audio, path)
+    _check_audiobook(cfg.audiobook, path)
     return cfg
 
 
@@ -251,6 +263,17 @@ def _check_audio(audio: AudioConfig, path: Path) -> None:
     if audio.trim_silence_db > 0 or audio.trim_silence_db < -90:
         raise ConfigError(f"{path} [audio]: trim_silence_db {audio.trim_silence_db} is out of range; "
                           f"use -50, or 0 to keep each clip's silence.")
+
+
+def _check_audiobook(book: AudiobookConfig, path: Path) -> None:
+    if not 24 <= book.bitrate_kbps <= 320:
+        raise ConfigError(f"{path} [audiobook]: bitrate_kbps {book.bitrate_kbps} is out of range; "
+                          f"use 64 (speech), or a value from 24 to 320.")
+    if book.parts < 1:
+        raise ConfigError(f"{path} [audiobook]: parts must be 1 or more (it is {book.parts}).")
+    if any(c in book.name for c in '/\\\0') or book.name.strip() in (".", ".."):
+        raise ConfigError(f"{path} [audiobook]: name {book.name!r} is a file name, not a path: "
+                          f"leave out the folders (the file is written into the output folder).")
 
 
 def _check_url(url: str, where: str) -> str:

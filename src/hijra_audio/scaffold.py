@@ -169,6 +169,21 @@ lame_quality = 5
 scheduler = ""
 # Or a scheduler file written by `dask scheduler --scheduler-file`, relative to this file.
 scheduler_file = ""
+
+[audiobook]
+# The whole show as one audiobook file for audiobook players, OUTPUT/NAME.m4b: AAC-LC, a chapter
+# per episode (and per section inside, while a file has at most 255), the title, author and
+# cover (see docs/audio.md). true: every build writes it; `build --audiobook` writes it once.
+write = false
+# The file's name, without .m4b. Empty: the show's title.
+name = ""
+# AAC-LC bit rate (kbit/s), 24 to 320; 64 suits speech.
+bitrate_kbps = 64
+# Split a long book into this many files of about equal length, between episodes (some players
+# struggle with a file of 40 hours): NAME-part1.m4b, NAME-part2.m4b ...
+parts = 1
+# true: a file per top-level section of the narration (a line starting with "# ") instead.
+parts_by_section = false
 '''
 
 

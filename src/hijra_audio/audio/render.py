@@ -12,7 +12,7 @@ text (`tags`), so rendering needs only the clips, the pauses and the audio setti
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -95,10 +95,11 @@ def join(sink: meter.PcmFile, clips: Iterable[Clip | None], pauses_before_ms: li
 
 
 def render(clips: Iterable[Clip | None], pauses_before_ms: list[int], settings: AudioConfig,
-           folder=None) -> Rendered | None:
+           folder=None, also: Callable[[Iterator[np.ndarray]], None] | None = None) -> Rendered | None:
     """One episode from its clips: joined clip by clip into a temporary file (in `folder`), then
     mastered and encoded block by block. Its memory does not grow with the episode's length (but
-    for the MP3 itself). None when a clip is None (absent): nothing is encoded."""
+    for the MP3 itself). None when a clip is None (absent): nothing is encoded. `also`: handed the
+    mastered blocks the MP3 is made of (`master.master_and_encode`: the audiobook's AAC)."""
     rate = settings.sample_rate
     absent = []
 
@@ -113,5 +114,5 @@ def render(clips: Iterable[Clip | None], pauses_before_ms: list[int], settings: 
         if absent:
             return None
         duration = pcm.size / rate
-        mp3, mastering = master_and_encode(pcm, settings, folder)
+        mp3, mastering = master_and_encode(pcm, settings, folder, also)
     return Rendered(mp3, duration, placements, mastering)
