@@ -34,6 +34,7 @@ DEFAULT_PORT = 8000
 CHUNK = 64 * 1024
 MIME_TYPES = {
     ".mp3": "audio/mpeg",
+    ".m4b": "audio/mp4",           # build --audiobook
     ".xml": "application/rss+xml; charset=utf-8",
     ".rss": "application/rss+xml; charset=utf-8",
     ".vtt": "text/vtt; charset=utf-8",

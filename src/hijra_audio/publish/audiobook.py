@@ -111,6 +111,8 @@ def write_book(config: ShowConfig, episodes: list[BookEpisode], output: Path, *,
     files of an earlier split that this one no longer has, and drop from the cache the episodes'
     AAC files no episode uses now. Every episode's AAC must be in the cache."""
     output = Path(output)
+    if not episodes:
+        return ()
     stem = file_stem(config)
     groups = split(episodes, config.audiobook.parts, config.audiobook.parts_by_section)
     width = len(str(len(groups)))
