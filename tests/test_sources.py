@@ -217,3 +217,23 @@ def test_a_file_named_is_read_whatever_its_folder_holds(tmp_path):
     for suffix in (".txt", ".srt"):
         (tmp_path / f"lecture{suffix}").write_text(WRITERS[suffix](), encoding="utf-8")
     assert expand([tmp_path / "lecture.srt"]) == [tmp_path / "lecture.srt"]
+
+
+@pytest.mark.slow
+def test_a_transcript_builds_like_a_text(tmp_path, monkeypatch, fake_engine):
+    """`hijra-audio build captions.vtt`, as a user runs it on YouTube's captions: the episode says
+    each line once, and no time or tag reaches the feed."""
+    import feedparser
+    from click.testing import CliRunner
+
+    from hijra_audio.cli import main
+    from hijra_audio.console import Given
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "captions.ar.vtt").write_text(YOUTUBE, encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "captions.ar.vtt", "-j", "1"], obj=Given(engine_factory=fake_engine))
+    assert result.exit_code == 0, result.output
+    [entry] = feedparser.parse(str(tmp_path / "output" / "feed.xml")).entries
+    assert "ابن إسحاق" in entry.description and entry.description.count("قريش") == 1
+    assert not any(mark in entry.description for mark in ("-->", "<c>", "00:", "موسيقى"))
+    assert sorted(fake_engine.calls()) == sorted(set(fake_engine.calls()))

@@ -31,8 +31,8 @@ from hijra_audio.files import locked
 from hijra_audio.publish import address as addresses
 from hijra_audio.publish import audiobook as audiobooks
 from hijra_audio.publish import cover, transcript
-from hijra_audio.publish.audiobook import BookFile
 from hijra_audio.publish import manifest as manifests
+from hijra_audio.publish.audiobook import BookFile
 from hijra_audio.publish.manifest import Manifest
 from hijra_audio.publish.names import COVER_NAME, VTT_SUFFIX, beside
 from hijra_audio.publish.release import publish, write_cover
@@ -214,9 +214,10 @@ def wants_audiobook(request: BuildRequest, show: Show) -> bool:
     return request.audiobook or show.config.audiobook.write
 
 
-def _audiobook(decisions: Decisions, config, manifest: Manifest, output: Path) -> tuple[tuple[BookFile, ...], tuple[str, ...]]:
+def _audiobook(decisions: Decisions, config, manifest: Manifest,
+               output: Path) -> tuple[tuple[BookFile, ...], tuple[str, ...]]:
     """The audiobook from the episodes' AAC, when every episode has one (`--only` leaves some
-    unbuilt: then none is written, and the warning says why)."""
+    unbuilt: then none is written, and the warning says why), and the warnings about it."""
     lacking = [d.episode.number for d in decisions if d.action == "skip" or not Path(d.aac).is_file()]
     if lacking:
         shown = ", ".join(map(str, lacking[:8])) + (" ..." if len(lacking) > 8 else "")

@@ -3,9 +3,9 @@
 An episode is rebuilt when it is new, when the hashes of its text, its engine or its settings
 differ from those the manifest recorded (the reason names which), when its files are missing, or
 when forced; otherwise it is kept. When the audiobook is asked for, an episode whose AAC is not
-in the cache is rebuilt too ("no audiobook audio": its MP3 comes out the same). With `only`, the other episodes are left as they are: kept when
-up to date, else skipped ("not selected: text changed"). Deciding
-reads the output folder but writes nothing.
+in the cache is rebuilt too ("no audiobook audio": its MP3 comes out the same). With `only`, the
+other episodes are left as they are: kept when up to date, else skipped ("not selected: text
+changed"). Deciding reads the output folder but writes nothing.
 """
 
 from __future__ import annotations
