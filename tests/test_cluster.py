@@ -243,6 +243,18 @@ def test_a_cluster_build_gives_the_files_of_a_local_build(dask_cluster, show, tm
 
 
 @pytest.mark.slow
+def test_a_cluster_build_makes_the_audiobook_of_a_local_build(dask_cluster, show, tmp_path):
+    """The workers send each episode's AAC back with its files; the client keeps it in its cache
+    and joins the same book a local build does, byte for byte."""
+    local, remote = tmp_path / "local", tmp_path / "remote"
+    build(_request(show, local, tmp_path / "local.log", audiobook=True))
+    report = build(_request(show, remote, tmp_path / "remote.log", audiobook=True,
+                            scheduler_file=dask_cluster.scheduler_file))
+    assert [b.path.name for b in report.audiobook] == ["اختبار.m4b"] and report.audiobook[0].episodes == 4
+    assert _files(remote) == _files(local)
+
+
+@pytest.mark.slow
 def test_one_sentence_edited_speaks_one_clip_and_rebuilds_one_episode(dask_cluster, show, tmp_path,
                                                                        tree_snapshot):
     out, log = tmp_path / "out", tmp_path / "engine.log"

@@ -138,7 +138,7 @@ def _tables():
 def test_every_setting_is_in_the_configuration_page():
     page = GENERATED.read_text(encoding="utf-8")
     tables = dict(_tables())
-    assert set(tables) == {None, "audio", "engine", "owner", "cluster", "quran"}
+    assert set(tables) == {None, "audio", "engine", "owner", "cluster", "quran", "audiobook"}
     for table, cls in tables.items():
         section = _section(page, table)
         for f in dataclasses.fields(cls):

@@ -18,6 +18,29 @@ def test_headings_open_sections():
         (None, "مقدمة قصيرة"), ("الباب الاول", "نص الاول تتمة"), ("الباب الثاني", "نص الثاني")]
 
 
+def test_a_top_level_heading_opens_a_part_and_an_episode():
+    body = " ".join(["كلمة"] * 10)
+    text = (f"مقدمة {body}\n# الجزء الأول\n## الباب الأول\n{body}\n## الباب الثاني\n{body}\n"
+            f"# (الجزء الثاني)\n{body}\n## الباب الثالث\n{body}")
+    found = sections(text)
+    assert [(s.heading, s.top, s.breaks) for s in found] == [
+        (None, False, False), ("الجزء الأول", True, True), ("الباب الأول", False, False),
+        ("الباب الثاني", False, False), ("(الجزء الثاني)", True, True), ("الباب الثالث", False, False)]
+    episodes = _plan(text, minutes=10.0)      # room for all of it: only the parts cut it
+    # titled by a section's heading where there is one: the part is named apart (a season)
+    assert [(e.part, e.title) for e in episodes[1:]] == [("الجزء الأول", "الباب الأول"),
+                                                         ("الجزء الثاني", "الباب الثالث")]
+    assert episodes[0].part == "" and episodes[0].title.startswith("مقدمة")
+    # the part's heading is spoken, and shown as a heading (a chapter)
+    assert [s.display for s in episodes[1].segments if s.is_heading] == ["الجزء الأول", "الباب الأول", "الباب الثاني"]
+
+
+def test_cleaning_keeps_a_top_level_heading_apart():
+    cleaned = clean_text("# الجزء الأول\n## الباب الأول\nقال ابن إسحاق", quran=False)
+    assert [(line.heading, line.top) for line in cleaned.lines] == [(True, True), (True, False), (False, False)]
+    assert cleaned.display.splitlines()[:2] == ["# الجزء الأول", "## الباب الأول"]
+
+
 def _plan(text, minutes=1.0, wpm=100.0):
     return plan_episodes(sections(text), episode_minutes=minutes, words_per_minute=wpm,
                          max_segment_chars=120)

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from hijra_audio.cli import main
 from hijra_audio.config import (
+    AudiobookConfig,
     AudioConfig,
     ClusterConfig,
     EngineConfig,
@@ -19,7 +20,7 @@ from hijra_audio.config import (
 )
 from hijra_audio.scaffold import TEMPLATE
 
-TABLES = {"owner", "audio", "engine", "cluster", "quran"}
+TABLES = {"owner", "audio", "engine", "cluster", "quran", "audiobook"}
 
 
 def _keys(cls) -> list[str]:
@@ -34,14 +35,15 @@ def test_init_writes_a_file_that_loads_with_the_defaults(tmp_path):
     config = load_config(path)
     defaults = ShowConfig()
     for name in ("language", "base_url", "category", "subcategory", "explicit", "type", "locked", "guid",
-                 "episode_minutes", "words_per_minute", "max_segment_chars", "audio", "engine", "owner", "cluster"):
+                 "episode_minutes", "words_per_minute", "max_segment_chars", "audio", "engine", "owner", "cluster", "audiobook", "complete", "seasons"):
         assert getattr(config, name) == getattr(defaults, name), name
     assert config.category == "Religion & Spirituality" and config.subcategory == "Islam"
     assert config.explicit is False and config.type == "serial" and config.language == "ar"
 
 
 @pytest.mark.parametrize("table, cls", [(None, ShowConfig), ("owner", OwnerConfig), ("audio", AudioConfig),
-                                        ("engine", EngineConfig), ("cluster", ClusterConfig)])
+                                        ("engine", EngineConfig), ("cluster", ClusterConfig),
+                                        ("audiobook", AudiobookConfig)])
 def test_every_field_is_in_the_template_with_a_comment_above(table, cls):
     text = TEMPLATE
     if table:

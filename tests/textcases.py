@@ -14,15 +14,17 @@ def run(rule, text: str, *args) -> str:
 
 def uncleaned(text: str):
     """`text` as cleaning hands it to planning when no rule changes a word: `## ` lines are
-    headings, blank lines paragraph breaks, words split at spaces (`---` stays one word)."""
+    headings (`# ` lines top-level ones), blank lines paragraph breaks, words split at spaces
+    (`---` stays one word)."""
     from hijra_audio.text.clean import Cleaned, Line
 
     lines = []
     for number, raw in enumerate(text.split("\n"), start=1):
         raw = raw.strip()
-        heading = raw.startswith("## ")
-        words = (raw[3:] if heading else raw).split()
-        lines.append(Line(tuple(Token(w, line=number, word=i) for i, w in enumerate(words, start=1)), heading)
+        top = raw.startswith("# ")
+        heading = top or raw.startswith("## ")
+        words = (raw.lstrip("#") if heading else raw).split()
+        lines.append(Line(tuple(Token(w, line=number, word=i) for i, w in enumerate(words, start=1)), heading, top)
                      if words else None)
     return Cleaned(tuple(lines))
 

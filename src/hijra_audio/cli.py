@@ -66,6 +66,8 @@ def main() -> None:
 @click.option("--dry-run", is_flag=True, help="Print what would be built or kept, and why; write nothing.")
 @click.option("--force", is_flag=True, help="Rebuild every episode (clips still come from the cache).")
 @click.option("--only", metavar="EPISODE", help="Build only this episode: its number or file name (episode-002).")
+@click.option("--audiobook", is_flag=True, help="Also write the show as an audiobook, OUTPUT/NAME.m4b (AAC, a "
+                                                "chapter per episode), as [audiobook] write = true does.")
 @VOICE_OPTION
 @RATE_OPTION
 @click.option("--scheduler", metavar="ADDRESS", help="Build on a Dask cluster: its scheduler's address, tcp://HOST:8786 "
@@ -78,9 +80,10 @@ def main() -> None:
 @recitation_options
 @verbosity_options
 @library_errors
-def build(files, output, config_path, base_url, save, engine, jobs, dry_run, force, only, voice, rate,
+def build(files, output, config_path, base_url, save, engine, jobs, dry_run, force, only, audiobook, voice, rate,
           scheduler, scheduler_file, cache_dir, recitation):
-    """Build the podcast from narration FILES (UTF-8 text, or folders of .txt files).
+    """Build the podcast from narration FILES (UTF-8 text, transcripts: .srt, .vtt, Whisper's
+    .json/.tsv, or folders of them).
 
     The show's settings come from -c FILE, else ./podcast.toml when there is one; with neither,
     FILES get the default settings and a show titled after the first of them, and no FILES build
@@ -99,7 +102,7 @@ def build(files, output, config_path, base_url, save, engine, jobs, dry_run, for
                                "run `hijra-audio init` first, or give one with -c.")
     announce = Once(line if verbosity() >= 0 else "")   # -q: stderr only for warnings and errors
     request = BuildRequest(inputs=tuple(files), output=output, config_path=config_path,
-                           base_url=base_url, engine=engine, jobs=jobs, force=force, only=only,
+                           base_url=base_url, engine=engine, jobs=jobs, force=force, only=only, audiobook=audiobook,
                            voice=voice, rate=rate, scheduler=scheduler, scheduler_file=scheduler_file,
                            cache_dir=cache_dir, engine_factory=given().engine_factory, recitation=recitation)
     if dry_run:

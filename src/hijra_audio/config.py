@@ -69,6 +69,18 @@ class QuranConfig:
 
 
 VOICE = "voice"
+
+
+@dataclass(frozen=True)
+class AudiobookConfig:
+    """`[audiobook]`: the show as one audiobook file, `OUTPUT/NAME.m4b` (publish/audiobook.py)."""
+    write: bool = False          # every build writes it (build --audiobook: this build)
+    name: str = ""               # the file's name without .m4b; empty: the show's title
+    bitrate_kbps: int = 64       # AAC-LC
+    parts: int = 1               # files of about equal length, split between episodes
+    parts_by_section: bool = False   # a file per top-level section (`# `) instead
+
+
 SHOW_TYPES = ("episodic", "serial")
 SHOW_NOTES = ("short", "full")      # what each feed item carries of its episode's text (publish/notes.py)
 REQUIRED = ("title",)      # never blank: a feed without a title is refused by apps (and by feedgen)
@@ -99,11 +111,14 @@ class ShowConfig:
     explicit: bool = False
     type: str = "serial"                        # "serial": play in order; "episodic": newest first
     show_notes: str = "short"                   # "short": opening, headings, links; "full": the whole text
+    complete: bool = False                      # no more episodes will come (itunes:complete)
+    seasons: bool = False                       # a season per top-level section (`# ` heading)
     locked: bool = True                         # podcast:locked: other hosts may not import the feed
     guid: str = ""                              # podcast:guid; empty: derived from the feed URL
     owner: OwnerConfig = field(default_factory=OwnerConfig)
     cluster: ClusterConfig = field(default_factory=ClusterConfig)
     quran: QuranConfig = field(default_factory=QuranConfig)
+    audiobook: AudiobookConfig = field(default_factory=AudiobookConfig)
     # Where the file was read from; relative paths in it (narration, image) resolve against this.
     root: str = ""
     lexicon: str = ""    # the user's lexicon file (text/lexicon.py), relative to the config file
@@ -214,6 +229,7 @@ def load_config(path: Path | None = None) -> ShowConfig:
                           f"to the whole text) or \"full\" (the whole text) (it is {cfg.show_notes!r}).")
     _check_audio(cfg.audio, path)
     check_quran(cfg.quran, str(path))
+    _check_audiobook(cfg.audiobook, path)
     return cfg
 
 
@@ -279,6 +295,17 @@ def _check_audio(audio: AudioConfig, path: Path) -> None:
     if audio.trim_silence_db > 0 or audio.trim_silence_db < -90:
         raise ConfigError(f"{path} [audio]: trim_silence_db {audio.trim_silence_db} is out of range; "
                           f"use -50, or 0 to keep each clip's silence.")
+
+
+def _check_audiobook(book: AudiobookConfig, path: Path) -> None:
+    if not 24 <= book.bitrate_kbps <= 320:
+        raise ConfigError(f"{path} [audiobook]: bitrate_kbps {book.bitrate_kbps} is out of range; "
+                          f"use 64 (speech), or a value from 24 to 320.")
+    if book.parts < 1:
+        raise ConfigError(f"{path} [audiobook]: parts must be 1 or more (it is {book.parts}).")
+    if any(c in book.name for c in '/\\\0') or book.name.strip() in (".", ".."):
+        raise ConfigError(f"{path} [audiobook]: name {book.name!r} is a file name, not a path: "
+                          f"leave out the folders (the file is written into the output folder).")
 
 
 def _check_url(url: str, where: str) -> str:

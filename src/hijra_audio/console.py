@@ -266,6 +266,9 @@ def print_report(report, output: Path, progress: Progress) -> None:
     if report.site is not None:
         click.echo(f"page: {report.site}")
     click.echo(f"feed: {report.feed}")
+    for book in report.audiobook:
+        click.echo(f"audiobook: {book.path}  {duration(book.duration)}  {plural(book.chapters, 'chapter')}, "
+                   f"{plural(book.episodes, 'episode')}{'' if book.written else ' (unchanged)'}")
     _timings(report.timings)
     if verbosity() > 0 and report.cache is not None:
         click.echo(f"cache: {report.cache.root} ({report.cache.why})", err=True)

@@ -1,7 +1,9 @@
 """Cleaned text -> sections -> episodes -> segments, each with a stable identity.
 
 A line starting with `## ` is a heading and opens a section; every narration file opens one too,
-and so does a `---` line, which also starts a new episode (it is neither spoken nor shown).
+and so does a `---` line, which also starts a new episode (it is neither spoken nor shown). A
+line starting with `# ` is a top-level heading: it opens a part of the book (a season of the feed,
+a file of the audiobook), so it starts a new episode too, and each episode knows the part it is in.
 Each section is cut into segments the engine speaks well, and sections are grouped into episodes
 near the target length (estimated from the word count, so the split does not depend on the
 engine). A section much longer than the target is split between episodes, and only where a
@@ -46,7 +48,8 @@ class Section:
     source: str = ""
     tokens: tuple = ()          # cleaned tokens (display + speech forms) of `text`
     heading_speech: str = ""    # speech form of the heading; empty: the same as `heading`
-    breaks: bool = False        # a `---` line opened it: it starts a new episode
+    breaks: bool = False        # a `---` line or a top-level heading opened it: it starts a new episode
+    top: bool = False           # its heading is a top-level one (`# `): it opens a part of the book
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,7 @@ class Episode:
     key: str
     title: str
     segments: tuple[Segment, ...]
+    part: str = ""          # the top-level heading (`# `) of the part of the book it is in; "": none
 
     @property
     def slug(self) -> str:
@@ -120,15 +124,15 @@ def sections_from_cleaned(cleaned, source: str = "") -> list[Section]:
     sections: list[Section] = []
     heading = heading_speech = None
     tokens: list = []
-    breaks = False
+    breaks = top = False
 
     def close():
-        nonlocal breaks
+        nonlocal breaks, top
         if heading is not None or tokens:
             body = " ".join(t.display for t in tokens)
             sections.append(Section(heading, body, source, tuple(tokens),
-                                    heading_speech if heading_speech != heading else "", breaks))
-            breaks = False
+                                    heading_speech if heading_speech != heading else "", breaks, top))
+            breaks = top = False
 
     for line in cleaned.lines:
         if line is None:
@@ -138,6 +142,8 @@ def sections_from_cleaned(cleaned, source: str = "") -> list[Section]:
             heading = " ".join(t.display for t in line.tokens)
             heading_speech = " ".join(t.speech for t in line.tokens)
             tokens = []
+            if line.top:
+                breaks = top = True
         elif _is_break(line.tokens):
             # Cleaning passes a `---` line through as one token: here it closes the section and
             # marks the next as starting an episode; it is never spoken nor shown.
@@ -208,6 +214,7 @@ def plan_episodes(sections: list[Section], *, episode_minutes: float, words_per_
         groups[-1].append(unit)
         words += unit_words
 
+    parts = _parts(sections)
     episodes = []
     seen: dict[str, int] = {}
     for number, group in enumerate(groups, start=1):
@@ -230,8 +237,18 @@ def plan_episodes(sections: list[Section], *, episode_minutes: float, words_per_
         if seen[key] > 1:
             key = f"{key}-{seen[key]}"
         title = _title(group, number, sections, segments, numbered_titles)
-        episodes.append(Episode(number, key, title, tuple(segments)))
+        episodes.append(Episode(number, key, title, tuple(segments), parts[group[0][0]]))
     return episodes
+
+
+def _parts(sections: list[Section]) -> list[str]:
+    """For each section, the top-level heading of the part it is in ("" before the first)."""
+    out, current = [], ""
+    for section in sections:
+        if section.top:
+            current = (section.heading or "").strip("()[] ")
+        out.append(current)
+    return out
 
 
 def ends_sentence(text: str) -> bool:
@@ -279,11 +296,12 @@ def _unit_words(unit) -> int:
 
 
 def _title(group, number: int, sections: list[Section], segments: list[Segment], numbered: bool) -> str:
-    """The episode's first heading; a later part of a section: its heading and the part's
-    number; else its opening words. Never the episode number, unless `numbered`."""
-    for _index, heading, _chunk, _part in group:
-        if heading:
-            return _unbracketed(heading)
+    """The episode's first heading (a section's before a top-level one: the part is named apart,
+    as a season); a later part of a section: its heading and the part's number; else its opening
+    words. Never the episode number, unless `numbered`."""
+    headings = [(heading, sections[index].top) for index, heading, _chunk, _part in group if heading]
+    for heading, _top in sorted(headings, key=lambda found: found[1]):
+        return _unbracketed(heading)
     continued = sections[group[0][0]].heading
     if continued:
         return f"{_unbracketed(continued)} ({group[0][3]})"

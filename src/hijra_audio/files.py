@@ -3,8 +3,9 @@
 Every file a build writes (clips, MP3s, the feed, the manifest, the plan) goes through
 `atomic_write`: a temporary file in the same folder, moved into place, so that a crash never
 leaves half a file; an episode's files (MP3, captions, chapters) go through `write_all`, all or
-none, so that a full disk never leaves new captions beside an old MP3. `locked` keeps two builds
-out of one output folder.
+none, so that a full disk never leaves new captions beside an old MP3. A file a library writes by
+its path (the audiobook, too large to hold in memory) is written the same way through
+`atomic_file`. `locked` keeps two builds out of one output folder.
 """
 
 from __future__ import annotations
@@ -61,6 +62,26 @@ def write_all(files: dict[Path, bytes], durable: bool = True) -> None:
 def _naming(error: OSError, path: Path) -> OSError:
     """`error` saying which file it was writing (a full disk's error names none)."""
     return OSError(error.errno, error.strerror or str(error), str(path)) if error.errno else error
+
+
+@contextmanager
+def atomic_file(path: Path):
+    """The path of a temporary file beside `path` for the caller to write; when the block ends
+    without an error it is made durable and moved into place (readers see the old file or the
+    whole new one), else removed: the old file stays as it was."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        with open(tmp, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def _umask() -> int:

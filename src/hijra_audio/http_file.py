@@ -22,6 +22,7 @@ from hijra_audio.publish.names import CHAPTERS_SUFFIX, CHAPTERS_TYPE
 
 MIME_TYPES = {
     ".mp3": "audio/mpeg",
+    ".m4b": "audio/mp4",           # build --audiobook
     ".xml": "application/rss+xml; charset=utf-8",
     ".rss": "application/rss+xml; charset=utf-8",
     ".vtt": "text/vtt; charset=utf-8",

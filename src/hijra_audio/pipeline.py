@@ -6,7 +6,8 @@ plan: read and check the narration, clean it, cut it into episodes and segments 
 decide: per episode, build or keep, and why (`rebuild.decide`);
 schedule: speak the missing clips and render the episodes to build, on worker processes
 (`rebuild.schedule`), recording each in the manifest; remove episodes that no longer exist;
-publish: the web page, then the feed, pointing only at complete files (`publish.release`).
+publish: the web page, then the feed, pointing only at complete files (`publish.release`);
+then, when asked, the audiobook, joined from the episodes' AAC (`publish.audiobook`).
 Nothing in the output folder is touched until every input has been read and checked. The caches
 (clips, plan) live outside the output folder (`rebuild.location`); the report says how long each
 step took.
@@ -29,9 +30,11 @@ from hijra_audio.engines.base import Engine
 from hijra_audio.errors import HijraAudioError, InputError, OutputError
 from hijra_audio.files import locked
 from hijra_audio.publish import address as addresses
+from hijra_audio.publish import audiobook as audiobooks
 from hijra_audio.publish import cover, transcript
 from hijra_audio.publish import manifest as manifests
 from hijra_audio.publish.check import check_feed
+from hijra_audio.publish.audiobook import BookFile
 from hijra_audio.publish.manifest import Manifest
 from hijra_audio.publish.names import COVER_NAME, VTT_SUFFIX, beside
 from hijra_audio.publish.release import publish, write_cover
@@ -66,6 +69,7 @@ class BuildRequest(ShowRequest):
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
     force: bool = False                    # rebuild every episode (clips still come from the cache)
     only: str | None = None                # build just this episode: its number, file stem or key
+    audiobook: bool = False                # write the audiobook too (as `[audiobook] write = true` does)
 
 
 @dataclass(frozen=True)
@@ -102,6 +106,7 @@ class BuildReport:
     adopted: int = 0                          # clips moved from the old layout (OUTPUT/.cache)
     timings: dict[str, float] = field(default_factory=dict)   # seconds per step: plan ... publish
     clips_recited: int = 0                    # cut from a reciter's recordings for this build
+    audiobook: tuple[BookFile, ...] = ()      # the audiobook's files, when it was asked for
 
     @property
     def duration(self) -> float:
@@ -130,7 +135,8 @@ def prepare(request: BuildRequest, store_plan: bool = False,
     show.manifest.adopt(planned.episodes, show.config)      # a record restored or recovered: the feed's guids
     decisions = decide(show.config, planned.episodes, show.manifest, engine.identity(), output=show.output,
                        year=str(manifests.now().year), force=request.force, only=request.only,
-                       recitation=recitation)
+                       recitation=recitation,
+                       aac=show.cache.aac if wants_audiobook(request, show) else None)
     if store_plan:
         store()
     timings = {"plan": planned_at - started, "decide": time.perf_counter() - planned_at}
@@ -198,7 +204,7 @@ def _build(request: BuildRequest, prepared: Prepared, started_backend: LocalBack
         adopted = locations.adopt_legacy(output, where)
         manifest.cache = locations.relative_to_output(where, output)
         _remember_text(decisions, manifest, output)
-        sweep_temporary_files(output, where.clips)
+        sweep_temporary_files(output, where.clips, (where.aac,))
         embedded = b""
         if not cover.is_url(config) and (decisions.to_build or not (output / COVER_NAME).is_file()):
             embedded = cover.embedded(write_cover(config, output))
@@ -217,7 +223,7 @@ def _build(request: BuildRequest, prepared: Prepared, started_backend: LocalBack
             # Keep what is finished, and a feed that matches the files as they are now. The
             # workers have stopped: what they were writing is swept away (first: on a full disk
             # that makes room). Each step is tried; what stopped the build is what is raised.
-            for step in (lambda: sweep_temporary_files(output, where.clips), manifest.save,
+            for step in (lambda: sweep_temporary_files(output, where.clips, (where.aac,)), manifest.save,
                          lambda: publish(config, episodes, manifest, output, now=now, site=False)):
                 try:
                     step()
@@ -231,15 +237,56 @@ def _build(request: BuildRequest, prepared: Prepared, started_backend: LocalBack
         published = publish(config, episodes, manifest, output, now=now)
         manifest.save(complete=True)      # the record this build leaves, kept as the backup too
         timings["publish"] = time.perf_counter() - started
+        book, why_not = ((), ())
+        if wants_audiobook(request, show):
+            book, why_not = _audiobook(decisions, config, manifest, output, timings)
     results = tuple(made.results[d.episode.number] for d in decisions if d.episode.number in made.results)
-    warnings = prepared.warnings + check_feed(config, published.feed)
+    warnings = prepared.warnings + why_not + check_feed(config, published.feed)
     if made.lost:
         warnings += (f"{made.lost} clip{'s' if made.lost != 1 else ''} in the cache ({where.clips}) "
                      f"{'were' if made.lost != 1 else 'was'} damaged or gone and spoken again (the episodes are "
                      f"whole); if this happens again, check that disk.",)
     return BuildReport(results, published.feed, made.synthesized, made.cached - recited, removed, published.site,
                        warnings, show.address, _skipped(decisions, manifest, output), where, adopted,
-                       timings, recited)
+                       timings, recited, book)
+
+
+def wants_audiobook(request: BuildRequest, show: Show) -> bool:
+    """The build writes the audiobook: `--audiobook`, or `[audiobook] write = true`."""
+    return request.audiobook or show.config.audiobook.write
+
+
+def _audiobook(decisions: Decisions, config, manifest: Manifest, output: Path,
+               timings: dict[str, float]) -> tuple[tuple[BookFile, ...], tuple[str, ...]]:
+    """The audiobook from the episodes' AAC, when every episode has one (`--only` leaves some
+    unbuilt: then none is written, and the warning says why), and the warnings about it; the time
+    it took goes into `timings`."""
+    started = time.perf_counter()
+    try:
+        return _write_audiobook(decisions, config, manifest, output)
+    finally:
+        timings["audiobook"] = time.perf_counter() - started
+
+
+def _write_audiobook(decisions: Decisions, config, manifest: Manifest,
+                     output: Path) -> tuple[tuple[BookFile, ...], tuple[str, ...]]:
+    lacking = [d.episode.number for d in decisions if d.action == "skip" or not Path(d.aac).is_file()]
+    if lacking:
+        shown = ", ".join(map(str, lacking[:8])) + (" ..." if len(lacking) > 8 else "")
+        return (), (f"the audiobook is not written: episode{'s' if len(lacking) > 1 else ''} {shown} "
+                    f"{'are' if len(lacking) > 1 else 'is'} not built for it (build --only leaves the others "
+                    f"as they were). Build without --only to write it.",)
+    episodes = [audiobooks.BookEpisode(manifest.episodes[d.episode.key].title, d.episode.part, Path(d.aac),
+                                       manifest.episodes[d.episode.key].duration) for d in decisions]
+    image = output / COVER_NAME
+    embedded = cover.embedded(image.read_bytes()) if image.is_file() and not cover.is_url(config) else b""
+    first = decisions[0].tags
+    written = audiobooks.write_book(config, episodes, output, cover=embedded, year=first.year,
+                                    language=first.language)
+    crowded = tuple(f"{book.path.name} has {book.chapters} chapters: players that read the Nero chapter list "
+                    f"(and mutagen) see only the first {audiobooks.MAX_CHAPTERS}. Split it into files with "
+                    f"[audiobook] parts." for book in written if book.chapters > audiobooks.MAX_CHAPTERS)
+    return written, crowded
 
 
 def _remember_text(decisions: Decisions, manifest: Manifest, output: Path) -> None:

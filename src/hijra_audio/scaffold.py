@@ -87,6 +87,13 @@ type = "serial"
 # it on every refresh, and some refuse a feed of a few MB). "full": the whole text, twice
 # (description and show notes): for a small show only.
 show_notes = "short"
+# true once the show is finished and no episode will be added (a whole book read out): apps stop
+# looking for new episodes (itunes:complete, podcast:updateFrequency complete="true").
+complete = false
+# true: the feed puts the episodes in seasons, one per top-level section of the narration (a line
+# starting with "# "), named after its heading and numbered from 1 within it (itunes:season,
+# podcast:season). Without "# " lines in the narration there are no seasons.
+seasons = false
 
 # --- Where it is published ---------------------------------------------------------------------
 
@@ -107,7 +114,8 @@ guid = ""
 
 # --- How it is read and cut (the [owner], [audio], [engine] and [cluster] tables follow) ---------------------------------------------------------------------
 
-# Narration files (UTF-8 text), relative to this file. Lines starting with "## " are headings.
+# Narration files or folders, relative to this file: UTF-8 text (.txt; lines starting with "## "
+# are headings) or transcripts (.srt, .vtt, Whisper's .json and .tsv; see docs/own-show.md).
 # Leave empty and name the files on the command line instead.
 narration = []
 # Lexicon of corrections (wrong = right) and pronunciations (word ~ spoken), relative to this
@@ -184,6 +192,21 @@ recite_formulas = false
 scheduler = ""
 # Or a scheduler file written by `dask scheduler --scheduler-file`, relative to this file.
 scheduler_file = ""
+
+[audiobook]
+# The whole show as one audiobook file for audiobook players, OUTPUT/NAME.m4b: AAC-LC, a chapter
+# per episode (and per section inside, while a file has at most 255), the title, author and
+# cover (see docs/audio.md). true: every build writes it; `build --audiobook` writes it once.
+write = false
+# The file's name, without .m4b. Empty: the show's title.
+name = ""
+# AAC-LC bit rate (kbit/s), 24 to 320; 64 suits speech.
+bitrate_kbps = 64
+# Split a long book into this many files of about equal length, between episodes (some players
+# struggle with a file of 40 hours): NAME-part1.m4b, NAME-part2.m4b ...
+parts = 1
+# true: a file per top-level section of the narration (a line starting with "# ") instead.
+parts_by_section = false
 '''
 
 

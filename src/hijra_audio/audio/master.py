@@ -13,6 +13,7 @@ is exact in the file.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -242,20 +243,32 @@ def _near(measured: meter.Measure, gain_db: float, limiter: Limiter | None, leve
     return near if measured.exact is None else near & measured.exact
 
 
-def master_and_encode(samples, settings: AudioConfig, folder=None) -> tuple[bytearray, Mastering]:
-    """The episode (int16 array, or a `meter.PcmFile`) mastered and encoded, checked as a player
-    hears it: the MP3 is decoded and its true peak checked; when it passes the ceiling, it is
-    mastered again with that much more headroom, and encoded again (at most twice more); a file
-    still over the ceiling after that is lowered as a whole until it is under (quieter, not louder
-    than allowed). `folder`: where temporary files go.
+def master_and_encode(samples, settings: AudioConfig, folder=None,
+                      also: Callable[[Iterator[np.ndarray]], None] | None = None) -> tuple[bytearray, Mastering]:
+    """The episode (int16 array, or a `meter.PcmFile`) mastered and encoded (`_encoded`). `also`,
+    when given, is handed the mastered blocks LAME was given for the MP3 that is returned (once,
+    after the last pass): another encoder (the audiobook's AAC) makes its file of the same sound."""
+    source = meter.ArraySource(samples) if isinstance(samples, np.ndarray) else samples
+    mp3, mastering, limiter = _encoded(source, settings, folder)
+    if also is not None:
+        also(_blocks(source, 10 ** (mastering.gain_db / 20), limiter))
+    return mp3, mastering
+
+
+def _encoded(source, settings: AudioConfig, folder=None) -> tuple[bytearray, Mastering, Limiter | None]:
+    """The episode mastered and encoded, checked as a player hears it: the MP3 is decoded and its
+    true peak checked; when it passes the ceiling, it is mastered again with that much more
+    headroom, and encoded again (at most twice more); a file still over the ceiling after that is
+    lowered as a whole until it is under (quieter, not louder than allowed). `folder`: where
+    temporary files go.
 
     Its cost beyond LAME's: one measuring pass over the episode (K-weighted energy, largest
     samples), its true peak only where the limiter may act, an encoding of a few seconds to learn
     the codec's loudness loss, and decoding the MP3, with its true peak worked out only where it
     could come near the ceiling (`_measure_mp3`). The decoded file's loudness is not measured
     again: it is the loudness going into the encoder less the codec's loss, within 0.1 LU on the
-    test signals (tests/test_audio.py), and measuring it would cost a quarter of LAME's time."""
-    source = meter.ArraySource(samples) if isinstance(samples, np.ndarray) else samples
+    test signals (tests/test_audio.py), and measuring it would cost a quarter of LAME's time.
+    Returns the MP3, what mastering did, and its limiter (None: none)."""
     rate, ceiling = settings.sample_rate, settings.true_peak_dbtp
     quality, channels = settings.lame_quality, settings.channels
     # The episode is mono; a stereo file has it on both channels, which BS.1770 measures 3 dB louder.
@@ -271,7 +284,7 @@ def master_and_encode(samples, settings: AudioConfig, folder=None) -> tuple[byte
         measured.refine(0.0)
         mp3 = _lame(_blocks(source), rate, settings.bitrate_kbps, info=True, samples=source.size, quality=quality,
                     channels=channels)
-        return mp3, Mastering(before + layout_db, 0.0, False, 0.0, before + layout_db, measured.true_peak_db(), 1)
+        return mp3, Mastering(before + layout_db, 0.0, False, 0.0, before + layout_db, measured.true_peak_db(), 1), None
     headroom = ENCODE_HEADROOM_DB
     # the codec's loss learnt at the level the episode will be encoded at (it takes more of
     # quiet sound), then made up
@@ -301,7 +314,7 @@ def master_and_encode(samples, settings: AudioConfig, folder=None) -> tuple[byte
             mp3, out_peak = encode(gain_db, limiter)
             passes += 1
     out_loudness = _expected_loudness(measured, gain_db, limiter) - loss + layout_db
-    return mp3, Mastering(before + layout_db, gain_db, limiter is not None, loss, out_loudness, out_peak, passes)
+    return mp3, Mastering(before + layout_db, gain_db, limiter is not None, loss, out_loudness, out_peak, passes), limiter
 
 
 def _lame(blocks, rate: int, bitrate_kbps: int, info: bool = True, samples: int = 0,

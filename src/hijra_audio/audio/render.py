@@ -12,7 +12,7 @@ text (`tags`), so rendering needs only the clips, the pauses and the audio setti
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -95,12 +95,14 @@ def join(sink: meter.PcmFile, clips: Iterable[Clip | None], pauses_before_ms: li
 
 
 def render(clips: Iterable[Clip | None], pauses_before_ms: list[int], settings: AudioConfig,
-           folder=None, inserted: Sequence[bool] = ()) -> Rendered | None:
+           folder=None, inserted: Sequence[bool] = (),
+           also: Callable[[Iterator[np.ndarray]], None] | None = None) -> Rendered | None:
     """One episode from its clips: joined clip by clip into a temporary file (in `folder`), then
     mastered and encoded block by block. Its memory does not grow with the episode's length (but
     for the MP3 itself). None when a clip is None (absent): nothing is encoded. `inserted`: per
     clip, True for a recording that is not the voice (a reciter's verse): it is brought to the
-    voice's loudness first (`insert.match_voice`)."""
+    voice's loudness first (`insert.match_voice`). `also`: handed the mastered blocks the MP3 is
+    made of (`master.master_and_encode`: the audiobook's AAC)."""
     rate = settings.sample_rate
     absent = []
 
@@ -118,5 +120,5 @@ def render(clips: Iterable[Clip | None], pauses_before_ms: list[int], settings: 
             insert.match_voice(pcm, rate, [(round(p.start * rate), round(p.end * rate))
                                            for p, own in zip(placements, inserted) if own])
         duration = pcm.size / rate
-        mp3, mastering = master_and_encode(pcm, settings, folder)
+        mp3, mastering = master_and_encode(pcm, settings, folder, also)
     return Rendered(mp3, duration, placements, mastering)

@@ -6,7 +6,9 @@ The only module that knows XML namespaces. feedgen writes the RSS core, `atom:li
 feedgen extension (`PodcastIndexExtension`, registered with `FeedGenerator.register_extension`):
 - `itunes:explicit` as `true`/`false` (feedgen only accepts yes/no/clean, which Apple no longer wants);
 - `itunes:owner` with a name but no email (feedgen insists on both);
-- the whole `podcast:` namespace (guid, locked, medium, transcript, chapters), which feedgen lacks;
+- the whole `podcast:` namespace (guid, locked, medium, transcript, chapters, updateFrequency,
+  season), which feedgen lacks;
+- `itunes:complete` as Apple spells it (`Yes`; feedgen writes `yes`);
 - CDATA around the channel and item descriptions (feedgen writes them as escaped text).
 lxml does all escaping, so `&`, `<`, quotes and mixed Arabic/Latin text come out as given.
 Each item's description and show notes are publish/notes.py's, as `show_notes` says; with the
@@ -57,6 +59,8 @@ class FeedItem:
     paragraphs: tuple[tuple[bool, str], ...] = ()   # its whole text: (is a heading, text), for the show notes
     anchor: str = ""       # its id on the show's page (index.html), where its whole text is; "" when none
     credit: str = ""       # a credit its notes end with (the reciter's, for an episode that recites)
+    season: int = 0        # its season's number (0: the feed has no seasons) and name
+    season_name: str = ""
 
 
 def episode_guid(config: ShowConfig, key: str) -> str:
@@ -115,6 +119,7 @@ class PodcastIndexExtension(BaseExtension):
         self.locked_owner = ""
         self.medium = "podcast"
         self.owner = ("", "")  # itunes:owner name and email (feedgen insists on both)
+        self.complete = False  # no more episodes will come: itunes:complete, podcast:updateFrequency
 
     def extend_ns(self):
         return {"podcast": PODCAST_NS}
@@ -140,6 +145,9 @@ class PodcastIndexExtension(BaseExtension):
             if self.locked_owner:
                 locked.attrib["owner"] = self.locked_owner
         xml_elem(f"{{{PODCAST_NS}}}medium", channel).text = self.medium
+        if self.complete:
+            xml_elem(f"{{{ITUNES_NS}}}complete", channel).text = "Yes"
+            xml_elem(f"{{{PODCAST_NS}}}updateFrequency", channel, complete="true").text = "Complete"
         return rss_feed
 
 
@@ -151,6 +159,7 @@ class PodcastIndexEntryExtension(BaseEntryExtension):
         self.transcript_url = ""
         self.chapters_url = ""
         self.language = "ar"
+        self.season = (0, "")   # podcast:season: its number (0: none) and name
 
     def extend_rss(self, item):
         description = item.find("description")
@@ -163,6 +172,12 @@ class PodcastIndexEntryExtension(BaseEntryExtension):
         if self.chapters_url:
             xml_elem(f"{{{PODCAST_NS}}}chapters", item, url=self.chapters_url,
                      type=CHAPTERS_TYPE)
+        number, name = self.season
+        if number:
+            season = xml_elem(f"{{{PODCAST_NS}}}season", item)
+            season.text = str(number)
+            if name:
+                season.attrib["name"] = xml_text(name)
         return item
 
 
@@ -202,27 +217,36 @@ def render_feed(config: ShowConfig, items: list[FeedItem], built: datetime) -> b
     # Podcasting 2.0 readers ignore a podcast:locked without its owner: with the owner's email, or not at all.
     fg.podcastindex.locked = config.locked if config.owner.email.strip() else None
     fg.podcastindex.locked_owner = xml_text(config.owner.email.strip())
+    fg.podcastindex.complete = config.complete
     for item in items:
-        entry = fg.add_entry(order="append")
-        entry.title(xml_text(item.title))
-        entry.guid(item.guid, permalink=False)
-        entry.pubDate(item.pub_date)
-        notes = _notes(config, item)
-        entry.description(notes.description)
-        entry.content(notes.html, type="CDATA")
-        if config.show_notes != "full" and item.anchor:
-            entry.link(href=page_url(config, item.anchor))
-        entry.enclosure(media_url(config, item.file), str(item.bytes), "audio/mpeg")
-        entry.podcast.itunes_duration(int(round(item.duration)))
-        entry.podcast.itunes_episode(item.number)
-        entry.podcast.itunes_episode_type("full")
-        entry.podcastindex.explicit = config.explicit
-        entry.podcastindex.language = config.language
-        if item.transcript:
-            entry.podcastindex.transcript_url = media_url(config, item.transcript)
-        if item.chapters:
-            entry.podcastindex.chapters_url = media_url(config, item.chapters)
+        _add_item(fg, config, item)
     return fg.rss_str(pretty=True)
+
+
+def _add_item(fg: FeedGenerator, config: ShowConfig, item: FeedItem) -> None:
+    """The item of one episode, after the ones added before it."""
+    entry = fg.add_entry(order="append")
+    entry.title(xml_text(item.title))
+    entry.guid(item.guid, permalink=False)
+    entry.pubDate(item.pub_date)
+    notes = _notes(config, item)
+    entry.description(notes.description)
+    entry.content(notes.html, type="CDATA")
+    if config.show_notes != "full" and item.anchor:
+        entry.link(href=page_url(config, item.anchor))
+    entry.enclosure(media_url(config, item.file), str(item.bytes), "audio/mpeg")
+    entry.podcast.itunes_duration(int(round(item.duration)))
+    entry.podcast.itunes_episode(item.number)
+    if item.season:
+        entry.podcast.itunes_season(item.season)
+        entry.podcastindex.season = (item.season, item.season_name)
+    entry.podcast.itunes_episode_type("full")
+    entry.podcastindex.explicit = config.explicit
+    entry.podcastindex.language = config.language
+    if item.transcript:
+        entry.podcastindex.transcript_url = media_url(config, item.transcript)
+    if item.chapters:
+        entry.podcastindex.chapters_url = media_url(config, item.chapters)
 
 
 def _notes(config: ShowConfig, item: FeedItem):

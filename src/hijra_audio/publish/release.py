@@ -46,6 +46,7 @@ def publish(config: ShowConfig, episodes, manifest: Manifest, output: Path, *, n
     output = Path(output)
     published = [(entry, built_text(episode, entry), _credit(config, entry))
                  for episode, entry in _published(episodes, manifest, output)]
+    in_season = seasons(config, episodes)
     page = None
     if site:
         page = write_site(config, [SiteEpisode(number=entry.number, title=entry.title, file=entry.file,
@@ -57,7 +58,7 @@ def publish(config: ShowConfig, episodes, manifest: Manifest, output: Path, *, n
                       description="\n".join(paragraph for _heading, paragraph in text),
                       transcript=_beside(output, entry.file, VTT_SUFFIX),
                       chapters=_beside(output, entry.file, CHAPTERS_SUFFIX), paragraphs=text,
-                      anchor=episode_anchor(entry.number), credit=credit)
+                      anchor=episode_anchor(entry.number), credit=credit, **in_season.get(entry.key, {}))
              for entry, text, credit in published]
     built = max((item.pub_date for item in items), default=now)
     data = render_feed(config, items, built)
@@ -74,6 +75,23 @@ def write_cover(config: ShowConfig, output: Path) -> bytes:
     if not path.is_file() or path.read_bytes() != full:
         atomic_write(path, full)
     return full
+
+
+def seasons(config: ShowConfig, episodes) -> dict[str, dict]:
+    """Per episode key, its season in the feed, when the config asks for seasons (`seasons`) and
+    the narration has parts (`# ` headings): the part's number and name, and the episode's number
+    within it (what itunes:episode says then). Numbered over the whole plan, so that an episode
+    not built yet leaves no gap."""
+    if not config.seasons or not any(episode.part for episode in episodes):
+        return {}
+    found: dict[str, dict] = {}
+    season, within, last = 0, 0, None
+    for episode in episodes:
+        if episode.part != last:
+            season, within, last = season + 1, 0, episode.part
+        within += 1
+        found[episode.key] = {"season": season, "season_name": episode.part, "number": within}
+    return found
 
 
 def built_text(episode: Episode, entry: EpisodeEntry) -> tuple[tuple[bool, str], ...]:

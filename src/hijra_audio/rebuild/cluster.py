@@ -336,6 +336,9 @@ class _ClusterSchedule:
                 f"episode {job.number}: a worker rendered it without all its clips; build again.")
             return events
         folder = Path(job.render.target).parent
+        if made.aac:                                # the audiobook's, into the cache, before the MP3
+            atomic_write(Path(job.render.aac_target), made.aac)
+            self.backend.traffic.received += len(made.aac)
         for name, data in made.files.items():       # the MP3 last
             atomic_write(folder / name, data)
             self.backend.traffic.received += len(data)

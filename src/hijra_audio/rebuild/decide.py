@@ -2,9 +2,10 @@
 
 An episode is rebuilt when it is new, when the hashes of its text, its engine or its settings
 differ from those the manifest recorded (the reason names which), when its files are missing, or
-when forced; otherwise it is kept. With `only`, the other episodes are left as they are: kept when
-up to date, else skipped ("not selected: text changed"). Deciding
-reads the output folder but writes nothing.
+when forced; otherwise it is kept. When the audiobook is asked for, an episode whose AAC is not
+in the cache is rebuilt too ("no audiobook audio": its MP3 comes out the same). With `only`, the
+other episodes are left as they are: kept when up to date, else skipped ("not selected: text
+changed"). Deciding reads the output folder but writes nothing.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from hijra_audio.audio.aac import AAC_VERSION
 from hijra_audio.audio.render import RENDER_VERSION
 from hijra_audio.audio.tags import EpisodeTags
 from hijra_audio.config import AudioConfig, ShowConfig
@@ -46,6 +48,7 @@ class Decision:
     parts: tuple[Part, ...]   # its segments as this build makes them: clip key, pause, both texts
     tags: EpisodeTags
     hashes: dict[str, str]
+    aac: str = ""          # its AAC for the audiobook, in the cache (when the audiobook is asked for)
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -75,10 +78,11 @@ class Decisions:
 
 def decide(config: ShowConfig, episodes: tuple[Episode, ...] | list[Episode], manifest: Manifest,
            identity: dict[str, str], *, output: Path, year: str, force: bool = False,
-           only: str | None = None, recitation: Recitation | None = None) -> Decisions:
+           only: str | None = None, recitation: Recitation | None = None, aac: Path | None = None) -> Decisions:
     """For each episode: build or keep, and why. `identity`: the engine's; `year`: this year, for
     the tags of episodes published for the first time; `recitation`: the reciter's recordings that
-    stand in for the voice where a Quran quotation is certain (None: the voice reads them)."""
+    stand in for the voice where a Quran quotation is certain (None: the voice reads them); `aac`:
+    the folder of the episodes' AAC for the audiobook, when it is asked for."""
     output = Path(output)
     cover_id = cover.cover_id(config)
     engine_hash = _hash(identity)
@@ -110,6 +114,9 @@ def decide(config: ShowConfig, episodes: tuple[Episode, ...] | list[Episode], ma
         reason = _reason(previous, hashes, file, output, force)
         if reason in ("unchanged", "forced") and not _sidecars_present(output, episode.slug):
             reason = "file missing"
+        book = str(aac / aac_name(hashes, config.audiobook.bitrate_kbps)) if aac is not None else ""
+        if reason == "unchanged" and book and not Path(book).is_file():
+            reason = "no audiobook audio"
         if selected is not None and episode.key != selected.key:
             # Not asked for: kept when it is up to date; else skipped, and says why it would be
             # built. A skipped episode with a file stays in the feed as it was built (its old text
@@ -120,7 +127,7 @@ def decide(config: ShowConfig, episodes: tuple[Episode, ...] | list[Episode], ma
                 action, reason = "skip", f"not selected: {reason}"
         else:
             action = "keep" if reason == "unchanged" else "build"
-        items.append(Decision(episode, action, reason, file, parts, tags, hashes))
+        items.append(Decision(episode, action, reason, file, parts, tags, hashes, book))
     return Decisions(tuple(items), recitation.notes if recitation is not None else ())
 
 
@@ -234,6 +241,13 @@ def setting_hashes(settings: dict) -> dict[str, str]:
         else:
             out[f"settings:{name}"] = _hash(value)
     return out
+
+
+def aac_name(hashes: dict[str, str], bitrate_kbps: int) -> str:
+    """The name of an episode's AAC in the cache: a hash of what made its sound (its text, engine
+    and settings, as its MP3's) and of how it is encoded."""
+    made_of = [hashes["text"], hashes["engine"], hashes["settings"], bitrate_kbps, AAC_VERSION]
+    return f"{_hash(made_of)}.m4a"
 
 
 def _sidecars_present(output: Path, slug: str) -> bool:

@@ -33,12 +33,13 @@ CACHE_HOME = Path(".hijra-audio") / "cache"
 LEGACY_DIR = ".cache"          # OUTPUT/.cache/clips and OUTPUT/.cache/plan, before
 CLIPS = "clips"
 PLAN = "plan"
+AAC = "aac"                    # each episode's AAC, kept for the audiobook (publish/audiobook.py)
 SCHEDULER_ENV = "HIJRA_AUDIO_SCHEDULER"
 
 
 @dataclass(frozen=True)
 class CacheLocation:
-    root: Path        # this output folder's cache: clips/ and plan/ under it
+    root: Path        # this output folder's cache: clips/, plan/ and aac/ under it
     why: str          # how it was chosen, for `cache info`
 
     @property
@@ -48,6 +49,10 @@ class CacheLocation:
     @property
     def plan(self) -> Path:
         return self.root / PLAN
+
+    @property
+    def aac(self) -> Path:
+        return self.root / AAC
 
 
 def locate(output: Path, *, cache_dir: Path | None = None, config_cache_dir: Path | None = None,

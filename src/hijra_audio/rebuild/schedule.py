@@ -288,7 +288,8 @@ def _no_engine() -> Engine:
 
 
 def _job(d: Decision, config: ShowConfig, output: Path, cache: ClipCache, cover: bytes) -> EpisodeJob:
-    render = RenderJob(d.parts, config.audio, d.tags, str(output / d.file), cover=cover, language=config.language)
+    render = RenderJob(d.parts, config.audio, d.tags, str(output / d.file), cover=cover, language=config.language,
+                       aac_kbps=config.audiobook.bitrate_kbps if d.aac else 0, aac_target=d.aac)
     return EpisodeJob(d.episode.number, render, _once(p for p in d.parts if p.key not in cache))
 
 
@@ -337,8 +338,9 @@ def remove_stale(decisions: Decisions, manifest: Manifest, output: Path) -> tupl
     return tuple(removed)
 
 
-def sweep_temporary_files(output: Path, cache_root: Path) -> None:
-    """Half-written files of a build that was killed: we hold the lock, so no one writes them."""
-    for folder in (output, *cache_root.glob("*/")):
+def sweep_temporary_files(output: Path, cache_root: Path, others: tuple[Path, ...] = ()) -> None:
+    """Half-written files of a build that was killed: we hold the lock, so no one writes them
+    (in the output folder, the clip cache's folders, and `others`)."""
+    for folder in (output, *cache_root.glob("*/"), *others):
         for path in folder.glob(".*.tmp"):
             path.unlink(missing_ok=True)

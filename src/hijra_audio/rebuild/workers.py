@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hijra_audio import recite
+from hijra_audio.audio.aac import AacWriter
 from hijra_audio.audio.render import render as render_audio
 from hijra_audio.audio.tags import EpisodeTags, chapters_for, tag_mp3
 from hijra_audio.config import AudioConfig
 from hijra_audio.engines.base import Clip, Engine
-from hijra_audio.files import write_all
+from hijra_audio.files import atomic_write, write_all
 from hijra_audio.publish import transcript
 from hijra_audio.rebuild.cache import ClipCache
 from hijra_audio.recite import Recited
@@ -50,6 +51,8 @@ class RenderJob:
     target: str          # the MP3's path
     cover: bytes = b""                # JPEG embedded in the tag
     language: str = ""                # the show's language, for the transcripts
+    aac_kbps: int = 0                 # the audiobook's AAC too, at this bit rate (0: none)...
+    aac_target: str = ""              # ...into this file (in the cache)
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -65,11 +68,13 @@ class RenderResult:
 
 @dataclass(frozen=True)
 class EpisodeFiles:
-    """One episode's files by name (the transcripts and chapters, then the MP3), and its length."""
+    """One episode's files by name (the transcripts and chapters, then the MP3), and its length;
+    its AAC for the audiobook when the job asks for it (it goes into the cache, not beside them)."""
 
     files: dict[str, bytes]
     mp3_name: str
     duration: float
+    aac: bytes = b""
 
 
 _factory: Callable[[], Engine] | None = None
@@ -115,10 +120,20 @@ def speak(part: Part) -> tuple[str, float]:
 
 def episode_files(job: RenderJob, clips: Iterable[Clip | None], folder) -> EpisodeFiles | None:
     """The episode's files from its clips (None where a clip is absent: then nothing is made and
-    None is returned): rendered, then tagged with its chapters, with its transcripts beside."""
-    rendered = render_audio(clips, [part.pause_ms for part in job.parts], job.settings, folder,
-                            inserted=[part.recited is not None for part in job.parts])
+    None is returned): rendered, then tagged with its chapters, with its transcripts beside; and,
+    when the job asks for it, its AAC, from the same mastered sound, with the same chapters."""
+    writer = AacWriter(job.settings.sample_rate, job.settings.channels, job.aac_kbps) if job.aac_kbps else None
+    try:
+        rendered = render_audio(clips, [part.pause_ms for part in job.parts], job.settings, folder,
+                                inserted=[part.recited is not None for part in job.parts],
+                                also=writer.encode if writer is not None else None)
+    except BaseException:
+        if writer is not None:
+            writer.discard()
+        raise
     if rendered is None:
+        if writer is not None:
+            writer.discard()
         return None
     target = Path(job.target)
     shown = tuple(part.display for part in job.parts)
@@ -128,7 +143,9 @@ def episode_files(job: RenderJob, clips: Iterable[Clip | None], folder) -> Episo
     stem = target.name[:-len(target.suffix)] if target.suffix else target.name
     files = transcript.files(stem, rendered.placements, shown, chapters, job.tags.title, job.language)
     files[target.name] = mp3
-    return EpisodeFiles(files, target.name, rendered.duration)
+    aac = (writer.close([(c.start, c.end, c.title) for c in chapters], job.tags.title)
+           if writer is not None else b"")
+    return EpisodeFiles(files, target.name, rendered.duration, aac)
 
 
 def render(job: RenderJob) -> RenderResult:
@@ -152,6 +169,8 @@ def render(job: RenderJob) -> RenderResult:
         raise
     if made is None:
         return RenderResult(missing=tuple(dict.fromkeys(missing)))
+    if made.aac:
+        atomic_write(Path(job.aac_target), made.aac)     # before the MP3: without it, this is built again
     write_all({target.parent / name: data for name, data in made.files.items()})    # all or none, the MP3 last
     result = RenderResult(bytes=len(made.files[made.mp3_name]), duration=made.duration)
     del made

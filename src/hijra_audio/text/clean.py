@@ -19,8 +19,9 @@ rules over them, in this order:
    end of a paragraph.
 
 Every change is recorded with its place (line, word), before, after and rule, for `clean --diff`.
-Headings (`## `) are normalized and corrected by the lexicon, nothing else; their speech form
-gets the pronunciations and spells honorifics and numbers.
+Headings (`## `, and `# ` for a top-level section: a part of a book) are normalized and corrected
+by the lexicon, nothing else; their speech form gets the pronunciations and spells honorifics and
+numbers.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ from hijra_audio.text.tokens import (
     split_punct,
 )
 
-HEADING = re.compile(r"^##\s+")
+HEADING = re.compile(r"^##?\s+")       # `## ` a section's heading, `# ` a top-level section's (a part)
 # A quotation already marked in the text, with its reference: `﴿...﴾ [8:30]`.
 _MARKED = re.compile(r"﴿[^﴾]*﴾(?:\s*\[" + REFERENCE.pattern + r"\])?\S*")
 _REFERENCE_IN_MARK = re.compile(r"\[(" + REFERENCE.pattern + r")\]")
@@ -54,16 +55,18 @@ _LETTER = re.compile(r"[^\W\d_]")
 class Line:
     tokens: tuple[Token, ...]
     heading: bool = False
+    top: bool = False          # a top-level heading (`# `): it opens a part of the book
 
     @property
     def display(self) -> str:
-        text = join(self.tokens)
-        return f"## {text}" if self.heading else text
+        return self._marked(join(self.tokens))
 
     @property
     def speech(self) -> str:
-        text = join(self.tokens, "speech")
-        return f"## {text}" if self.heading else text
+        return self._marked(join(self.tokens, "speech"))
+
+    def _marked(self, text: str) -> str:
+        return f"{'#' if self.top else '##'} {text}" if self.heading else text
 
 
 @dataclass(frozen=True)
@@ -128,6 +131,7 @@ def clean_text(raw: str, lexicon: Lexicon | None = None, *, quran: bool = True, 
     written = hamza.spells_hamza(raw)       # a typed text that spells hamza keeps its spelling
     for number, text in enumerate(raw.split("\n"), start=1):
         heading = bool(HEADING.match(text.strip()))
+        top = heading and not text.strip().startswith("##")
         if heading:
             text = HEADING.sub("", text.strip())
         tokens = _tokenize(text, number, index)
@@ -162,7 +166,7 @@ def clean_text(raw: str, lexicon: Lexicon | None = None, *, quran: bool = True, 
         if not heading and not disfluency.is_written(tokens):      # written text keeps its own
             for _name, rule in sentences.PUNCTUATION_RULES:
                 tokens = _run(rule, tokens, changes)
-        lines.append(Line(tuple(tokens), heading) if tokens else None)
+        lines.append(Line(tuple(tokens), heading, top) if tokens else None)
     unused = tuple(f"line {e.line}: {e.text}" for e in sorted(lexicon.entries, key=lambda e: e.line)
                    if e.line not in uses and e.kind != "doubling")
     cleaned = Cleaned(tuple(lines), tuple(changes), unused, tuple(quoted), tuple(written_refs))
