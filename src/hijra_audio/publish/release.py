@@ -54,11 +54,12 @@ def publish(config: ShowConfig, episodes, manifest: Manifest, output: Path, *, n
                                                transcript=_beside(output, entry.file, VTT_SUFFIX))
                                    for entry, text, credit in published], output)
     items = [FeedItem(title=entry.title, guid=entry.guid, pub_date=datetime.fromisoformat(entry.pub_date),
-                      file=entry.file, bytes=entry.bytes, duration=entry.duration, number=entry.number,
+                      file=entry.file, bytes=entry.bytes, duration=entry.duration,
                       description="\n".join(paragraph for _heading, paragraph in text),
                       transcript=_beside(output, entry.file, VTT_SUFFIX),
                       chapters=_beside(output, entry.file, CHAPTERS_SUFFIX), paragraphs=text,
-                      anchor=episode_anchor(entry.number), credit=credit, **in_season.get(entry.key, {}))
+                      anchor=episode_anchor(entry.number), credit=credit,
+                      **({"number": entry.number} | in_season.get(entry.key, {})))   # a season numbers its own
              for entry, text, credit in published]
     built = max((item.pub_date for item in items), default=now)
     data = render_feed(config, items, built)
