@@ -12,7 +12,7 @@ from hijra_audio.config import bundled_config_path
 from hijra_audio.errors import ConfigError, RecitationError
 from hijra_audio.pipeline import BuildRequest, prepare
 from hijra_audio.rebuild.cache import ClipCache
-from hijra_audio.rebuild.schedule import make_recitations
+from hijra_audio.rebuild.schedule import make_recordings
 from hijra_audio.recite import Recitation, clip
 from hijra_audio.recite.cut import WHOLE, stretch
 from hijra_audio.recite.folder import Reciter
@@ -257,8 +257,8 @@ def test_a_build_recites_the_certain_quotations_between_the_voices_words(tmp_pat
         assert part.display.startswith("﴿") and part.display.split("﴾")[1].strip().startswith("[")
         assert part.pause_ms > 0
     assert "recitation" in prepared.decisions[0].hashes and "recitation" not in prepared.decisions[1].hashes
-    made = make_recitations(prepared.decisions, ClipCache(tmp_path / "clips"))
-    assert made == 3 and make_recitations(prepared.decisions, ClipCache(tmp_path / "clips")) == 0
+    made = make_recordings(prepared.decisions, ClipCache(tmp_path / "clips"))
+    assert made == (3, 0) and make_recordings(prepared.decisions, ClipCache(tmp_path / "clips")) == (0, 0)
 
 
 def test_the_voice_reads_the_verses_without_a_recitation_exactly_as_before(tmp_path):
@@ -290,7 +290,7 @@ def test_a_corrupt_or_silent_recording_stops_the_build_before_anything_is_writte
     damage(reciter.folder / "009040.mp3")
     prepared = prepare(_request(tmp_path, reciter))
     with pytest.raises(RecitationError, match=complaint) as caught:
-        make_recitations(prepared.decisions, ClipCache(tmp_path / "clips"))
+        make_recordings(prepared.decisions, ClipCache(tmp_path / "clips"))
     assert "009040.mp3" in str(caught.value) and "9:40" in str(caught.value)
 
 
@@ -300,7 +300,7 @@ def test_timings_of_another_recording_are_found_out(tmp_path, reciter):
     reciter.write_timings(tmp_path / "timings.json")
     prepared = prepare(_request(tmp_path, reciter))
     with pytest.raises(RecitationError, match="another recording's"):
-        make_recitations(prepared.decisions, ClipCache(tmp_path / "clips"))
+        make_recordings(prepared.decisions, ClipCache(tmp_path / "clips"))
 
 
 def test_a_folder_without_verses_is_refused(tmp_path):

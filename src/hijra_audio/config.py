@@ -38,6 +38,10 @@ class AudioConfig:
     true_peak_dbtp: float = -1.0        # ceiling for the true peak (4x oversampled)
     trim_silence_db: float = -50.0      # each clip's leading/trailing audio below this is cut; 0: keep it
     lame_quality: int = 5               # LAME's -q: 0 (slowest) .. 9; see benchmarks/quality/lame_quality.py
+    # A recording each episode opens with, and one it ends with (relative to podcast.toml's folder;
+    # any format miniaudio decodes), brought to the voice's loudness (audio/insert.py). "": none.
+    intro: str = ""
+    outro: str = ""
 
 
 @dataclass(frozen=True)

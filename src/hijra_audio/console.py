@@ -176,7 +176,8 @@ class Progress:
     nohup): one plain line per episode built, `[12/218] episode-012.mp3 13:02 built (text
     changed)`. Silent with -q."""
 
-    LABELS = {"reciting": "cutting recitations", "segments": "speaking segments", "episodes": "writing episodes"}
+    LABELS = {"reciting": "cutting recitations", "recordings": "reading the intro and outro",
+              "segments": "speaking segments", "episodes": "writing episodes"}
     REDRAW_SECONDS = 0.1
 
     def __init__(self, enabled: bool, terminal: bool):

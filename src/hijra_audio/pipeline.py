@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hijra_audio import plan as planning
+from hijra_audio.audio.insert import Recording
 from hijra_audio.engines.base import Engine
 from hijra_audio.errors import HijraAudioError, InputError, OutputError
 from hijra_audio.files import locked
@@ -41,14 +42,14 @@ from hijra_audio.publish.release import publish, write_cover
 from hijra_audio.rebuild import cluster
 from hijra_audio.rebuild import location as locations
 from hijra_audio.rebuild.cache import CacheReport, ClipCache
-from hijra_audio.rebuild.decide import Decisions, decide
+from hijra_audio.rebuild.decide import INSERTS, Decisions, decide
 from hijra_audio.rebuild.location import CacheLocation, Target
 from hijra_audio.rebuild.schedule import (
     EpisodeResult,
     LocalBackend,
     Progress,
     Scheduled,
-    make_recitations,
+    make_recordings,
     remove_stale,
     schedule,
     sweep_temporary_files,
@@ -124,6 +125,7 @@ def prepare(request: BuildRequest, store_plan: bool = False,
     where = show.cluster                # a cluster that cannot be used stops the build before planning
     show.manifest.show = addresses.to_keep(show.own, show.address)   # saved with the build, never by a dry run
     recitation = Recitation.of(show.config)   # a reciter's folder or timings that cannot be used stop it here
+    intro, outro = (Recording.of(key, getattr(show.config.audio, key), show.config.root) for key in INSERTS)
     early = (functools.partial(meanwhile, show.engine_factory, show.cache)
              if meanwhile is not None and not where else None)
     planned, store = planning.plan_cached(show.config, tuple(request.inputs), show.cache.plan, early)
@@ -135,7 +137,7 @@ def prepare(request: BuildRequest, store_plan: bool = False,
     show.manifest.adopt(planned.episodes, show.config)      # a record restored or recovered: the feed's guids
     decisions = decide(show.config, planned.episodes, show.manifest, engine.identity(), output=show.output,
                        year=str(manifests.now().year), force=request.force, only=request.only,
-                       recitation=recitation,
+                       recitation=recitation, intro=intro, outro=outro,
                        aac=show.cache.aac if wants_audiobook(request, show) else None)
     if store_plan:
         store()
@@ -195,8 +197,8 @@ def _build(request: BuildRequest, prepared: Prepared, started_backend: LocalBack
     config, manifest, where = show.config, show.manifest, show.cache
     timings = dict(prepared.timings)
     output = Path(request.output)
-    # recitations are cut here, first: a recording that cannot be used stops the build untouched
-    recited = make_recitations(decisions, ClipCache(where.clips), progress)
+    # recordings are cut here, first: a recording that cannot be used stops the build untouched
+    recited, inserted = make_recordings(decisions, ClipCache(where.clips), progress)
     output.mkdir(parents=True, exist_ok=True)
     episodes = [d.episode for d in decisions]
     now = manifests.now()
@@ -246,7 +248,7 @@ def _build(request: BuildRequest, prepared: Prepared, started_backend: LocalBack
         warnings += (f"{made.lost} clip{'s' if made.lost != 1 else ''} in the cache ({where.clips}) "
                      f"{'were' if made.lost != 1 else 'was'} damaged or gone and spoken again (the episodes are "
                      f"whole); if this happens again, check that disk.",)
-    return BuildReport(results, published.feed, made.synthesized, made.cached - recited, removed, published.site,
+    return BuildReport(results, published.feed, made.synthesized, made.cached - recited - inserted, removed, published.site,
                        warnings, show.address, _skipped(decisions, manifest, output), where, adopted,
                        timings, recited, book)
 

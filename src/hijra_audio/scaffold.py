@@ -165,6 +165,11 @@ trim_silence_db = -50.0
 # little less coding noise than 2 in every band, in 0.83x its time; 7 takes half 5's time but
 # scores lower in listening-test models (figures in docs/audio.md).
 lame_quality = 5
+# A recording every episode opens with, and one it ends with (a file relative to this one: MP3,
+# WAV, FLAC or Ogg Vorbis; no music is bundled). Each is brought to the voice's loudness, with a
+# section's pause between it and the voice; chapters and captions follow. "": none.
+intro = ""
+outro = ""
 
 ''' + engine_table() + '''
 [quran]

@@ -1,5 +1,6 @@
 """Recordings inserted among the voice's clips (a reciter's verses, `recite/`; an intro or an
-outro): read from a file, and brought to the voice's loudness before the episode is mastered.
+outro, `Recording`): read from a file, and brought to the voice's loudness before the episode is
+mastered.
 
 The voice is never levelled clip by clip (mastering brings the whole episode to its loudness with
 one gain, `master.py`), so an inserted recording is matched to the voice of the episode it is in:
@@ -11,13 +12,16 @@ the episode as one. An episode with nothing inserted is not measured here at all
 
 from __future__ import annotations
 
+import hashlib
+import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from hijra_audio.audio import meter
 from hijra_audio.engines.base import Clip
-from hijra_audio.errors import InputError
+from hijra_audio.errors import ConfigError, InputError
 
 PEAK_ROOM = 0.98          # a stretch raised to the voice's loudness keeps its samples this far under full scale
 SILENT_DBFS = -60.0       # a recording whose loudest sample is under this is silent
@@ -79,3 +83,57 @@ def match_voice(pcm: meter.PcmFile, rate: int, stretches: list[tuple[int, int]])
         pcm.write(lo, np.clip(scaled, -32768, 32767).astype("<i2"))
         gains.append(float(gain_db))
     return gains
+
+
+INSERT_VERSION = 1     # changes whenever the way an intro or outro clip is made from its file changes
+EDGE_FADE_MS = 5       # a fade at the file's own ends: no click where its first sound starts
+
+
+@dataclass(frozen=True)
+class Recording:
+    """A whole recording put at an episode's start or end (`[audio] intro`, `outro`): no voice
+    speaks it, and its clip's cache key is the file's content, so another file re-renders the
+    episodes and speaks nothing again."""
+
+    setting: str          # "intro" or "outro": the [audio] key that names it, for messages
+    path: str
+    digest: str           # the file's content hash
+
+    @classmethod
+    def of(cls, setting: str, name: str, root: Path | str) -> "Recording | None":
+        """The recording `[audio] <setting> = name` names (relative to the config's folder); None
+        when `name` is empty. A file that is missing is a ConfigError saying so."""
+        if not name:
+            return None
+        path = Path(root or ".") / name
+        if not path.is_file():
+            raise ConfigError(f"[audio] {setting} = {name!r}: no such file ({path}). Put the recording there, "
+                              f"fix the path (relative to podcast.toml's folder), or remove the line.")
+        digest = hashlib.sha256()
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        return cls(setting, str(path), digest.hexdigest())
+
+    @property
+    def key(self) -> str:
+        payload = json.dumps({"schema": INSERT_VERSION, "recording": self.digest})
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+    def clip(self) -> Clip:
+        """The recording, decoded (mono), with a short fade at both ends. A file that is not
+        audio, or is silent, is an InputError naming the setting."""
+        try:
+            decoded = decode(self.path)
+        except InputError as exc:
+            raise InputError(f"[audio] {self.setting}: {exc}") from None
+        samples = decoded.array().astype(np.float32)
+        if is_silent(samples.astype("<i2")):
+            raise InputError(f"[audio] {self.setting}: {self.path} is silent (no sample above {SILENT_DBFS:g} "
+                             f"dBFS). Give a recording with sound, or remove the line.")
+        n = min(samples.size // 2, int(decoded.sample_rate * EDGE_FADE_MS / 1000))
+        if n:
+            ramp = np.linspace(0.0, 1.0, n, endpoint=False, dtype=np.float32)
+            samples[:n] *= ramp
+            samples[-n:] *= ramp[::-1]
+        return Clip(np.clip(np.round(samples), -32768, 32767).astype("<i2").tobytes(), decoded.sample_rate)

@@ -37,8 +37,12 @@ class Chapter:
 def chapters_for(placements: tuple[Placed, ...], texts: tuple[str, ...], headings: tuple[bool, ...],
                  duration: float, first_title: str) -> tuple[Chapter, ...]:
     """One chapter per heading segment, from its start to the next one's (the last to the end);
-    an episode that opens inside a section gets a first chapter from 0 named `first_title`."""
+    an episode that opens inside a section gets a first chapter from 0 named `first_title`. What
+    comes before the first text (an intro) is part of the first chapter."""
     starts = [(p.start, t) for p, t, h in zip(placements, texts, headings) if h]
+    first_text = next((p.start for p, t in zip(placements, texts) if t.strip()), 0.0)
+    if starts and starts[0][0] <= first_text:
+        starts[0] = (0.0, starts[0][1])
     if not starts or starts[0][0] > 0:
         starts.insert(0, (0.0, first_title))
     ends = [s for s, _ in starts[1:]] + [duration]

@@ -51,6 +51,11 @@ def check_show(config: ShowConfig, address: Address, has_file: bool = True) -> t
         if getattr(config, key).strip() == placeholder:
             found.append(f"{key} is still init's example ({placeholder!r}): it would go into the feed, the "
                          f"tags and the page. Write the show's own {key} in podcast.toml.")
+    for key in ("intro", "outro"):
+        name = getattr(config.audio, key)
+        if name and not (Path(config.root or ".") / name).is_file():
+            found.append(f"[audio] {key} = {name!r}: no such file ({Path(config.root or '.') / name}): a build stops "
+                         f"on it. Put the recording there, fix the path (relative to podcast.toml), or remove the line.")
     if config.locked and not config.owner.email.strip():
         found.append("locked = true but [owner] email is empty: podcast apps ignore podcast:locked without "
                      "its owner, so the feed leaves the lock out. Set email under [owner] in podcast.toml "

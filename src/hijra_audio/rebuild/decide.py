@@ -10,6 +10,7 @@ changed"). Deciding reads the output folder but writes nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from hijra_audio.audio.aac import AAC_VERSION
+from hijra_audio.audio.insert import Recording
 from hijra_audio.audio.render import RENDER_VERSION
 from hijra_audio.audio.tags import EpisodeTags
 from hijra_audio.config import AudioConfig, ShowConfig
@@ -78,11 +80,13 @@ class Decisions:
 
 def decide(config: ShowConfig, episodes: tuple[Episode, ...] | list[Episode], manifest: Manifest,
            identity: dict[str, str], *, output: Path, year: str, force: bool = False,
-           only: str | None = None, recitation: Recitation | None = None, aac: Path | None = None) -> Decisions:
+           only: str | None = None, recitation: Recitation | None = None, aac: Path | None = None,
+           intro: Recording | None = None, outro: Recording | None = None) -> Decisions:
     """For each episode: build or keep, and why. `identity`: the engine's; `year`: this year, for
     the tags of episodes published for the first time; `recitation`: the reciter's recordings that
     stand in for the voice where a Quran quotation is certain (None: the voice reads them); `aac`:
-    the folder of the episodes' AAC for the audiobook, when it is asked for."""
+    the folder of the episodes' AAC for the audiobook, when it is asked for; `intro`, `outro`: the
+    recordings every episode opens and ends with (`[audio] intro`, `outro`)."""
     output = Path(output)
     cover_id = cover.cover_id(config)
     engine_hash = _hash(identity)
@@ -95,21 +99,10 @@ def decide(config: ShowConfig, episodes: tuple[Episode, ...] | list[Episode], ma
                            track=episode.number, total=len(episodes),
                            year=previous.pub_date[:4] if previous else year,
                            language=iso639_2(config.language), comment=config.description, cover_id=cover_id)
-        settings = {"pauses": pauses, "audio": asdict(config.audio), "tags": asdict(tags),
-                    "render": RENDER_VERSION, "transcript_language": config.language}
-        parts = tuple(part for s, pause in zip(episode.segments, pauses)
-                      for part in parts_for(s, pause, identity, recitation, config.audio.sentence_pause_ms,
-                                            episode.slug))
-        hashes = {
-            "text": _hash([[s.speech, s.display, s.starts_section, s.is_heading] for s in episode.segments]),
-            "engine": engine_hash,
-            "settings": _hash(settings),
-            **setting_hashes(settings),
-        }
-        if any(part.recited is not None for part in parts):
-            # which recordings, cut where, between which of the voice's clips: only an episode that
-            # recites has it, so another reciter or other timings rebuild only those
-            hashes["recitation"] = _hash([[part.key, part.pause_ms] for part in parts])
+        parts = framed(tuple(part for s, pause in zip(episode.segments, pauses)
+                             for part in parts_for(s, pause, identity, recitation, config.audio.sentence_pause_ms,
+                                                   episode.slug)), intro, outro, config.audio.section_pause_ms)
+        hashes = _made_of(config, episode, pauses, tags, parts, engine_hash)
         file = f"{episode.slug}{MP3_SUFFIX}"
         reason = _reason(previous, hashes, file, output, force)
         if reason in ("unchanged", "forced") and not _sidecars_present(output, episode.slug):
@@ -129,6 +122,43 @@ def decide(config: ShowConfig, episodes: tuple[Episode, ...] | list[Episode], ma
             action = "keep" if reason == "unchanged" else "build"
         items.append(Decision(episode, action, reason, file, parts, tags, hashes, book))
     return Decisions(tuple(items), recitation.notes if recitation is not None else ())
+
+
+def _made_of(config: ShowConfig, episode: Episode, pauses: tuple[int, ...], tags: EpisodeTags,
+             parts: tuple[Part, ...], engine_hash: str) -> dict[str, str]:
+    """The hashes of what makes an episode: its text, its engine, its settings (the intro and
+    outro by their content, and only when there are some: a show without them keeps its hashes),
+    and which recitations stand where."""
+    audio = {k: v for k, v in asdict(config.audio).items() if k not in INSERTS}
+    audio.update({part.inserted.setting: part.inserted.key for part in parts if part.inserted is not None})
+    settings = {"pauses": pauses, "audio": audio, "tags": asdict(tags),
+                "render": RENDER_VERSION, "transcript_language": config.language}
+    hashes = {
+        "text": _hash([[s.speech, s.display, s.starts_section, s.is_heading] for s in episode.segments]),
+        "engine": engine_hash,
+        "settings": _hash(settings),
+        **setting_hashes(settings),
+    }
+    if any(part.recited is not None for part in parts):
+        # which recordings, cut where, between which of the voice's clips: only an episode that
+        # recites has it, so another reciter or other timings rebuild only those
+        hashes["recitation"] = _hash([[part.key, part.pause_ms] for part in parts])
+    return hashes
+
+
+INSERTS = ("intro", "outro")     # the [audio] keys that name recordings, hashed by their content
+
+
+def framed(parts: tuple[Part, ...], intro: Recording | None, outro: Recording | None,
+           between_ms: int) -> tuple[Part, ...]:
+    """An episode's parts after its intro and before its outro, `between_ms` of silence (a
+    section's pause) between them and the voice."""
+    if intro is not None:
+        parts = (Part(intro.key, "", "", False, 0, inserted=intro),
+                 *(dataclasses.replace(part, pause_ms=between_ms) if i == 0 else part for i, part in enumerate(parts)))
+    if outro is not None:
+        parts = (*parts, Part(outro.key, "", "", False, between_ms, inserted=outro))
+    return parts
 
 
 def parts_for(segment: Segment, pause: int, identity: dict[str, str], recitation: Recitation | None,
@@ -211,9 +241,11 @@ def _reason(previous: EpisodeEntry | None, hashes: dict, file: str, output: Path
         if previous.hashes.get(part) != hashes.get(part):
             return f"{part} changed"
     if previous.hashes.get("settings") != hashes["settings"]:
-        changed = [SETTING_NAMES.get(k, k.removeprefix("settings:")) for k in hashes
-                   if k.startswith("settings:") and k in previous.hashes and previous.hashes[k] != hashes[k]]
-        # a manifest from before the per-key hashes cannot say which: the bare reason
+        # a key added or taken away (an intro) is named too; a manifest from before the per-key
+        # hashes cannot say which: the bare reason
+        keyed = any(k.startswith("settings:") for k in previous.hashes)
+        changed = [SETTING_NAMES.get(k, k.removeprefix("settings:")) for k in {**previous.hashes, **hashes}
+                   if keyed and k.startswith("settings:") and previous.hashes.get(k) != hashes.get(k)]
         named = [name for name in dict.fromkeys(changed) if name]
         return f"settings changed ({', '.join(named)})" if named else "settings changed"
     return "forced" if force else "unchanged"

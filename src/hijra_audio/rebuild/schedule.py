@@ -271,20 +271,22 @@ def schedule(decisions: Decisions, config: ShowConfig, manifest: Manifest, outpu
     return made
 
 
-def make_recitations(decisions: Decisions, cache: ClipCache, progress: Progress | None = None) -> int:
-    """Cut the recited clips the episodes to build lack from the reciter's recordings, here and
-    now (`workers.make_clip`): a bad recording stops the build before anything is written, and a
-    cluster, which has not the recordings, gets them from the cache. Returns how many were made."""
-    lacking = _once(p for d in decisions.to_build for p in d.parts if p.recited is not None and p.key not in cache)
+def make_recordings(decisions: Decisions, cache: ClipCache, progress: Progress | None = None) -> tuple[int, int]:
+    """Make the recorded clips the episodes to build lack (a reciter's, cut from the recordings;
+    the intro and outro) here and now (`workers.make_clip`): a bad recording stops the build before
+    anything is written, and a cluster, which has not the recordings, gets them from the cache.
+    Returns how many recited clips and how many intros and outros were made."""
+    lacking = _once(p for d in decisions.to_build for p in d.parts if p.recorded and p.key not in cache)
     for done, part in enumerate(lacking, start=1):
         cache.put(part.key, make_clip(part, _no_engine))
         if progress is not None:
-            progress("reciting", done, len(lacking))
-    return len(lacking)
+            progress("reciting" if part.recited is not None else "recordings", done, len(lacking))
+    recited = sum(1 for part in lacking if part.recited is not None)
+    return recited, len(lacking) - recited
 
 
 def _no_engine() -> Engine:
-    raise RuntimeError("a recited part needs no engine")
+    raise RuntimeError("a recorded part needs no engine")
 
 
 def _job(d: Decision, config: ShowConfig, output: Path, cache: ClipCache, cover: bytes) -> EpisodeJob:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from hijra_audio import recite
 from hijra_audio.audio.aac import AacWriter
+from hijra_audio.audio.insert import Recording
 from hijra_audio.audio.render import render as render_audio
 from hijra_audio.audio.tags import EpisodeTags, chapters_for, tag_mp3
 from hijra_audio.config import AudioConfig
@@ -39,6 +40,12 @@ class Part:
     heading: bool        # a section heading: a chapter starts here
     pause_ms: int        # the silence before it
     recited: Recited | None = None   # a Quran quotation a reciter's recording stands in for (recite/)
+    inserted: Recording | None = None   # the intro or outro (`[audio] intro`, `outro`)
+
+    @property
+    def recorded(self) -> bool:
+        """A recording, not the voice: brought to the voice's loudness when the episode is joined."""
+        return self.recited is not None or self.inserted is not None
 
 
 @dataclass(frozen=True)
@@ -105,9 +112,12 @@ def warm() -> None:
 
 def make_clip(part: Part, engine: Callable[[], Engine]) -> Clip:
     """The one place a part's clip is made: cut from the reciter's recording for a recited part
-    (never the voice), else spoken by the engine (`engine()` gives it: a recited part needs none)."""
+    (never the voice), the file itself for an intro or outro, else spoken by the engine (`engine()`
+    gives it: a recorded part needs none)."""
     if part.recited is not None:
         return recite.clip(part.recited)
+    if part.inserted is not None:
+        return part.inserted.clip()
     return engine().synthesize(part.speech)
 
 
@@ -125,7 +135,7 @@ def episode_files(job: RenderJob, clips: Iterable[Clip | None], folder) -> Episo
     writer = AacWriter(job.settings.sample_rate, job.settings.channels, job.aac_kbps) if job.aac_kbps else None
     try:
         rendered = render_audio(clips, [part.pause_ms for part in job.parts], job.settings, folder,
-                                inserted=[part.recited is not None for part in job.parts],
+                                inserted=[part.recorded for part in job.parts],
                                 also=writer.encode if writer is not None else None)
     except BaseException:
         if writer is not None:
