@@ -188,7 +188,7 @@ def test_the_search_reads_the_shared_narration(shared):
 
 # --- the deeper search ------------------------------------------------------------------------------
 
-DEEP_SECONDS = float(os.environ.get("HIJRA_DEEP_SECONDS", "90"))
+DEEP_SECONDS = float(os.environ.get("HIJRA_DEEP_SECONDS", "60"))
 
 
 def _base_seed() -> int:
@@ -205,7 +205,7 @@ def _base_seed() -> int:
 
 @pytest.mark.slow
 def test_a_deeper_search():
-    """Batches of new examples with seeds base, base+1, ... until HIJRA_DEEP_SECONDS (default 90)
+    """Batches of new examples with seeds base, base+1, ... until HIJRA_DEEP_SECONDS (default 60)
     have passed; every segment is spoken. A failure names its seed: HIJRA_DEEP_SEED=that
     HIJRA_DEEP_SECONDS=1 repeats it. Skipped when HIJRA_DEEP_SECONDS=0."""
     if DEEP_SECONDS <= 0:
