@@ -35,3 +35,8 @@ class ClusterError(HijraAudioError):
 class LexiconError(HijraAudioError):
     """A lexicon file that cannot be read; the message names the file and line."""
 
+
+
+class DownloadError(HijraAudioError):
+    """A voice that cannot be listed or downloaded: offline, a server error, a file that does not
+    match the index."""

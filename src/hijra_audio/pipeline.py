@@ -73,6 +73,7 @@ class Prepared:
     warnings: tuple[str, ...] = ()
     identity: dict = field(default_factory=dict)     # the engine's, as the cache keys use it
     timings: dict[str, float] = field(default_factory=dict)   # seconds per step: plan, decide
+    credit: str = ""           # what the show notes say of the voice, when its licence asks for credit
 
     @property
     def address(self) -> addresses.Address:
@@ -126,7 +127,8 @@ def prepare(request: BuildRequest, store_plan: bool = False,
     if store_plan:
         store()
     timings = {"plan": planned_at - started, "decide": time.perf_counter() - planned_at}
-    return Prepared(show, decisions, planned.warnings + show.warnings(), engine.identity(), timings)
+    credit = engine.credit() if hasattr(engine, "credit") else ""
+    return Prepared(show, decisions, planned.warnings + show.warnings(), engine.identity(), timings, credit)
 
 
 def build(request: BuildRequest, progress: Progress | None = None, finished: Finished | None = None) -> BuildReport:
@@ -183,13 +185,13 @@ def _build(request: BuildRequest, prepared: Prepared, started_backend: LocalBack
             # workers have stopped: what they were writing is swept away.
             manifest.save()
             sweep_temporary_files(output, where.clips)
-            publish(config, episodes, manifest, output, now=now, site=False)
+            publish(config, episodes, manifest, output, now=now, site=False, credit=prepared.credit)
             raise
         timings["schedule"] = time.perf_counter() - started
         started = time.perf_counter()
         manifest.save()
         removed = remove_stale(decisions, manifest, output) if request.only is None else ()
-        published = publish(config, episodes, manifest, output, now=now)
+        published = publish(config, episodes, manifest, output, now=now, credit=prepared.credit)
         timings["publish"] = time.perf_counter() - started
     results = tuple(made.results[d.episode.number] for d in decisions if d.episode.number in made.results)
     return BuildReport(results, published.feed, made.synthesized, made.cached, removed, published.site,

@@ -37,9 +37,10 @@ class Published:
 
 
 def publish(config: ShowConfig, episodes, manifest: Manifest, output: Path, *, now: datetime,
-            site: bool = True) -> Published:
+            site: bool = True, credit: str = "") -> Published:
     """Write the page (unless `site` is False) and then the feed (last: it points only at
-    complete files) for the episodes that are built."""
+    complete files) for the episodes that are built. `credit`, when the voice's licence asks for
+    one, ends each episode's show notes."""
     output = Path(output)
     published = [(entry, built_text(episode, entry)) for episode, entry in _published(episodes, manifest, output)]
     page = None
@@ -52,7 +53,8 @@ def publish(config: ShowConfig, episodes, manifest: Manifest, output: Path, *, n
                       file=entry.file, bytes=entry.bytes, duration=entry.duration, number=entry.number,
                       description="\n".join(paragraph for _heading, paragraph in text),
                       transcript=_beside(output, entry.file, VTT_SUFFIX),
-                      chapters=_beside(output, entry.file, CHAPTERS_SUFFIX), paragraphs=text)
+                      chapters=_beside(output, entry.file, CHAPTERS_SUFFIX),
+                      paragraphs=text + (((False, credit),) if credit else ()))
              for entry, text in published]
     built = max((item.pub_date for item in items), default=now)
     data = render_feed(config, items, built)
