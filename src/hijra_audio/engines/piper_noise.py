@@ -74,7 +74,7 @@ class SeededSession:
     def __init__(self, session, streams: list[tuple[str, str]]):
         self.session = session
         self.streams = streams
-        self.per_id = [_FIRST_GUESS] * len(streams)   # values each stream took per id, with a margin
+        self.per_id: list[float | None] = [None] * len(streams)   # values each took per id, with a margin
         self.reruns = 0                               # runs repeated for a short estimate (benchmarks)
 
     def run(self, output_names, feeds: dict):
@@ -83,14 +83,14 @@ class SeededSession:
         ids = feeds["input"]
         units = ids.shape[-1] * max(float(feeds["scales"][1]), 0.1)   # ids, times the length scale
         seeds = _seeds(feeds, len(self.streams))
-        wanted = [int(units * per_id) + 64 for per_id in self.per_id]
+        wanted = [int(units * (per_id or _FIRST_GUESS)) + 64 for per_id in self.per_id]
         for _attempt in range(4):   # the second run has what the first took (a third, when the
             # first's durations came from a short duration noise); a fourth is never needed
             noise = {stream: _normal(seed, count) for (stream, _), seed, count in zip(self.streams, seeds, wanted)}
             audio, *taken = self.session.run(None, {**feeds, **noise})
             taken = [int(np.prod(t)) for t in taken]
             for k, count in enumerate(taken):
-                self.per_id[k] = max(self.per_id[k], _MARGIN * count / units)
+                self.per_id[k] = max(self.per_id[k] or 0.0, _MARGIN * count / units)
             if all(t <= w for t, w in zip(taken, wanted)):
                 return [audio]
             self.reruns += 1
