@@ -164,3 +164,14 @@ def test_the_noise_is_an_input_and_a_short_guess_changes_nothing(voice_path):
         assert engine.synthesize(TEXT).samples != reference.samples
     finally:
         piper_noise.NOISE_VERSION = version
+
+
+def test_a_voice_drawing_noise_the_engine_cannot_seed_is_refused():
+    from onnx import TensorProto, helper
+
+    from hijra_audio.engines import piper_noise
+
+    node = helper.make_node("RandomUniform", [], ["y"], shape=[2], dtype=TensorProto.FLOAT)
+    graph = helper.make_graph([node], "g", [], [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2])])
+    with pytest.raises(ValueError, match="cannot seed \\(RandomUniform\\)"):
+        piper_noise.noise_as_input(helper.make_model(graph))

@@ -101,7 +101,11 @@ def _session(model: str) -> SeededSession:
     import onnxruntime
 
     graph = onnx.load(model)
-    streams = noise_as_input(graph)
+    try:
+        streams = noise_as_input(graph)
+    except ValueError as exc:
+        raise EngineUnavailable(f"piper voice {Path(model).name}: {exc}, so its clips would not be "
+                                f"reproducible; use another voice.") from None
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = 1
     options.inter_op_num_threads = 1

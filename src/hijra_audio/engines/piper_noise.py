@@ -64,7 +64,22 @@ def noise_as_input(model) -> list[tuple[str, str]]:
         graph.input.append(helper.make_tensor_value_info(stream, TensorProto.FLOAT, [f"{stream}_length"]))
         graph.output.append(helper.make_tensor_value_info(needed, TensorProto.INT64, [1]))
         streams.append((stream, needed))
+    left = [n.op_type for n in _all_nodes(graph) if n.op_type in _RANDOM]
+    if left:
+        raise ValueError(f"the voice draws noise this engine cannot seed ({', '.join(sorted(set(left)))})")
     return streams
+
+
+_RANDOM = {"RandomNormal", "RandomNormalLike", "RandomUniform", "RandomUniformLike", "Multinomial", "Bernoulli"}
+
+
+def _all_nodes(graph):
+    """The graph's nodes, and those of its subgraphs (If, Loop, Scan bodies)."""
+    for node in graph.node:
+        yield node
+        for attribute in node.attribute:
+            for sub in (*([attribute.g] if attribute.HasField("g") else []), *attribute.graphs):
+                yield from _all_nodes(sub)
 
 
 class SeededSession:
