@@ -9,6 +9,7 @@ import json
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -277,3 +278,21 @@ def test_a_voice_that_asks_credit_is_credited_in_every_episodes_show_notes(tmp_p
             assert notes.endswith("<p>Voice: ar_JO-test-medium (Piper), trained on https://example.org/data; "
                                   "licence: CC BY 4.0.</p>") is credited
             assert "licence" not in entry.summary          # the description stays the episode's text
+
+
+@pytest.mark.slow   # real audio
+def test_one_download_then_piper_speaks_without_a_voice_given(folder, monkeypatch, tmp_path):
+    """The natural voice, one command away: `voices download ar_JO-kareem-medium`, then
+    `--engine piper` alone finds it (a stand-in with the real voice's name: the joe-us model)."""
+    from tests.measure import decode
+
+    with FakeCollection([voice_files("ar_JO-kareem-medium", licence="CC BY 4.0")]) as server:
+        monkeypatch.setenv(voices.URL_ENV, server.url)
+        monkeypatch.chdir(tmp_path)
+        before = run("say", "ثم هاجر إلى المدينة", "--engine", "piper", "-o", "before.mp3")
+        assert before.exit_code == 1 and "hijra-audio voices download ar_JO-kareem-medium" in before.all
+        assert run("voices", "download", "ar_JO-kareem-medium").exit_code == 0
+    result = run("say", "ثم هاجر إلى المدينة", "--engine", "piper", "-o", "preview.mp3")   # offline now
+    assert result.exit_code == 0, result.all
+    samples, rate, _channels = decode(tmp_path / "preview.mp3")
+    assert samples.size / rate > 0.5 and np.abs(samples.astype(np.int32)).max() > 1000   # speech, not silence
