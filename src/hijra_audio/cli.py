@@ -35,6 +35,7 @@ from hijra_audio.console import (
     verbosity_options,
     warn,
 )
+from hijra_audio.cli_voices import voices
 from hijra_audio.engines import ENGINES
 
 
@@ -217,6 +218,9 @@ def serve(folder, host, port, config_path):
         pass
     finally:
         server.server_close()
+
+
+main.add_command(voices)
 
 
 @main.group(cls=Commands)

@@ -50,3 +50,8 @@ class RecitationError(HijraAudioError):
 class ManifestError(HijraAudioError):
     """The record of what is published (manifest.json) cannot be read and cannot be recovered;
     the message says how to recover it."""
+
+
+class DownloadError(HijraAudioError):
+    """A voice that cannot be listed or downloaded: offline, a server error, a file that does not
+    match the index."""

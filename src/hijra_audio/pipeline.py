@@ -82,6 +82,7 @@ class Prepared:
     warnings: tuple[str, ...] = ()
     identity: dict = field(default_factory=dict)     # the engine's, as the cache keys use it
     timings: dict[str, float] = field(default_factory=dict)   # seconds per step: plan, decide
+    credit: str = ""           # what the show notes say of the voice, when its licence asks for credit
 
     @property
     def address(self) -> addresses.Address:
@@ -142,9 +143,10 @@ def prepare(request: BuildRequest, store_plan: bool = False,
     if store_plan:
         store()
     timings = {"plan": planned_at - started, "decide": time.perf_counter() - planned_at}
+    credit = engine.credit() if hasattr(engine, "credit") else ""
     # (the feed's own size is checked once it is written: _build)
     return Prepared(show, decisions, show.manifest.warnings + planned.warnings + decisions.warnings
-                    + show.warnings(feed=False), engine.identity(), timings)
+                    + show.warnings(feed=False), engine.identity(), timings, credit)
 
 
 def build(request: BuildRequest, progress: Progress | None = None, finished: Finished | None = None) -> BuildReport:
@@ -222,35 +224,44 @@ def _build(request: BuildRequest, prepared: Prepared, started_backend: LocalBack
             schedule(decisions, config, manifest, output, clips, backend,
                      now=now, cover=embedded, progress=progress, made=made, finished=finished)
         except BaseException:
-            # Keep what is finished, and a feed that matches the files as they are now. The
-            # workers have stopped: what they were writing is swept away (first: on a full disk
-            # that makes room). Each step is tried; what stopped the build is what is raised.
-            for step in (lambda: sweep_temporary_files(output, where.clips, (where.aac,)), manifest.save,
-                         lambda: publish(config, episodes, manifest, output, now=now, site=False)):
-                try:
-                    step()
-                except OSError:
-                    pass
+            _keep_what_is_finished(output, where, manifest, lambda: publish(
+                config, episodes, manifest, output, now=now, site=False, voice_credit=prepared.credit))
             raise
         timings["schedule"] = time.perf_counter() - started
         started = time.perf_counter()
         manifest.save()
         removed = remove_stale(decisions, manifest, output) if request.only is None else ()
-        published = publish(config, episodes, manifest, output, now=now)
+        published = publish(config, episodes, manifest, output, now=now, voice_credit=prepared.credit)
         manifest.save(complete=True)      # the record this build leaves, kept as the backup too
         timings["publish"] = time.perf_counter() - started
         book, why_not = ((), ())
         if wants_audiobook(request, show):
             book, why_not = _audiobook(decisions, config, manifest, output, timings)
     results = tuple(made.results[d.episode.number] for d in decisions if d.episode.number in made.results)
-    warnings = prepared.warnings + why_not + check_feed(config, published.feed)
-    if made.lost:
-        warnings += (f"{made.lost} clip{'s' if made.lost != 1 else ''} in the cache ({where.clips}) "
-                     f"{'were' if made.lost != 1 else 'was'} damaged or gone and spoken again (the episodes are "
-                     f"whole); if this happens again, check that disk.",)
-    return BuildReport(results, published.feed, made.synthesized, made.cached - recited - inserted, removed, published.site,
-                       warnings, show.address, _skipped(decisions, manifest, output), where, adopted,
-                       timings, recited, book)
+    warnings = prepared.warnings + why_not + check_feed(config, published.feed) + _lost(made.lost, where)
+    return BuildReport(results, published.feed, made.synthesized, made.cached - recited - inserted, removed,
+                       published.site, warnings, show.address, _skipped(decisions, manifest, output), where,
+                       adopted, timings, recited, book)
+
+
+def _keep_what_is_finished(output: Path, where: CacheLocation, manifest: Manifest,
+                           publish_now: Callable[[], object]) -> None:
+    """After a build stopped: keep what is finished, and a feed that matches the files as they are
+    now. The workers have stopped: what they were writing is swept away (first: on a full disk
+    that makes room). Each step is tried; what stopped the build is what the caller raises."""
+    for step in (lambda: sweep_temporary_files(output, where.clips, (where.aac,)), manifest.save, publish_now):
+        try:
+            step()
+        except OSError:
+            pass
+
+
+def _lost(lost: int, where: CacheLocation) -> tuple[str, ...]:
+    """The warning for clips found damaged or gone in the cache (and spoken again)."""
+    if not lost:
+        return ()
+    return (f"{lost} clip{'s' if lost != 1 else ''} in the cache ({where.clips}) {'were' if lost != 1 else 'was'} "
+            f"damaged or gone and spoken again (the episodes are whole); if this happens again, check that disk.",)
 
 
 def wants_audiobook(request: BuildRequest, show: Show) -> bool:

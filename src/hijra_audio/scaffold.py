@@ -14,6 +14,7 @@ from pathlib import Path
 
 from hijra_audio.config import BUNDLED_CONFIG
 from hijra_audio.engines import EngineConfig
+from hijra_audio.engines.piper import ARABIC_VOICE
 from hijra_audio.errors import ConfigError
 
 # The template's example values, which no show means to publish: `check` warns while they are left in.
@@ -22,10 +23,15 @@ PLACEHOLDERS = {
     "description": "وصف قصير للبرنامج: موضوعه ومن يلقيه.",
 }
 
+# The three voices, in two lines (above [engine] in the template, and in the README).
+VOICES = ('Three voices: "espeak", a robot voice, offline (the default); "gtts", Google\'s voice, online; and "piper",',
+          f'a natural voice, offline after one download: `hijra-audio voices download {ARABIC_VOICE}`.')
+
+
 def engine_table() -> str:
     """The template's `[engine]` table, written from the settings each engine declares (their
     docs are what `hijra-audio engines` says of them too)."""
-    lines = ["[engine]"]
+    lines = [f"# {VOICES[0]}", f"# {VOICES[1]}", "[engine]"]
     for f in dataclasses.fields(EngineConfig):
         readers = f.metadata["engines"]
         doc = f.metadata["doc"]

@@ -1,11 +1,13 @@
 """Piper (offline neural voices) through the optional `piper-tts` package:
 `pip install 'hijra-audio[piper]'`.
 
-A voice is a `.onnx` model with its `.onnx.json` beside it. The Arabic voice, `ar_JO-kareem`,
-phonemizes through espeak-ng like our espeak engine, so Arabic text gets the same diacritization
-and pausal forms (`engines/arabic.py`) before it reaches the voice; Piper's own diacritizer is
-switched off. The voice is read once per process; each utterance runs on a fresh onnxruntime session (one
-thread, seeded), so that its noise does not depend on what was spoken before.
+A voice is a `.onnx` model with its `.onnx.json` beside it, given by path or by the name of a
+voice `hijra-audio voices download` fetched (`engines/voices.py`); no voice given is the Arabic
+one, `ar_JO-kareem-medium`. It phonemizes through espeak-ng like our espeak engine, so Arabic text
+gets the same diacritization and pausal forms (`engines/arabic.py`) before it reaches the voice;
+Piper's own diacritizer is switched off. The voice is loaded once per process, its noise made an
+input seeded by each sentence's phonemes (`engines/piper_noise.py`), so that a clip is a function
+of the identity and the text, whatever was spoken before it, on one onnxruntime session.
 """
 
 from __future__ import annotations
@@ -19,25 +21,34 @@ from pathlib import Path
 
 import numpy as np
 
-from hijra_audio.engines import arabic
+from hijra_audio.engines import arabic, voices
+from hijra_audio.engines.piper_noise import NOISE_VERSION, SeededSession, noise_as_input
 from hijra_audio.text import diacritizer
 from hijra_audio.engines.base import Clip, configured, options, setting
 from hijra_audio.errors import ConfigError, EngineError, EngineUnavailable
 
 INSTALL = "pip install 'hijra-audio[piper]'"
-NOISE_SEED = 1   # onnxruntime's seed for the voice's noise generators
+ARABIC_VOICE = "ar_JO-kareem-medium"   # the voice when none is given
 SENTENCE_SILENCE_MS = 200   # between the sentences Piper speaks one after another in a segment
-ARABIC_VOICE_HINT = ("the Arabic voice is ar_JO-kareem-medium.onnx (with its .onnx.json) from the "
-                     "rhasspy/piper-voices collection on Hugging Face")
-
 
 
 def _piper():
     try:
+        import onnx  # noqa: F401  (the voice's noise is made an input: piper_noise)
         import piper
-    except ImportError:
-        raise EngineUnavailable(f"the piper engine needs the piper-tts package: {INSTALL}") from None
+    except ImportError as exc:
+        raise EngineUnavailable(f"the piper engine needs the piper-tts and onnx packages ({exc.name} is "
+                                f"missing): {INSTALL}") from None
     return piper
+
+
+def check_installed() -> str:
+    """"" when the piper engine's packages are installed, else what to install."""
+    try:
+        _piper()
+    except EngineUnavailable as exc:
+        return str(exc)
+    return ""
 
 
 def piper_version() -> str:
@@ -71,50 +82,45 @@ def _read_settings(path: str, size: int, mtime_ns: int) -> dict:
 
 @lru_cache(maxsize=2)
 def _load_voice(model: str, config: str):
-    """The voice's settings, without a session (enough to phonemize); synthesis runs on a fresh
-    session each time (`_fresh_voice`)."""
+    """The voice, once per process: its settings, and a session whose noise is seeded by what it
+    speaks (`piper_noise`)."""
     piper = _piper()
     with open(config, encoding="utf-8") as handle:
         settings = json.load(handle)
-    voice = piper.PiperVoice(config=piper.PiperConfig.from_dict(settings), session=None)
+    voice = piper.PiperVoice(config=piper.PiperConfig.from_dict(settings), session=_session(model))
     voice.use_tashkeel = False  # we diacritize ourselves (arabic.prepare), offline and the same as espeak
     return voice
 
 
-@lru_cache(maxsize=2)
-def _model_bytes(model: str) -> bytes:
-    with open(model, "rb") as handle:
-        return handle.read()
-
-
-def _session(model: str):
-    """A new onnxruntime session of the voice, one thread, its random generators seeded with
-    NOISE_SEED. VITS draws noise (its `noise_scale`, `noise_w`) from generators that each
-    session's kernels create once and carry from run to run: the same text run twice on one
-    session sounds (and lasts) a little different. A fresh session per utterance makes a clip a
-    function of the identity and the text (it costs the session's start: see benchmarks/speed/engines.py)."""
+def _session(model: str) -> SeededSession:
+    """The voice's onnxruntime session, its noise made inputs: one thread (a build runs a worker
+    per core), and no graph optimizations: they start the session in half the time (0.43 s of
+    CPU against 0.77) and run no faster (benchmarks/speed/piper_engine.py times it against
+    Piper's own, optimized session)."""
+    import onnx
     import onnxruntime
 
+    graph = onnx.load(model)
+    try:
+        streams = noise_as_input(graph)
+    except ValueError as exc:
+        raise EngineUnavailable(f"piper voice {Path(model).name}: {exc}, so its clips would not be "
+                                f"reproducible; use another voice.") from None
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = 1
     options.inter_op_num_threads = 1
-    # without graph optimizations a session starts in a quarter of the time (0.14 s of CPU for a
-    # medium voice, against 0.65 s) and runs as fast: that start is paid per utterance
     options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
-    onnxruntime.set_seed(NOISE_SEED)
-    return onnxruntime.InferenceSession(_model_bytes(model), sess_options=options, providers=["CPUExecutionProvider"])
-
-
-def _fresh_voice(model: str, config: str):
-
-    return dataclasses.replace(_load_voice(model, config), session=_session(model))
+    session = onnxruntime.InferenceSession(graph.SerializeToString(), sess_options=options,
+                                           providers=["CPUExecutionProvider"])
+    return SeededSession(session, streams)
 
 
 @dataclass(frozen=True)
 class PiperEngine:
-    """A Piper voice. `voice` is the .onnx path; see OPTIONS."""
+    """A Piper voice. `voice` is a downloaded voice's name or a .onnx path; see OPTIONS."""
 
-    voice: str = setting("", "path to the voice's .onnx file, its .onnx.json beside it")
+    voice: str = setting("", f"a voice `hijra-audio voices download` fetched, by name (default "
+                             f"{ARABIC_VOICE}), or the path of a .onnx file, its .onnx.json beside it")
     speed: float = setting(1.0, "1.0 is the voice's pace; 1.25 speaks a quarter faster (default 1.0)")
     speaker: str = setting("", "speaker name or number, for voices with several (default: the voice's)")
     name: str = "piper"
@@ -125,17 +131,20 @@ class PiperEngine:
         engine = cls(**configured(cls, table))
         if engine.speed <= 0:
             raise ConfigError(f"[engine] speed must be above 0 for piper (it is {engine.speed}); 1.0 is the voice's pace.")
-        return dataclasses.replace(engine, voice=str(Path(engine.voice).expanduser()) if engine.voice else "")
+        voice = engine.voice or ARABIC_VOICE
+        return dataclasses.replace(engine, voice=voice if voices.is_name(voice) else str(Path(voice).expanduser()))
 
     # -- the voice files
 
     @property
     def model_path(self) -> Path:
-        return Path(self.voice)
+        """The .onnx file: the path given, or where the voice of that name is downloaded."""
+        voice = self.voice or ARABIC_VOICE
+        return voices.model_path(voice) if voices.is_name(voice) else Path(voice)
 
     @property
     def config_path(self) -> Path:
-        return Path(f"{self.voice}.json")
+        return Path(f"{self.model_path}.json")
 
     def _settings(self) -> dict:
         stat = self.config_path.stat()
@@ -143,12 +152,16 @@ class PiperEngine:
 
     def check(self) -> None:
         _piper()
-        if not self.voice:
-            raise EngineUnavailable(f"the piper engine needs a voice: --voice PATH.onnx (or voice = \"...\" "
-                                    f"in [engine] of podcast.toml); {ARABIC_VOICE_HINT}.")
+        voice = self.voice or ARABIC_VOICE
+        if voices.is_name(voice) and not self.model_path.is_file():
+            default = " (the piper engine's Arabic voice, used when no --voice is given)" if voice == ARABIC_VOICE else ""
+            raise EngineUnavailable(f"piper voice {voice}{default} is not downloaded: run `hijra-audio voices "
+                                    f"download {voice}` once (`hijra-audio voices` lists the Arabic voices), "
+                                    f"or give the path of a .onnx file with --voice.")
         if not self.model_path.is_file():
-            raise EngineUnavailable(f"piper voice not found: looked for {self.model_path.resolve()}. "
-                                    f"Give the path of a .onnx voice file; {ARABIC_VOICE_HINT}.")
+            raise EngineUnavailable(f"piper voice not found: looked for {self.model_path.resolve()}. Give the path "
+                                    f"of a .onnx voice file, or a voice's name: `hijra-audio voices download "
+                                    f"{ARABIC_VOICE}` fetches the Arabic one.")
         if not self.config_path.is_file():
             raise EngineUnavailable(f"piper voice config not found: looked for {self.config_path.resolve()}. "
                                     f"Put the voice's .onnx.json beside the .onnx file.")
@@ -158,6 +171,18 @@ class PiperEngine:
             raise EngineUnavailable(f"{self.config_path}: not a Piper voice config ({exc}). "
                                     f"Download the voice's .onnx.json again.") from None
         self._speaker_id(settings)
+
+    def licence(self) -> voices.Licence:
+        """What the voice's MODEL_CARD (beside its .onnx) says of its licence."""
+        return voices.licence(self.model_path.parent)
+
+    def credit(self) -> str:
+        """The line the show notes carry when the voice's licence asks for credit, else ""."""
+        found = self.licence()
+        if not found.asks_credit:
+            return ""
+        data = f", trained on {found.url}" if found.url else ""
+        return f"Voice: {self.model_path.stem} (Piper){data}; licence: {found.text}."
 
     def _speaker_id(self, settings: dict) -> int | None:
         if not self.speaker:
@@ -187,7 +212,7 @@ class PiperEngine:
             "speaker": self.speaker,
             "piper-tts": piper_version(),
             "sentence-silence-ms": str(SENTENCE_SILENCE_MS),
-            "noise-seed": str(NOISE_SEED),   # and a fresh, unoptimized session per utterance
+            "noise": f"seeded-by-phonemes-{NOISE_VERSION}",   # piper_noise: one session, kept
             "onnx-graph": "unoptimized",
         }
         if self._is_arabic():
@@ -206,7 +231,7 @@ class PiperEngine:
     def synthesize(self, text: str) -> Clip:
         piper = _piper()
         self.check()
-        voice = _fresh_voice(str(self.model_path), str(self.config_path))
+        voice = _load_voice(str(self.model_path), str(self.config_path))
         settings = piper.SynthesisConfig(speaker_id=self._speaker_id(self._settings()),
                                          length_scale=voice.config.length_scale / self.speed)
         rate = voice.config.sample_rate

@@ -58,7 +58,7 @@ class FeedItem:
     chapters: str = ""     # its chapters JSON file, likewise
     paragraphs: tuple[tuple[bool, str], ...] = ()   # its whole text: (is a heading, text), for the show notes
     anchor: str = ""       # its id on the show's page (index.html), where its whole text is; "" when none
-    credit: str = ""       # a credit its notes end with (the reciter's, for an episode that recites)
+    credit: str = ""       # credits its notes end with, a line each (the reciter's, the voice's)
     season: int = 0        # its season's number (0: the feed has no seasons) and name
     season_name: str = ""
 

@@ -104,10 +104,10 @@ def episode_notes(paragraphs, title: str = "", *, mode: str = "short", page: str
                   transcript: str = "", credit: str = "") -> Notes:
     """The description and show notes of an episode whose text is `paragraphs` ((is a heading,
     text) pairs), titled `title`; `page`: the address of its whole text (the page's anchor) and
-    `transcript` of its WebVTT file, "" when there is none; `credit`: a paragraph both end with
-    (the reciter's). `mode`: "short" or "full" (above)."""
+    `transcript` of its WebVTT file, "" when there is none; `credit`: the paragraphs (a line
+    each: the reciter's, the voice's) both end with. `mode`: "short" or "full" (above)."""
     paragraphs = tuple((bool(heading), xml_text(text)) for heading, text in paragraphs)
-    credited = ((False, xml_text(credit)),) if credit.strip() else ()
+    credited = tuple((False, xml_text(line)) for line in credit.splitlines() if line.strip())
     if mode == "full":
         paragraphs += credited
         text = "\n".join(text for _heading, text in paragraphs) or xml_text(title)

@@ -40,11 +40,13 @@ class Published:
 
 
 def publish(config: ShowConfig, episodes, manifest: Manifest, output: Path, *, now: datetime,
-            site: bool = True) -> Published:
+            site: bool = True, voice_credit: str = "") -> Published:
     """Write the page (unless `site` is False) and then the feed (last: it points only at
-    complete files) for the episodes that are built."""
+    complete files) for the episodes that are built. `voice_credit`, when the voice's licence asks
+    for one, ends each episode's text on the page and its show notes, after the reciter's."""
     output = Path(output)
-    published = [(entry, built_text(episode, entry), _credit(config, entry))
+    published = [(entry, built_text(episode, entry),
+                  "\n".join(line for line in (_credit(config, entry), voice_credit.strip()) if line))
                  for episode, entry in _published(episodes, manifest, output)]
     in_season = seasons(config, episodes)
     page = None

@@ -32,7 +32,7 @@ class SiteEpisode:
     duration: float                            # seconds
     paragraphs: tuple[tuple[bool, str], ...]   # (is a heading, display text), in order
     transcript: str = ""                       # its WebVTT file when there is one
-    credit: str = ""                           # a line after its text (the reciter's), not part of it
+    credit: str = ""                           # lines after its text (the reciter's, the voice's), not part of it
 
 
 def duration_text(seconds: float) -> str:
@@ -145,8 +145,9 @@ def _episode(episode: SiteEpisode, lang: str) -> str:
     for heading, text in episode.paragraphs:
         tag = "h3" if heading else "p"
         parts.append(f'<{tag} dir="auto">{_text(text)}</{tag}>')
-    if episode.credit:
-        parts.append(f'<p class="credit" dir="auto">{_text(episode.credit)}</p>')
+    for line in episode.credit.splitlines():
+        if line.strip():
+            parts.append(f'<p class="credit" dir="auto">{_text(line)}</p>')
     parts.append("</details>\n</article>")
     return "\n".join(parts)
 
