@@ -107,10 +107,9 @@ def test_opening_paragraphs(paragraphs, chars, expected):
 
 
 @pytest.mark.parametrize("mode", ["short", "full"])
-def test_a_credit_ends_the_description_and_the_notes(mode):
-    credit = "التلاوة بصوت القارئ، بإذن ناشر التسجيلات"
-    notes = episode_notes(TEXT, "الهجرة", mode=mode, page=PAGE, transcript=VTT, credit=credit)
-    assert notes.description.endswith(credit)
-    assert f"<p>{credit}</p>" in notes.html
+def test_credits_end_the_notes_and_leave_the_description_alone(mode):
+    credits = "التلاوة بصوت القارئ، بإذن ناشر التسجيلات\nVoice: x (Piper); licence: CC BY 4.0."
+    notes = episode_notes(TEXT, "الهجرة", mode=mode, page=PAGE, transcript=VTT, credit=credits)
     bare = episode_notes(TEXT, "الهجرة", mode=mode, page=PAGE, transcript=VTT)
-    assert credit not in bare.description and credit not in bare.html
+    assert notes.html == bare.html + "<p>التلاوة بصوت القارئ، بإذن ناشر التسجيلات</p><p>Voice: x (Piper); licence: CC BY 4.0.</p>"
+    assert notes.description == bare.description

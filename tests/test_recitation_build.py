@@ -112,8 +112,9 @@ def test_the_recitation_is_as_loud_as_the_voice_and_the_episode_is_mastered_as_o
 def test_the_feed_and_the_show_notes_credit_the_reciter(tmp_path, fake_engine, reciter):
     _build(tmp_path, fake_engine, reciter)
     feed = feedparser.parse(str(tmp_path / "out" / "feed.xml"))
-    credited = [CREDIT in entry.description for entry in feed.entries]
-    assert credited == [True, False, True]     # the episodes that recite
+    credited = [entry.content[0].value.endswith(f"<p>{CREDIT}</p>") for entry in feed.entries]
+    assert credited == [True, False, True]     # the episodes that recite: their show notes end with it
+    assert not any(CREDIT in entry.description for entry in feed.entries)   # the description is their words
     page = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
     assert page.count(CREDIT) == 2
 

@@ -105,19 +105,18 @@ def episode_notes(paragraphs, title: str = "", *, mode: str = "short", page: str
     """The description and show notes of an episode whose text is `paragraphs` ((is a heading,
     text) pairs), titled `title`; `page`: the address of its whole text (the page's anchor) and
     `transcript` of its WebVTT file, "" when there is none; `credit`: the paragraphs (a line
-    each: the reciter's, the voice's) both end with. `mode`: "short" or "full" (above)."""
+    each: the reciter's, the voice's) the show notes end with (the description, the episode's own
+    words in an app's list, carries none). `mode`: "short" or "full" (above)."""
     paragraphs = tuple((bool(heading), xml_text(text)) for heading, text in paragraphs)
     credited = tuple((False, xml_text(line)) for line in credit.splitlines() if line.strip())
+    credits = notes_html([text for _heading, text in credited])
     if mode == "full":
-        paragraphs += credited
         text = "\n".join(text for _heading, text in paragraphs) or xml_text(title)
-        return Notes(clip_text(text), notes_html(paragraphs or (text,)))
+        return Notes(clip_text(text), notes_html(paragraphs or (text,)) + credits)
     opening = opening_paragraphs(paragraphs, OPENING_CHARS) or [xml_text(title)]
-    description = "\n".join(opening + [text for _heading, text in credited])
     headings = [text for heading, text in paragraphs if heading and _bare(text) != _bare(title)]
-    body = (notes_html(opening) + _sections(headings) + notes_html([text for _h, text in credited])
-            + _links(page, transcript))
-    return Notes(clip_text(description), body)
+    body = notes_html(opening) + _sections(headings) + _links(page, transcript) + credits
+    return Notes(clip_text("\n".join(opening)), body)
 
 
 def opening_paragraphs(paragraphs, chars: int) -> list[str]:
