@@ -26,7 +26,7 @@ NEW_WORDS = ("جهز", "مسرعا")
 
 
 def _words(text: str) -> list[str]:
-    return html.unescape(re.sub(r"<[^>]+>", " ", text)).split()
+    return html.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"</?bdi[^>]*>", "", text))).split()
 
 
 def published(out: Path) -> dict[str, dict[str, object]]:

@@ -62,7 +62,7 @@ def test_page_structure(site):
         assert audio.get("controls") is not None and audio.get("preload") == "none"
         assert audio.xpath("source/@src") == [result.file.name]
         assert audio.xpath("source/@type") == ["audio/mpeg"]
-        shown = " ".join(article.xpath("details//text()")).split()
+        shown = "".join(article.xpath("details//text()")).split()   # blocks are a line each
         spoken = " ".join(s.display for s in episode.segments).split()
         assert shown == ["النص", *spoken]   # the summary, then every word of the transcript
 
@@ -184,3 +184,16 @@ def test_the_page_in_headless_chromium(site, tmp_path):
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.mark.parametrize("text, references", [
+    ("قال تعالى: ﴿بسم الله الرحمن الرحيم الحمد لله رب العالمين﴾ [1:1-2] ثم", ["1:1-2"]),
+    ("﴿إلا تنصروه﴾ [9:40] و﴿كذا﴾ [2:255-3:2]", ["9:40", "2:255-3:2"]),
+    ("في سنة 622 للميلاد [ليس مرجعا]", []),
+])
+def test_verse_references_read_left_to_right_in_the_page(text, references):
+    """In right-to-left text a browser lays `[1:1-2]` out as `[2-1:1]` unless it is isolated."""
+    page = lxml_html.fromstring(render_page(load_config(), [SiteEpisode(1, "حلقة", "e.mp3", 1.0, ((False, text),))]))
+    [paragraph] = page.xpath("//article//p")
+    assert paragraph.text_content() == text                      # the words as they were
+    assert [(b.get("dir"), b.text) for b in paragraph.xpath(".//bdi")] == [("ltr", r) for r in references]

@@ -10,6 +10,7 @@ Every link on the page is relative, so it works from whatever address serves the
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -19,6 +20,7 @@ from hijra_audio.config import ShowConfig
 from hijra_audio.files import atomic_write
 from hijra_audio.publish.feed import feed_url, xml_text
 from hijra_audio.publish.names import COVER_NAME, FEED_NAME, FONT_DIR, PAGE_NAME
+from hijra_audio.text.tokens import REFERENCE
 
 FONT_FILES = ("Amiri-Regular.ttf", "Amiri-Bold.ttf")
 RTL_LANGUAGES = {"ar", "fa", "he", "ur", "ps", "sd", "ug", "yi", "dv", "ckb"}
@@ -57,6 +59,16 @@ def _font_source() -> Path | None:
 
 def _text(value: str) -> str:
     return escape(xml_text(value), quote=True)
+
+
+# A verse reference in brackets, `[1:1-2]`: read left to right inside right-to-left text (else a
+# browser lays it out as `[2-1:1]`).
+_VERSE_REFERENCE = re.compile(r"\[(" + REFERENCE.pattern + r")\]")
+
+
+def _paragraph(value: str) -> str:
+    """A paragraph's text as HTML, its verse references isolated left to right."""
+    return _VERSE_REFERENCE.sub(lambda m: f'[<bdi dir="ltr">{m.group(1)}</bdi>]', _text(value))
 
 
 _STYLE = """
@@ -144,7 +156,7 @@ def _episode(episode: SiteEpisode, lang: str) -> str:
     parts.append('<details class="transcript" open><summary>النص</summary>')
     for heading, text in episode.paragraphs:
         tag = "h3" if heading else "p"
-        parts.append(f'<{tag} dir="auto">{_text(text)}</{tag}>')
+        parts.append(f'<{tag} dir="auto">{_paragraph(text)}</{tag}>')
     for line in episode.credit.splitlines():
         if line.strip():
             parts.append(f'<p class="credit" dir="auto">{_text(line)}</p>')
