@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> None:
 
     import tracemalloc
 
-    from hijra_audio.audio import master, meter
+    from hijra_audio.audio import heard, master, meter
     from hijra_audio.config import AudioConfig
 
     pcm = speech(args.minutes)
@@ -63,14 +63,14 @@ def main(argv: list[str] | None = None) -> None:
     measured = meter.measure(source, 44100)
     gain_db, limiter = master.master(measured, settings.loudness_lufs + report.codec_loss_lu, settings.true_peak_dbtp)
     limit = settings.true_peak_dbtp - master.VERIFY_MARGIN_DB
-    near = master._near(measured, gain_db, limiter, limit)
+    near = heard.near(measured, gain_db, limiter, limit)
     parts = {
         "measure (loudness, true peak)": lambda: meter.measure(source, 44100),
         "codec-loss estimate": lambda: master._codec_loss(source, 44100, settings.bitrate_kbps,
                                                           quality=settings.lame_quality),
         "gain and limiter": lambda: master.master(measured, settings.loudness_lufs, settings.true_peak_dbtp),
-        "decode the MP3, check peaks": lambda: master._measure_mp3(mp3, 44100, None, limit, near),
-        "  (all, and its loudness)": lambda: master._measure_mp3(mp3, 44100, None),
+        "decode the MP3, check peaks": lambda: heard.true_peak_db(mp3, 44100, source.size, limit, near),
+        "  (all, and its loudness)": lambda: heard.measure(mp3, 44100),
     }
     print(f"audio: {pcm.size / 44100 / 60:.1f} min of espeak-ng speech, 44.1 kHz mono, "
           f"{settings.bitrate_kbps} kbps; medians of {args.runs} runs; seconds per hour of audio")
