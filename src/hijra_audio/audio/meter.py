@@ -310,9 +310,10 @@ def measure(source, rate: int, true_peak: bool = True, overshoot: float = OVERSH
         pad = -(hi - lo) % chunk                 # the last block's last chunk: zeros after the end
         c0, c1 = lo // chunk, (hi + pad) // chunk
         if loudness:
-            y = k_weighted(x[at:at + hi - lo], rate, x[:at])
-            energy[c0:c1] = np.square(np.append(y, np.zeros(pad, y.dtype))).reshape(-1, chunk).sum(axis=1, dtype=np.float64)
-        peak[c0:c1] = np.append(env, np.zeros(pad, np.float32)).reshape(-1, chunk).max(axis=1)
+            y = np.square(k_weighted(x[at:at + hi - lo], rate, x[:at]))
+            y = np.append(y, np.zeros(pad, y.dtype)) if pad else y
+            energy[c0:c1] = y.reshape(-1, chunk).sum(axis=1, dtype=np.float64)
+        peak[c0:c1] = (np.append(env, np.zeros(pad, np.float32)) if pad else env).reshape(-1, chunk).max(axis=1)
     if true_peak:
         return Measure(rate, source.size, chunk, energy, peak)
     # the largest sample within PEAK_CONTEXT of each chunk, times OVERSHOOT
