@@ -6,8 +6,9 @@ oversampled when its own largest samples, or the true peak that went into the en
 (`near`), are within VERIFY_RANGE_DB of the level; elsewhere its true peak would have to stand
 that far above both. (LAME lowpasses the MP3 well under the Nyquist frequency; it moves speech
 peaks by up to about 0.8 dB, and those of a square wave or clipped music by up to about 2 dB:
-tests/test_audio.py compares with the whole file.) Only a few blocks of decoded samples are held
-at a time: the check's memory does not grow with the episode, and nothing is written to disk.
+benchmarks/quality/codec_excess.py; tests/test_audio.py compares the check with the whole file.)
+Only a few blocks of decoded samples are held at a time: the check's memory does not grow with
+the episode, and nothing is written to disk.
 """
 
 from __future__ import annotations
