@@ -4,7 +4,7 @@ import miniaudio
 import numpy as np
 import pytest
 
-from hijra_audio.audio import master, mp3info, render
+from hijra_audio.audio import heard, master, mp3info, render
 from hijra_audio.audio.tags import Chapter, EpisodeTags, chapters_for, tag_mp3
 from hijra_audio.engines.base import Clip
 from tests.measure import Joined, encode
@@ -251,7 +251,7 @@ def test_when_passes_miss_the_ceiling_the_whole_episode_is_lowered(monkeypatch):
     monkeypatch.setattr(master, "master", unlimited)
     pcm = _speechlike(20, -20, seed=7, clicks=False)   # its peaks pass the ceiling once raised 19 dB
     mp3, report = master.master_and_encode(pcm, AudioConfig())
-    decoded = master._decode(mp3, RATE)
+    decoded = heard.decode(mp3, RATE)
     assert report.passes >= 4 and _oversampled_peak_db(decoded) <= -1.0
 
 
@@ -262,7 +262,7 @@ def test_the_decoded_check_finds_the_true_peak_the_whole_file_has():
 
     pcm = _speechlike(30, -8, seed=11, clicks=True)
     mp3, report = master.master_and_encode(pcm, AudioConfig())
-    whole = master._measure_mp3(mp3, RATE, None)
+    whole = heard.measure(mp3, RATE)
     assert whole.true_peak_db() <= report.true_peak_out + 1e-4
     assert whole.true_peak_db() <= AudioConfig().true_peak_dbtp - master.VERIFY_MARGIN_DB
     assert whole.loudness() == pytest.approx(report.loudness_out, abs=0.1)

@@ -93,6 +93,22 @@ def test_the_limiter_keeps_every_true_peak_under_its_level_and_leaves_the_rest()
     assert estimate == pytest.approx(limited.loudness(), abs=0.05)
 
 
+@pytest.mark.parametrize("block", [1, 63, 64, 10_000, 262_144])
+def test_the_limiter_applied_in_place_gives_the_same_samples_as_its_gain(block):
+    """Limiter.apply multiplies only where the gain is under 1; the samples are those of y * gain."""
+    x = _speechlike(8, -3, seed=6, clicks=True)
+    measured = meter.measure(meter.ArraySource(x), 44100)
+    limiter = master.Limiter.at(measured, 10 ** (-9 / 20))
+    assert limiter.active
+    for lo in range(0, x.size, block if block > 1000 else 7919):
+        hi = min(x.size, lo + block)
+        y = x[lo:hi].astype(np.float32) * np.float32(1.3)
+        gain = limiter.gain(lo, hi)
+        expected = y * gain if gain is not None else y.copy()
+        limiter.apply(y, lo)
+        assert np.array_equal(y, expected.astype(np.float32))
+
+
 def _episode_peak_memory(minutes: float, tmp_path) -> int:
     """Peak of memory allocated while rendering an episode of `minutes` from 6 s clips."""
     clip = Clip(_speechlike(6, -12, seed=1)[::2].tobytes(), 22050)

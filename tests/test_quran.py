@@ -192,3 +192,19 @@ def test_a_reference_by_sura_name_after_a_quotation_is_the_only_one_shown(writte
     assert cleaned.quotations == ("9:40",)
     assert len(NAMES) == 114 and named_reference("[الأنعام: 3]").sura == 6
     assert named_reference("[الناس: 3]").sura == 114 and named_reference("[قال: 3]") is None
+
+
+def test_the_index_holds_every_verse_word_folded_in_order():
+    """The index is built for all verses at once: each word's id is its folded form's (`fold`,
+    word by word), ids are numbered in the order words first occur, and each verse starts where
+    the words before it end."""
+    index = QuranIndex.load()
+    words = {i: w for w, i in index.vocab.items()}
+    assert len(index.ids) == len(index.diacritized) == len(index.plain) == len(index.verse_of)
+    assert [words[i] for i in index.ids] == [fold(w) for w in index.diacritized]
+    assert list(index.vocab) == list(dict.fromkeys(words[i] for i in index.ids))
+    assert index.verse_start[0] == 0 and index.verse_start == sorted(index.verse_start)
+    assert len(index.verses) == len(index.verse_start) == 6236
+    first = index.verse_start[index.verses.index((1, 2))]
+    assert [fold(w) for w in index.diacritized[first:first + 4]] == ["الحمد", "لله", "رب", "العالمين"]
+    assert index.plain[first:first + 4] == ["الحمد", "لله", "رب", "العالمين"]

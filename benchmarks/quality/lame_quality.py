@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     print_context()
 
-    from hijra_audio.audio import master, meter
+    from hijra_audio.audio import heard, master, meter
     from hijra_audio.config import AudioConfig
 
     settings = AudioConfig()
@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> None:
     for q in args.q:
         seconds, mp3 = timed(lambda q=q: master._lame([mastered], rate, settings.bitrate_kbps, info=True,
                                                        samples=mastered.size, quality=q), args.runs, CPU)
-        decoded = master._decode(mp3, rate).astype(np.float64) / 32768
+        decoded = heard.decode(mp3, rate).astype(np.float64) / 32768
         n = min(decoded.size, x.size)
         noise = decoded[:n] - x[:n]
         snr = 10 * np.log10(np.square(x[:n]).sum() / np.square(noise).sum())

@@ -36,7 +36,7 @@ def encode(seconds: float, pieces: int, inputs: tuple[Path, ...]) -> None:
 
 
 def encode_piece(pcm: np.ndarray, piece: int) -> None:
-    from hijra_audio.audio import master, meter
+    from hijra_audio.audio import heard, master, meter
 
     measured = meter.measure(meter.ArraySource(pcm), 44100, true_peak=False, overshoot=master.SOURCE_OVERSHOOT)
     gain_db, limiter = master.master(measured, -19.0, -1.0)
@@ -46,7 +46,7 @@ def encode_piece(pcm: np.ndarray, piece: int) -> None:
         start = time.process_time()
         mp3 = master._lame([reference], 44100, 64, info=True, samples=reference.size, quality=q)
         print(f"piece {piece}, -q {q}: encoded in {time.process_time() - start:.2f} s CPU")
-        np.save(FILES / f"lame-q-{q}-{piece}.npy", master._decode(mp3, 44100))
+        np.save(FILES / f"lame-q-{q}-{piece}.npy", heard.decode(mp3, 44100))
 
 
 SCORING_VENV = ('python3 -m venv /tmp/mos && /tmp/mos/bin/pip install "visqol-python[lattice]" pesq numba soxr numpy, '

@@ -6,8 +6,9 @@ default episode length). Timed in this process (imports done before timing, as i
 has rendered one episode already):
   raw LAME   lameenc on the joined PCM, nothing else
   master     master.master_and_encode on the episode in a temporary file, as a worker renders it:
-             the measure (loudness and true peak), codec-loss estimate, limiter, encoding,
-             decoding the MP3 and checking its true peak (only where it could come near the
+             the measure (loudness, and peaks bounded by the samples), codec-loss estimate, gain
+             and limiter (the true peak worked out where the limiter may act), encoding, decoding
+             the MP3 as it streams and checking its true peak (only where it could come near the
              ceiling), and a second encoding when the first passed the ceiling
 and the parts of master alone. Prints seconds per hour of audio (medians over --runs, wall time and
 this process's CPU time: the machine may be shared), and the
@@ -20,6 +21,7 @@ Data: the bundled lecture (shipped in the package).
 
 from __future__ import annotations
 
+import dataclasses
 import statistics
 
 from benchmarks.common import CPU, alternate, argument_parser, clocked, hours, per_run, print_context, speech, timed
@@ -34,7 +36,7 @@ def main(argv: list[str] | None = None) -> None:
 
     import tracemalloc
 
-    from hijra_audio.audio import master, meter
+    from hijra_audio.audio import heard, master, meter
     from hijra_audio.config import AudioConfig
 
     pcm = speech(args.minutes)
@@ -60,17 +62,22 @@ def main(argv: list[str] | None = None) -> None:
     mp3, report = mastered()
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    measured = meter.measure(source, 44100)
+    bounded = meter.measure(source, 44100, true_peak=False, overshoot=master.SOURCE_OVERSHOOT)   # as mastering does
+    measured = dataclasses.replace(bounded, peak=bounded.peak.copy(), exact=bounded.exact.copy())
     gain_db, limiter = master.master(measured, settings.loudness_lufs + report.codec_loss_lu, settings.true_peak_dbtp)
     limit = settings.true_peak_dbtp - master.VERIFY_MARGIN_DB
-    near = master._near(measured, gain_db, limiter, limit)
+    near = heard.near(measured, gain_db, limiter, limit)
     parts = {
-        "measure (loudness, true peak)": lambda: meter.measure(source, 44100),
+        "measure (loudness, peaks)": lambda: meter.measure(source, 44100, true_peak=False,
+                                                            overshoot=master.SOURCE_OVERSHOOT),
+        "  (with the true peak)": lambda: meter.measure(source, 44100),
         "codec-loss estimate": lambda: master._codec_loss(source, 44100, settings.bitrate_kbps,
                                                           quality=settings.lame_quality),
-        "gain and limiter": lambda: master.master(measured, settings.loudness_lufs, settings.true_peak_dbtp),
-        "decode the MP3, check peaks": lambda: master._measure_mp3(mp3, 44100, None, limit, near),
-        "  (all, and its loudness)": lambda: master._measure_mp3(mp3, 44100, None),
+        "gain and limiter": lambda: master.master(      # on a copy: the true peaks worked out anew each run
+            dataclasses.replace(bounded, peak=bounded.peak.copy(), exact=bounded.exact.copy()),
+            settings.loudness_lufs, settings.true_peak_dbtp),
+        "decode the MP3, check peaks": lambda: heard.true_peak_db(mp3, 44100, source.size, limit, near),
+        "  (all, and its loudness)": lambda: heard.measure(mp3, 44100),
     }
     print(f"audio: {pcm.size / 44100 / 60:.1f} min of espeak-ng speech, 44.1 kHz mono, "
           f"{settings.bitrate_kbps} kbps; medians of {args.runs} runs; seconds per hour of audio")

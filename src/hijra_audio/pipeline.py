@@ -22,6 +22,7 @@ import gc
 import os
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -209,24 +210,31 @@ def _build(request: BuildRequest, prepared: Prepared, started_backend: LocalBack
         manifest.cache = locations.relative_to_output(where, output)
         _remember_text(decisions, manifest, output)
         sweep_temporary_files(output, where.clips, (where.aac,))
-        embedded = b""
-        if not cover.is_url(config) and (decisions.to_build or not (output / COVER_NAME).is_file()):
-            embedded = cover.embedded(write_cover(config, output))
         if decisions.to_build:   # workers are about to start: the parent's freed memory goes back first
             _give_back_memory()
         made = Scheduled()
         started = time.perf_counter()
+        side = ThreadPoolExecutor(1, thread_name_prefix="cover")
         try:
+            # the cover is made beside the work (while the first clips are spoken, this process waits)
+            covered = (side.submit(lambda: cover.embedded(write_cover(config, output)))
+                       if not cover.is_url(config) and (decisions.to_build or not (output / COVER_NAME).is_file())
+                       else None)
             clips = ClipCache(where.clips)
             backend = ((started_backend or LocalBackend(show.engine_factory, where.clips, request.jobs))
                        if not show.cluster
                        else cluster.ClusterBackend(show.cluster, show.engine_factory, prepared.identity, clips))
-            schedule(decisions, config, manifest, output, clips, backend,
-                     now=now, cover=embedded, progress=progress, made=made, finished=finished)
+            schedule(decisions, config, manifest, output, clips, backend, now=now,
+                     cover=covered.result if covered else None, progress=progress, made=made, finished=finished)
+            if covered:
+                covered.result()
         except BaseException:
+            side.shutdown()     # the cover written whole (or not at all) before the rest is kept
             _keep_what_is_finished(output, where, manifest, lambda: publish(
                 config, episodes, manifest, output, now=now, site=False, voice_credit=prepared.credit))
             raise
+        finally:
+            side.shutdown()
         timings["schedule"] = time.perf_counter() - started
         started = time.perf_counter()
         manifest.save()

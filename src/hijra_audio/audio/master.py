@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hijra_audio.audio import meter, mp3info
+from hijra_audio.audio import heard, meter, mp3info
 from hijra_audio.config import AudioConfig
 
 # MP3 encoding moves peaks a little: the limiter aims this far below the ceiling, so that the
@@ -26,7 +26,6 @@ from hijra_audio.config import AudioConfig
 ENCODE_HEADROOM_DB = 1.0
 VERIFY_MARGIN_DB = 0.05   # the decoded file must be this far under the ceiling (other meters differ a little)
 SOURCE_OVERSHOOT = 2.0    # the episode's true peak is worked out where its samples times this reach the limiter
-VERIFY_RANGE_DB = 3.0     # the decoded file's true peak is worked out where it could be this near the ceiling
 CODEC_LOSS_PIECES, CODEC_LOSS_PIECE_S = 8, 2.0   # stretches encoded to learn the codec's loudness loss
 DEFAULT_LAME_QUALITY = 5  # AudioConfig.lame_quality's default (LAME's own 'good')
 MAX_LIMITING_DB = 12.0    # at most this much more gain is pushed into the limiter
@@ -108,6 +107,19 @@ class Limiter:
         at = np.arange(lo, hi) + 0.5
         return np.interp(at, np.arange(c0, c1 + 1) * self.chunk, self.edges[c0:c1 + 1])
 
+    def apply(self, y: np.ndarray, lo: int) -> None:
+        """`y` (samples lo.. of the episode) times the gain, in place, only over the chunks where it
+        is under 1 (elsewhere it is exactly 1: the same samples as `y * gain(lo, hi)`, for a
+        fraction of the cost where the limiter acts on a few peaks)."""
+        hi = lo + y.size
+        c0, c1 = lo // self.chunk, -(-hi // self.chunk)
+        below = self.edges[c0:c1 + 1] < 1
+        edges = np.flatnonzero(np.diff(np.concatenate([[0], (below[:-1] | below[1:]).view(np.int8), [0]])))
+        for k0, k1 in zip((edges[0::2] + c0).tolist(), (edges[1::2] + c0).tolist()):
+            s0, s1 = max(lo, k0 * self.chunk), min(hi, k1 * self.chunk)
+            at = np.arange(s0, s1) + 0.5
+            y[s0 - lo:s1 - lo] *= np.interp(at, np.arange(k0, k1 + 1) * self.chunk, self.edges[k0:k1 + 1])
+
 
 def _expected_loudness(measured: meter.Measure, gain_db: float, limiter: Limiter | None) -> float:
     """The loudness of the episode times the gain and the limiter's gain: each chunk's K-weighted
@@ -165,11 +177,12 @@ def master(measured: meter.Measure, target_lufs: float, ceiling_dbtp: float,
 
 def _mastered(source, start: int, stop: int, gain: float, limiter: Limiter | None) -> np.ndarray:
     """source[start:stop] times `gain`, and times the limiter's gain where it has one, as int16."""
-    y = source.read(start, stop).astype(np.float32) * np.float32(gain)
-    limited = limiter.gain(start, stop) if limiter is not None else None
-    if limited is not None:
-        y *= limited
-    np.clip(np.round(y), -32768, 32767, out=y)
+    y = source.read(start, stop).astype(np.float32)
+    y *= np.float32(gain)
+    if limiter is not None:
+        limiter.apply(y, start)
+    np.rint(y, out=y)
+    np.clip(y, -32768, 32767, out=y)
     return y.astype("<i2")
 
 
@@ -193,79 +206,35 @@ def _codec_loss(source, rate: int, bitrate_kbps: int, gain_db: float = 0.0, limi
         starts = np.linspace(0, source.size - piece, CODEC_LOSS_PIECES).astype(np.int64)
     gain = 10 ** (gain_db / 20)
     pcm = np.concatenate([_mastered(source, s, s + piece, gain, limiter) for s in starts.tolist()])
-    decoded = _decode(_lame([pcm], rate, bitrate_kbps, info=True, samples=pcm.size, quality=quality,
+    decoded = heard.decode(_lame([pcm], rate, bitrate_kbps, info=True, samples=pcm.size, quality=quality,
                             channels=channels), rate)
     loss = (meter.measure(meter.ArraySource(pcm), rate, true_peak=False).loudness()
             - meter.measure(meter.ArraySource(decoded), rate, true_peak=False).loudness())
     return float(loss) if np.isfinite(loss) else 0.0
 
 
-def _decode(mp3: bytes, rate: int) -> np.ndarray:
-    """The MP3's samples (a stereo one's channels are the same: either of them)."""
-    import miniaudio
-
-    decoded = miniaudio.decode(bytes(mp3), nchannels=1, sample_rate=rate, output_format=miniaudio.SampleFormat.SIGNED16)
-    return np.frombuffer(decoded.samples, dtype="<i2")
-
-
-def _measure_mp3(mp3: bytes, rate: int, folder, check_above_dbtp: float | None = None,
-                 check: np.ndarray | None = None) -> meter.Measure:
-    """The MP3 as a player hears it: decoded (miniaudio) block by block into a temporary file,
-    then measured. With `check_above_dbtp` None: its loudness and true peak, exactly. Otherwise
-    only its true peak, and only wherever it could be within VERIFY_RANGE_DB of
-    `check_above_dbtp`, or where `check` (per chunk) says so.
-
-    A decoded chunk is oversampled when its own largest samples, or the true peak that went into
-    the encoder there, are within VERIFY_RANGE_DB of the level; elsewhere its true peak would have
-    to stand that far above both. (The MP3 is lowpassed by LAME well under the Nyquist frequency,
-    and LAME moves speech peaks by about 1 dB: tests/test_audio.py compares with the whole file.)"""
-    import miniaudio
-
-    with meter.PcmFile(folder) as decoded:
-        for part in miniaudio.stream_memory(bytes(mp3), output_format=miniaudio.SampleFormat.SIGNED16, nchannels=1,
-                                            sample_rate=rate, frames_to_read=1 << 18):
-            decoded.append(np.frombuffer(part, dtype="<i2"))
-        if check_above_dbtp is None:
-            return meter.measure(decoded, rate)
-        heard = meter.measure(decoded, rate, true_peak=False, overshoot=10 ** (VERIFY_RANGE_DB / 20), loudness=False)
-        heard.refine(10 ** (check_above_dbtp / 20), check)
-        return heard
-
-
-def _near(measured: meter.Measure, gain_db: float, limiter: Limiter | None, level_dbtp: float) -> np.ndarray:
-    """Per chunk: whether the true peak going into the encoder (the measured one, times the gain
-    and the limiter's largest gain over the chunk) is within VERIFY_RANGE_DB of `level_dbtp`
-    (only where it was worked out: elsewhere the decoded samples tell)."""
-    peak = measured.peak * np.float32(10 ** (gain_db / 20))
-    if limiter is not None:
-        peak = peak * np.maximum(limiter.edges[:-1], limiter.edges[1:])
-    near = peak > 10 ** ((level_dbtp - VERIFY_RANGE_DB) / 20)
-    return near if measured.exact is None else near & measured.exact
-
-
-def master_and_encode(samples, settings: AudioConfig, folder=None,
+def master_and_encode(samples, settings: AudioConfig,
                       also: Callable[[Iterator[np.ndarray]], None] | None = None) -> tuple[bytearray, Mastering]:
     """The episode (int16 array, or a `meter.PcmFile`) mastered and encoded (`_encoded`). `also`,
     when given, is handed the mastered blocks LAME was given for the MP3 that is returned (once,
     after the last pass): another encoder (the audiobook's AAC) makes its file of the same sound."""
     source = meter.ArraySource(samples) if isinstance(samples, np.ndarray) else samples
-    mp3, mastering, limiter = _encoded(source, settings, folder)
+    mp3, mastering, limiter = _encoded(source, settings)
     if also is not None:
         also(_blocks(source, 10 ** (mastering.gain_db / 20), limiter))
     return mp3, mastering
 
 
-def _encoded(source, settings: AudioConfig, folder=None) -> tuple[bytearray, Mastering, Limiter | None]:
+def _encoded(source, settings: AudioConfig) -> tuple[bytearray, Mastering, Limiter | None]:
     """The episode mastered and encoded, checked as a player hears it: the MP3 is decoded and its
     true peak checked; when it passes the ceiling, it is mastered again with that much more
     headroom, and encoded again (at most twice more); a file still over the ceiling after that is
-    lowered as a whole until it is under (quieter, not louder than allowed). `folder`: where
-    temporary files go.
+    lowered as a whole until it is under (quieter, not louder than allowed).
 
     Its cost beyond LAME's: one measuring pass over the episode (K-weighted energy, largest
     samples), its true peak only where the limiter may act, an encoding of a few seconds to learn
-    the codec's loudness loss, and decoding the MP3, with its true peak worked out only where it
-    could come near the ceiling (`_measure_mp3`). The decoded file's loudness is not measured
+    the codec's loudness loss, and decoding the MP3 as it streams (nothing written), with its true peak worked out only where it
+    could come near the ceiling (`heard.true_peak_db`). The decoded file's loudness is not measured
     again: it is the loudness going into the encoder less the codec's loss, within 0.1 LU on the
     test signals (tests/test_audio.py), and measuring it would cost a quarter of LAME's time.
     Returns the MP3, what mastering did, and its limiter (None: none)."""
@@ -294,8 +263,7 @@ def _encoded(source, settings: AudioConfig, folder=None) -> tuple[bytearray, Mas
     def encode(gain_db: float, limiter: Limiter | None) -> tuple[bytearray, float]:
         mp3 = _lame(_blocks(source, 10 ** (gain_db / 20), limiter), rate, settings.bitrate_kbps,
                     info=True, samples=source.size, quality=quality, channels=channels)
-        heard = _measure_mp3(mp3, rate, folder, limit, _near(measured, gain_db, limiter, limit))
-        return mp3, heard.true_peak_db()
+        return mp3, heard.true_peak_db(mp3, rate, source.size, limit, heard.near(measured, gain_db, limiter, limit))
 
     for passes in (1, 2, 3):
         gain_db, limiter = master(measured, target + loss, ceiling, headroom)

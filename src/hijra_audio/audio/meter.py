@@ -190,7 +190,7 @@ def true_peak_envelope(x: np.ndarray, rate: int, start: int = 0, stop: int | Non
         up = soxr.resample(x, rate, 4 * rate, quality="HQ")
         part = up[4 * start:4 * stop]
         n = min(envelope.size, part.size // 4)
-        mag = np.abs(part[:4 * n])
+        mag = np.abs(part[:4 * n], out=part[:4 * n])
         top = np.maximum(mag[0::4], mag[1::4])
         np.maximum(top, mag[2::4], out=top)
         np.maximum(top, mag[3::4], out=top)
@@ -220,21 +220,22 @@ class Measure:
     exact: np.ndarray | None = None     # per chunk: `peak` is the true peak (None: everywhere)
     source: object = field(default=None, repr=False, compare=False)   # what was measured, to refine
 
-    def refine(self, above: float, also: np.ndarray | None = None) -> int:
+    def refine(self, above: float, also: np.ndarray | None = None, chunks: slice = slice(0, None)) -> int:
         """Work out the true peak of the chunks whose bound is above `above` (linear), and of
         those `also` marks, reading them (with context) from the source; returns how many chunks
-        were worked out."""
+        were worked out. `chunks`: only those (a source read as it streams by)."""
         if self.exact is None:
             return 0
-        todo = ~self.exact & (self.peak > above)
+        exact = self.exact[chunks]
+        todo = ~exact & (self.peak[chunks] > above)
         if also is not None:
-            todo |= ~self.exact & also[:todo.size]
+            todo |= ~exact & also[chunks][:todo.size]
         if not todo.any():
             return 0
         chunk, size = self.chunk, self.size
         # runs of chunks to do, [c0, c1), those a short gap apart joined (the gap costs less than
         # the context a run needs on each side)
-        edges = np.flatnonzero(np.diff(np.concatenate([[0], todo.view(np.int8), [0]])))
+        edges = np.flatnonzero(np.diff(np.concatenate([[0], todo.view(np.int8), [0]]))) + chunks.start
         c0, c1 = edges[0::2], edges[1::2]
         keep = np.concatenate([[True], c0[1:] - c1[:-1] > 2 * -(-PEAK_CONTEXT // chunk)])
         c0, c1 = c0[keep], np.append(c1[np.flatnonzero(keep)[1:] - 1], c1[-1])
@@ -252,12 +253,17 @@ class Measure:
 
     def _refine_runs(self, c0, c1, lo, hi, first, last) -> None:
         chunk = self.chunk
-        buffer = np.concatenate([self.source.read(a, b) for a, b in zip(first.tolist(), last.tolist())])
+        if last[-1] - first[0] <= 4 * REFINE_BLOCK:     # one read, the runs taken from it
+            span, f0 = self.source.read(first[0], last[-1]), first[0]
+            buffer = np.concatenate([span[a - f0:b - f0] for a, b in zip(first.tolist(), last.tolist())])
+        else:
+            buffer = np.concatenate([self.source.read(a, b) for a, b in zip(first.tolist(), last.tolist())])
         env = np.append(true_peak_envelope(buffer.astype(np.float32) / 32768, self.rate), np.float32(0))
         # where each run's chunks start in the buffer, and where the run ends: the maximum
         # between one and the next is a chunk's true peak (the ends' segments are dropped)
         at = np.concatenate([[0], np.cumsum(last - first)[:-1]]) + (lo - first)
-        chunks = np.concatenate([np.arange(a, b) for a, b in zip(c0.tolist(), c1.tolist())])
+        counts = c1 - c0
+        chunks = np.arange(counts.sum()) + np.repeat(c0 - (np.cumsum(counts) - counts), counts)
         starts = np.repeat(at - c0 * chunk, c1 - c0) + chunks * chunk
         bounds = np.concatenate([starts, at + (hi - lo)])
         order = np.argsort(bounds, kind="stable")
@@ -304,9 +310,10 @@ def measure(source, rate: int, true_peak: bool = True, overshoot: float = OVERSH
         pad = -(hi - lo) % chunk                 # the last block's last chunk: zeros after the end
         c0, c1 = lo // chunk, (hi + pad) // chunk
         if loudness:
-            y = k_weighted(x[at:at + hi - lo], rate, x[:at])
-            energy[c0:c1] = np.square(np.append(y, np.zeros(pad, y.dtype))).reshape(-1, chunk).sum(axis=1, dtype=np.float64)
-        peak[c0:c1] = np.append(env, np.zeros(pad, np.float32)).reshape(-1, chunk).max(axis=1)
+            y = np.square(k_weighted(x[at:at + hi - lo], rate, x[:at]))
+            y = np.append(y, np.zeros(pad, y.dtype)) if pad else y
+            energy[c0:c1] = y.reshape(-1, chunk).sum(axis=1, dtype=np.float64)
+        peak[c0:c1] = (np.append(env, np.zeros(pad, np.float32)) if pad else env).reshape(-1, chunk).max(axis=1)
     if true_peak:
         return Measure(rate, source.size, chunk, energy, peak)
     # the largest sample within PEAK_CONTEXT of each chunk, times OVERSHOOT

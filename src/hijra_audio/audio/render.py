@@ -120,5 +120,5 @@ def render(clips: Iterable[Clip | None], pauses_before_ms: list[int], settings: 
             insert.match_voice(pcm, rate, [(round(p.start * rate), round(p.end * rate))
                                            for p, own in zip(placements, inserted) if own])
         duration = pcm.size / rate
-        mp3, mastering = master_and_encode(pcm, settings, folder, also)
+        mp3, mastering = master_and_encode(pcm, settings, also)
     return Rendered(mp3, duration, placements, mastering)

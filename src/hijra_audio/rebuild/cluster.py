@@ -182,6 +182,7 @@ class ClusterBackend:
             name, status = _install(client, self.factory, self.identity)
             if status.problems:
                 raise ClusterError(refusal(status))
+            jobs = [job.with_cover() for job in jobs]
             yield from _ClusterSchedule(client, name, self, jobs, status.threads).events()
         finally:
             _close(client)

@@ -15,6 +15,7 @@ keeps what it finished) and in the report.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
@@ -55,10 +56,19 @@ class EpisodeJob:
     number: int
     render: RenderJob             # its segments (`render.parts`) and what renders them
     lacking: tuple[Part, ...]     # the segments whose clips are not in the cache, each clip once, in order
+    # the cover for its tags, when `render` has none yet: asked for only when the episode is
+    # rendered (the build makes it while the first clips are spoken)
+    cover: Callable[[], bytes] | None = field(default=None, compare=False, repr=False)
 
     @property
     def keys(self) -> tuple[str, ...]:
         return self.render.keys
+
+    def with_cover(self) -> "EpisodeJob":
+        """This job with its render's cover in place (what is sent to a worker)."""
+        if self.cover is None:
+            return self
+        return dataclasses.replace(self, render=dataclasses.replace(self.render, cover=self.cover()), cover=None)
 
 
 @dataclass(frozen=True)
@@ -145,7 +155,7 @@ class _LocalSchedule:
         limit = max(1, self.pool.jobs - 1) if still_speaking else self.pool.jobs
         while self.ready and len(self.rendering) < limit:
             job = self.ready.pop(0)
-            self.rendering[self.pool.render(job.render)] = job
+            self.rendering[self.pool.render(job.with_cover().render)] = job
 
     def spoken(self, future: Future) -> Event | None:
         key = self.speaking.pop(future)
@@ -214,12 +224,14 @@ class Scheduled:
 
 
 def schedule(decisions: Decisions, config: ShowConfig, manifest: Manifest, output: Path, cache: ClipCache,
-             backend: Backend, *, now: datetime, cover: bytes = b"", progress: Progress | None = None,
+             backend: Backend, *, now: datetime, cover: Callable[[], bytes] | None = None,
+             progress: Progress | None = None,
              made: Scheduled | None = None,
              finished: Callable[[EpisodeResult, int, int], None] | None = None) -> Scheduled:
     """Keep what is kept, build the rest through `backend`, record each finished episode in the
     manifest. `made` (filled in as the work goes) is what a caller still has if this raises;
-    `finished(result, done, total)` is called as each episode is built."""
+    `finished(result, done, total)` is called as each episode is built. `cover()`: the cover for
+    the episodes' tags, asked for when the first episode is rendered (None: none)."""
     progress = progress or (lambda stage, done, total: None)
     made = made if made is not None else Scheduled()
     by_number = {d.episode.number: d for d in decisions}
@@ -289,10 +301,11 @@ def _no_engine() -> Engine:
     raise RuntimeError("a recorded part needs no engine")
 
 
-def _job(d: Decision, config: ShowConfig, output: Path, cache: ClipCache, cover: bytes) -> EpisodeJob:
-    render = RenderJob(d.parts, config.audio, d.tags, str(output / d.file), cover=cover, language=config.language,
+def _job(d: Decision, config: ShowConfig, output: Path, cache: ClipCache,
+         cover: Callable[[], bytes] | None) -> EpisodeJob:
+    render = RenderJob(d.parts, config.audio, d.tags, str(output / d.file), language=config.language,
                        aac_kbps=config.audiobook.bitrate_kbps if d.aac else 0, aac_target=d.aac)
-    return EpisodeJob(d.episode.number, render, _once(p for p in d.parts if p.key not in cache))
+    return EpisodeJob(d.episode.number, render, _once(p for p in d.parts if p.key not in cache), cover)
 
 
 def _once(parts) -> tuple[Part, ...]:

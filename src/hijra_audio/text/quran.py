@@ -68,27 +68,29 @@ class QuranIndex:
     """The Quran as one word sequence with a three-word index. Build with `QuranIndex.load()`."""
 
     def __init__(self, simple: str, clean: str):
-        self.verses: list[tuple[int, int]] = []
-        self.verse_start: list[int] = []      # global position of each verse's first word
+        simple_verses, clean_verses = _parse(simple), _parse(clean)
+        self.verses: list[tuple[int, int]] = list(simple_verses)
+        # every verse at once, one a line (its pause marks out, its words one space apart)
+        lines = _PAUSE_MARKS.sub(" ", "\n".join(simple_verses.values())).split("\n")
+        verse_words = [line.split() for line in lines]
+        spaced = "\n".join(" ".join(words) for words in verse_words)
+        clean_lines = _PAUSE_MARKS.sub(" ", "\n".join(clean_verses.get(v, "") for v in self.verses)).split("\n")
         self.diacritized: list[str] = []
         self.plain: list[str] = []
-        vocab: dict[str, int] = {}
-        ids = array("i")
-        clean_verses = _parse(clean)
-        folding = _fold_table(simple)
-        for (sura, aya), text in _parse(simple).items():
-            words = _PAUSE_MARKS.sub(" ", text).split()
-            plain = _PAUSE_MARKS.sub(" ", clean_verses.get((sura, aya), "")).split()
+        self.verse_start: list[int] = []      # global position of each verse's first word
+        for words, clean_line in zip(verse_words, clean_lines):
+            plain = clean_line.split()
             if len(plain) != len(words):      # three verses write بعد ما as one word in Simple Clean
                 plain = [_MARKS.sub("", w) for w in words]
-            self.verses.append((sura, aya))
-            self.verse_start.append(len(ids))
-            folded = " ".join(words).translate(folding).split(" ")   # a word may fold to ""
-            ids.extend([vocab.setdefault(word, len(vocab)) for word in folded])
+            self.verse_start.append(len(self.diacritized))
             self.diacritized.extend(words)
             self.plain.extend(plain)
-        self.vocab = vocab
-        self.ids = ids
+        folding = _fold_table(simple)
+        folding.pop(ord("\n"), None)
+        folded = spaced.translate(folding).replace("\n", " ").split(" ")   # a word may fold to ""
+        # word ids in the order words first occur
+        self.vocab = vocab = {word: i for i, word in enumerate(dict.fromkeys(folded))}
+        self.ids = ids = array("i", map(vocab.__getitem__, folded))
         words_in = np.frombuffer(ids, dtype=np.intc)
         lengths = np.diff(np.append(np.array(self.verse_start, dtype=np.int64), len(ids)))
         self.verse_of = array("i", np.repeat(np.arange(len(lengths), dtype=np.intc), lengths).tobytes())
