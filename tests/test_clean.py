@@ -107,6 +107,23 @@ def test_segments_get_both_forms_and_never_cut_a_quotation():
         assert "\u064e" in segment.speech and "﴿" not in segment.speech   # the diacritized verse, unmarked
 
 
+def test_symbols_are_shown_and_not_said(lexicon):
+    """Emoji and other pictures are written on the page and in the captions, but the engine is not
+    given them (espeak-ng reads 😀 aloud as its name: 3 s of English-sounding speech)."""
+    from hijra_audio.preview import plan_sentence
+
+    raw = "قال النبي ﷺ 😀 في الهجرة ✅ كلاما.\n\n🐪🐪\n\nثم خرج 👍🏽 إلى المدينة."
+    cleaned = clean_text(raw, lexicon)
+    assert "😀" in cleaned.display and "🐪🐪" in cleaned.display and "👍🏽" in cleaned.display
+    assert not re.search("[😀✅🐪👍🏽]", cleaned.speech)
+    assert "صلى الله عليه وسلم" in cleaned.speech                      # a ligature is still said
+    assert {(c.line, c.before, c.rule) for c in cleaned.changes if c.rule == "symbol"} >= {(1, "😀", "symbol")}
+    segments = [s for e in plan_sentence(load_config(), raw).episodes for s in e.segments]
+    assert all(s.speech.strip() for s in segments)                       # no segment left with nothing to say
+    assert not any(re.search("[😀✅🐪👍🏽]", s.speech) for s in segments)
+    assert "🐪🐪" in " ".join(s.display for s in segments)
+
+
 # --- properties -------------------------------------------------------------------------------
 
 WORDS = ("خرج ذهب المدينة مكة قريش الغار الرسول صاحبه الطريق الرواحل الزاد الليل جاء بالطعام "

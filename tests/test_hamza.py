@@ -51,7 +51,7 @@ def test_each_change_is_recorded_with_the_rule_name():
     assert [(c.word, c.before, c.after, c.rule, c.form) for c in changes] == [
         (2, "اذن", "أذن", "hamza", "display"), (3, "لاصحابه،", "لأصحابه،", "hamza", "display"),
         (4, "الى", "إلى", "hamza", "display")]
-    assert out[2].display == "لأصحابه،" and out[2].own_speech == ""      # the speech form follows the display
+    assert out[2].display == "لأصحابه،" and out[2].own_speech is None      # the speech form follows the display
 
 
 def test_quotations_and_kept_places_are_left_alone():

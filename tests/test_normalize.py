@@ -27,6 +27,7 @@ def test_clean_applies_every_rule():
 
 
 from hijra_audio.text.normalize import (  # noqa: E402
+    drop_symbols,
     latin_punctuation,
     presentation_forms,
     spell_honorifics,
@@ -51,6 +52,12 @@ from hijra_audio.text.numerals import spell_numbers  # noqa: E402
     (presentation_forms, "\ufefb", "لا"),                                # lam-alef
     (presentation_forms, "محمد \ufdfa", "محمد \ufdfa"),                 # an honorific stays (spoken below)
     (remove_invisible, "قال\x00 ثم\x1b", "قال ثم"),                    # NUL would end espeak-ng's text
+    (drop_symbols, "شكرا 🙏🏽", "شكرا"),                                # an emoji with its skin tone
+    (drop_symbols, "👨‍👩‍👧 الأسرة", "الأسرة"),                 # joined by ZWJ
+    (drop_symbols, "❤️★©✅", ""),                                  # nothing left to say
+    (drop_symbols, "1️⃣", "1"),                               # a keycap: its digit stays
+    (drop_symbols, "قال: «نعم».", "قال: «نعم»."),                      # punctuation stays
+    (drop_symbols, "100$ و 5%", "100$ و 5%"),                          # currency and percent are read
     (spell_numbers, "سنة 622", "سنة ستمائة واثنين وعشرين"),        # genitive: the second term of a construct
     (spell_numbers, "سنة ٦٢٢", "سنة ستمائة واثنين وعشرين"),       # Arabic-Indic digits
     (spell_numbers, "3 ليال", "ثلاث ليال"),                          # ليلة is feminine: ثلاث

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 
 from hijra_audio.text.sentences import cut_tokens
-from hijra_audio.text.tokens import PAUSE, SENTENCE_END, Quoted
+from hijra_audio.text.tokens import PAUSE, SENTENCE_END, Quoted, spoken
 
 # A line of three or more dashes (and nothing else): an episode break.
 BREAK = re.compile(r"^-{3,}$")
@@ -140,7 +140,7 @@ def sections_from_cleaned(cleaned, source: str = "") -> list[Section]:
         if line.heading:
             close()
             heading = " ".join(t.display for t in line.tokens)
-            heading_speech = " ".join(t.speech for t in line.tokens)
+            heading_speech = spoken(line.tokens)
             tokens = []
             if line.top:
                 breaks = top = True
@@ -163,7 +163,7 @@ def _is_break(tokens) -> bool:
 def _section_pieces(section: Section, max_segment_chars: int) -> list[tuple[str, str, tuple[Piece, ...]]]:
     """(display, speech, pieces) of each segment of a section's body (`pieces`: `_quotation_pieces`)."""
     segments = cut_tokens(list(section.tokens), max_segment_chars) if section.tokens else []
-    return [(" ".join(t.display for t in tokens), " ".join(t.speech for t in tokens), _quotation_pieces(tokens))
+    return [(" ".join(t.display for t in tokens), spoken(tokens), _quotation_pieces(tokens))
             for tokens in segments]
 
 
@@ -176,7 +176,7 @@ def _quotation_pieces(tokens) -> tuple[Piece, ...]:
     run: list = []
     for token in tokens + [None]:
         if (token is None or token.quran) and run:
-            pieces.append(Piece(" ".join(t.display for t in run), " ".join(t.speech for t in run)))
+            pieces.append(Piece(" ".join(t.display for t in run), spoken(run)))
             run = []
         if token is not None and token.quran:
             pieces.append(Piece(token.display, token.speech, token.quran, token.quoted))

@@ -175,7 +175,7 @@ def parts_for(segment: Segment, pause: int, identity: dict[str, str], recitation
 
     def said():
         if voice:
-            speech = " ".join(p.speech for p in voice)
+            speech = " ".join(p.speech for p in voice if p.speech)
             parts.append(Part(clip_key(identity, speech), speech, " ".join(p.display for p in voice), False,
                               between_ms if parts else pause))
             voice.clear()

@@ -237,7 +237,7 @@ def _marked(text: str, line: int, word: int, index) -> Token:
         if place:
             speech = index.speech(*place) + _after_mark(text)
             quoted = Quoted(*place, matched=place[1] - place[0], how="marked")
-    return Token(text, speech if speech != text else "", line, word, quran=reference, quoted=quoted)
+    return Token(text, speech if speech != text else None, line, word, quran=reference, quoted=quoted)
 
 
 def _after_mark(text: str) -> str:
@@ -284,6 +284,7 @@ def _speech_forms(tokens: list[Token], changes: list[Change]) -> list[Token]:
             continue
         spoken = token.speech
         for name, rule in (("honorific", lambda text, _tokens, _i: normalize.spell_honorifics(text)),
+                           ("symbol", lambda text, _tokens, _i: normalize.drop_symbols(text)),
                            ("number", _spell_numbers)):
             new = rule(spoken, tokens, i)
             if new != spoken:

@@ -282,7 +282,7 @@ def _choose(word: str, reading: str | None, allowed: Counter | None, command: bo
 
 def _word(token: Token) -> str:
     """The token's word when the rule may look at it: bare Arabic letters, no vowel marks."""
-    if token.quran or token.own_speech:
+    if token.quran or token.own_speech is not None:
         return ""
     core = split_punct(token.display)[1]
     return core if BARE.match(core) else ""

@@ -104,6 +104,21 @@ def spell_honorifics(text: str) -> str:
     return text
 
 
+# Pictures and signs with no word of their own (emoji, ★, ©, ✅; Unicode's "other symbols") and what
+# joins and shapes emoji (skin tones, the emoji variation selector, the keycap): written, not said.
+# (The honorific ligatures, also symbols, are spelled out first: `spell_honorifics`.)
+_EMOJI_PARTS = frozenset("\ufe0e\ufe0f\u20e3\u200d") | {chr(c) for c in range(0x1F3FB, 0x1F400)} \
+    | {chr(c) for c in range(0xE0020, 0xE0080)}
+
+
+def drop_symbols(text: str) -> str:
+    """`شكرا 🙏🏽` -> `شكرا` (speech form): symbols that stand for no word are not read aloud."""
+    if text.isascii() or not any(unicodedata.category(ch) == "So" or ch in _EMOJI_PARTS for ch in text):
+        return text
+    kept = "".join(" " if unicodedata.category(ch) == "So" or ch in _EMOJI_PARTS else ch for ch in text)
+    return " ".join(kept.split())
+
+
 def spell_reference(sura: int, first: int, last: int | None = None, last_sura: int | None = None) -> str:
     """`8: 30` -> `سورة ثمانية، الآية ثلاثون` (speech form of a verse reference); a range across
     suras (`2:286-3:2`) names both."""

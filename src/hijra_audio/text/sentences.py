@@ -19,6 +19,7 @@ from hijra_audio.text.tokens import (
     Token,
     pause_class,
     split_punct,
+    spoken,
 )
 
 # Punctuation that ends a sentence or clause; it stays with the piece before it.
@@ -110,7 +111,7 @@ def _punctuate(token: Token, mark: str) -> tuple[Token, Change]:
         raise ValueError(f"{mark!r} is not one of the marks cleaning adds ({ADDED_MARKS}): name it there")
     lead, core, trail = split_punct(token.display)
     new = token.with_(display=f"{lead}{core}{mark}{trail}",
-                      own_speech=f"{token.own_speech}{mark}" if token.own_speech else "")
+                      own_speech=None if token.own_speech is None else f"{token.own_speech}{mark}")
     return new, Change(token.line, token.word, token.display, new.display, "punctuation")
 
 
@@ -180,7 +181,7 @@ PUNCTUATION_RULES = [
 
 def split_tokens(tokens: list[Token], max_chars: int) -> list[tuple[str, str]]:
     """`cut_tokens`, each segment as its (display, speech) pair."""
-    return [(" ".join(t.display for t in p), " ".join(t.speech for t in p)) for p in cut_tokens(tokens, max_chars)]
+    return [(" ".join(t.display for t in p), spoken(p)) for p in cut_tokens(tokens, max_chars)]
 
 
 def cut_tokens(tokens: list[Token], max_chars: int) -> list[list[Token]]:

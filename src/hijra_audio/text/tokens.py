@@ -108,7 +108,8 @@ class Quoted:
 @dataclass(frozen=True)
 class Token:
     display: str            # what the listener reads
-    own_speech: str = ""    # the speech form where it differs from `display`; empty: the same
+    own_speech: str | None = None   # the speech form where it differs from `display` (None: the same;
+                                    # "": nothing is said, e.g. an emoji)
     line: int = 0           # 1-based line of the raw file it came from
     word: int = 0           # 1-based word of that line
     quran: str = ""         # "9:40": the token is one whole Quran quotation; never cut, never edited
@@ -117,7 +118,7 @@ class Token:
     @property
     def speech(self) -> str:
         """What the engine is given (the speech form)."""
-        return self.own_speech or self.display
+        return self.display if self.own_speech is None else self.own_speech
 
     @property
     def core(self) -> str:
@@ -159,4 +160,9 @@ def split_punct(word: str) -> tuple[str, str, str]:
 
 
 def join(tokens, form: str = "display") -> str:
-    return " ".join(t.display if form == "display" else t.speech for t in tokens)
+    return " ".join(t.display for t in tokens) if form == "display" else spoken(tokens)
+
+
+def spoken(tokens) -> str:
+    """The tokens' speech forms, those that say nothing left out."""
+    return " ".join(speech for speech in (t.speech for t in tokens) if speech)
