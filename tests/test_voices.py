@@ -280,6 +280,28 @@ def test_a_voice_that_asks_credit_is_credited_in_every_episodes_show_notes(tmp_p
             assert "licence" not in entry.summary          # the description stays the episode's text
 
 
+@pytest.mark.slow   # a build: worker processes
+def test_an_episode_keeps_the_credit_of_the_voice_that_spoke_it(tmp_path, monkeypatch):
+    """Built by a voice that asks credit, then one episode made again (`--only 2`) by another voice
+    that asks none: the two left as the first voice made them keep its credit; the new one has none."""
+    import feedparser
+
+    from hijra_audio.config import bundled_config_path
+    from hijra_audio.pipeline import BuildRequest, build
+
+    log, credit = str(tmp_path / "calls.log"), "<p>Voice: ar_JO-test-medium (Piper)"
+    for voice, factory, only in (("credited", CreditedEngine, None), ("plain", FakeEngine, "2")):
+        monkeypatch.setenv("TEST_VOICE", voice)          # another voice: another identity
+        report = build(BuildRequest(config_path=bundled_config_path(), output=tmp_path / "out", jobs=1, only=only,
+                                    engine_factory=functools.partial(factory, log, identity_env="TEST_VOICE")))
+        credited = [credit in entry.content[0].value
+                    for entry in feedparser.parse(str(tmp_path / "out" / "feed.xml")).entries]
+        assert credited == ([True, True, True] if only is None else [True, False, True])   # newest first
+    assert len(report.skipped) == 2
+    page = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert page.count('class="credit"') == 2
+
+
 @pytest.mark.slow   # real audio
 def test_one_download_then_piper_speaks_without_a_voice_given(folder, monkeypatch, tmp_path):
     """The natural voice, one command away: `voices download ar_JO-kareem-medium`, then

@@ -209,6 +209,7 @@ def _build(request: BuildRequest, prepared: Prepared, started_backend: LocalBack
         adopted = locations.adopt_legacy(output, where)
         manifest.cache = locations.relative_to_output(where, output)
         _remember_text(decisions, manifest, output)
+        _remember_voice_credit(decisions, manifest, prepared.credit)
         sweep_temporary_files(output, where.clips, (where.aac,))
         if decisions.to_build:   # workers are about to start: the parent's freed memory goes back first
             _give_back_memory()
@@ -225,7 +226,8 @@ def _build(request: BuildRequest, prepared: Prepared, started_backend: LocalBack
                        if not show.cluster
                        else cluster.ClusterBackend(show.cluster, show.engine_factory, prepared.identity, clips))
             schedule(decisions, config, manifest, output, clips, backend, now=now,
-                     cover=covered.result if covered else None, progress=progress, made=made, finished=finished)
+                     cover=covered.result if covered else None, progress=progress, made=made, finished=finished,
+                     voice_credit=prepared.credit)
             if covered:
                 covered.result()
         except BaseException:
@@ -328,6 +330,15 @@ def _remember_text(decisions: Decisions, manifest: Manifest, output: Path) -> No
             continue
         if text:
             manifest.episodes[d.episode.key] = dataclasses.replace(entry, paragraphs=text)
+
+
+def _remember_voice_credit(decisions: Decisions, manifest: Manifest, credit: str) -> None:
+    """An up-to-date episode was made by the current voice: it carries that voice's credit as it
+    is now (its licence may have been read anew). One `--only` skips keeps the one it was built with."""
+    for d in decisions:
+        entry = manifest.episodes.get(d.episode.key)
+        if d.action == "keep" and entry is not None and entry.voice_credit != credit.strip():
+            manifest.episodes[d.episode.key] = dataclasses.replace(entry, voice_credit=credit.strip())
 
 
 def _skipped(decisions: Decisions, manifest: Manifest, output: Path) -> tuple[EpisodeResult, ...]:

@@ -60,6 +60,9 @@ class EpisodeEntry:
     clips: list    # the clip keys it is made of (what `cache prune` keeps)
     # its display text when it was built: [[is_heading, text], ...] (empty: from before this was kept)
     paragraphs: list = field(default_factory=list)
+    # the credit its voice's licence asked for when it was built ("": none; None: from before this
+    # was kept, so the current voice's is shown)
+    voice_credit: str | None = None
 
 
 class Manifest:

@@ -42,11 +42,12 @@ class Published:
 def publish(config: ShowConfig, episodes, manifest: Manifest, output: Path, *, now: datetime,
             site: bool = True, voice_credit: str = "") -> Published:
     """Write the page (unless `site` is False) and then the feed (last: it points only at
-    complete files) for the episodes that are built. `voice_credit`, when the voice's licence asks
-    for one, ends each episode's text on the page and its show notes, after the reciter's."""
+    complete files) for the episodes that are built. The credit an episode's voice asked for when
+    it was built (the manifest's; `voice_credit`, the current voice's, for an episode recorded
+    before it was kept) ends its text on the page and its show notes, after the reciter's."""
     output = Path(output)
     published = [(entry, built_text(episode, entry),
-                  "\n".join(line for line in (_credit(config, entry), voice_credit.strip()) if line))
+                  "\n".join(line for line in (_credit(config, entry), _voice_credit(entry, voice_credit)) if line))
                  for episode, entry in _published(episodes, manifest, output)]
     in_season = seasons(config, episodes)
     page = None
@@ -110,6 +111,12 @@ def _credit(config: ShowConfig, entry: EpisodeEntry) -> str:
     of its own after its text on the page, and in its description and show notes."""
     credit = config.quran.recitation_credit.strip()
     return credit if credit and config.quran.recited and "recitation" in entry.hashes else ""
+
+
+def _voice_credit(entry: EpisodeEntry, current: str) -> str:
+    """The credit the episode's voice asked for when it was built (another voice's, or none, for an
+    episode `--only` left as an earlier voice made it)."""
+    return (current if entry.voice_credit is None else entry.voice_credit).strip()
 
 
 def _published(episodes, manifest: Manifest, output: Path) -> list[tuple[Episode, EpisodeEntry]]:

@@ -227,11 +227,13 @@ def schedule(decisions: Decisions, config: ShowConfig, manifest: Manifest, outpu
              backend: Backend, *, now: datetime, cover: Callable[[], bytes] | None = None,
              progress: Progress | None = None,
              made: Scheduled | None = None,
-             finished: Callable[[EpisodeResult, int, int], None] | None = None) -> Scheduled:
+             finished: Callable[[EpisodeResult, int, int], None] | None = None,
+             voice_credit: str = "") -> Scheduled:
     """Keep what is kept, build the rest through `backend`, record each finished episode in the
     manifest. `made` (filled in as the work goes) is what a caller still has if this raises;
     `finished(result, done, total)` is called as each episode is built. `cover()`: the cover for
-    the episodes' tags, asked for when the first episode is rendered (None: none)."""
+    the episodes' tags, asked for when the first episode is rendered (None: none). `voice_credit`:
+    what the voice's licence asks the show notes to say, recorded with each episode built."""
     progress = progress or (lambda stage, done, total: None)
     made = made if made is not None else Scheduled()
     by_number = {d.episode.number: d for d in decisions}
@@ -268,7 +270,7 @@ def schedule(decisions: Decisions, config: ShowConfig, manifest: Manifest, outpu
             else:
                 d = by_number[event.number]
                 made.results[d.episode.number] = _record(d, event.result, config, manifest, output, now,
-                                                         len(decisions))
+                                                         len(decisions), voice_credit)
                 progress("episodes", len(made.results), len(decisions))
                 if finished is not None:
                     finished(made.results[d.episode.number], len(made.results), len(decisions))
@@ -317,7 +319,7 @@ def _once(parts) -> tuple[Part, ...]:
 
 
 def _record(d: Decision, result: RenderResult, config: ShowConfig, manifest: Manifest, output: Path,
-            now: datetime, total: int) -> EpisodeResult:
+            now: datetime, total: int, voice_credit: str = "") -> EpisodeResult:
     previous = manifest.episodes.get(d.episode.key)
     manifest.episodes[d.episode.key] = EpisodeEntry(
         key=d.episode.key, number=d.episode.number, title=d.episode.title, file=d.file,
@@ -325,7 +327,7 @@ def _record(d: Decision, result: RenderResult, config: ShowConfig, manifest: Man
         guid=previous.guid if previous else episode_guid(config, d.episode.key),
         pub_date=previous.pub_date if previous else _first_pub_date(now, d.episode, total),
         hashes=d.hashes, clips=list(dict.fromkeys(d.keys)),
-        paragraphs=[list(p) for p in d.episode.paragraphs])
+        paragraphs=[list(p) for p in d.episode.paragraphs], voice_credit=voice_credit.strip())
     return EpisodeResult(d.episode.number, d.episode.title, output / d.file, result.duration, result.bytes,
                          "built", d.reason)
 
