@@ -314,6 +314,28 @@ def test_asking_for_the_audiobook_later_renders_again_and_speaks_nothing(here, t
 
 
 @pytest.mark.slow
+def test_cache_prune_drops_the_aac_no_audiobook_uses(here, tmp_path):
+    """Edited and built without --audiobook: the book in the folder is made of the AACs of the
+    episodes as they are now, so the edited one's old AAC is unused; without the book, all are."""
+    _run(here, "build", "lecture.txt", "--audiobook", "-j", "2", "-q")
+    cache = next((tmp_path / ".hijra-audio" / "cache").glob("*/aac"))
+    assert len(list(cache.glob("*.m4a"))) == 3
+    info = _run(here, "cache", "info", "-c", BUNDLED)
+    assert "3 audiobook AAC files" in info.output and "3 used by the audiobook in output, 0 unused" in info.output
+    narration = tmp_path / "lecture.txt"
+    narration.write_text(narration.read_text(encoding="utf-8").replace(
+        "الى ان وصلوا الى المدينة", "الى ان وصلوا الى المدينة الطيبة"), encoding="utf-8")
+    _run(here, "build", "lecture.txt", "-j", "2", "-q")                         # no book this time
+    pruned = _run(here, "cache", "prune", "-c", BUNDLED)
+    assert "removed 1 clips" in pruned.output and "removed 1 audiobook AAC files" in pruned.output
+    assert len(list(cache.glob("*.m4a"))) == 2
+    (tmp_path / "output" / BOOK).unlink()
+    pruned = _run(here, "cache", "prune", "-c", BUNDLED)
+    assert "removed 2 audiobook AAC files" in pruned.output and not list(cache.glob("*.m4a"))
+    assert "removed 0 clips" in pruned.output                                  # the clips are still used
+
+
+@pytest.mark.slow
 def test_only_one_episode_writes_no_book_and_says_why(here, tmp_path):
     result = _run(here, "build", "lecture.txt", "--audiobook", "--only", "2", "-j", "1")
     assert "the audiobook is not written: episodes 1, 3 are not built for it" in result.output

@@ -141,7 +141,7 @@ def test_only_names_a_missing_episode_clearly(tmp_path, fake_engine):
 
 @pytest.mark.slow
 def test_cache_prune_keeps_what_the_episodes_use(tmp_path, fake_engine, lecture):
-    from hijra_audio.pipeline import cache_info, cache_prune
+    from hijra_audio.caches import cache_info, cache_prune
 
     out = tmp_path / "out"
     narration = tmp_path / "lecture.txt"

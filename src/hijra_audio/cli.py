@@ -251,27 +251,34 @@ def _cache_command(function):
 @_cache_command
 def info(output, config_path, cache_dir):
     """Where the cache is, how many clips it holds, their size, and how many the current episodes use."""
-    from hijra_audio.pipeline import cache_info
+    from hijra_audio.caches import cache_info
     from hijra_audio.show import resolve
 
     config_path = announce_config(config_path, fallback="none")
     report = cache_info(resolve(show_request(config_path, output=output, cache_dir=cache_dir)))
     click.echo(f"{report.folder}: {report.entries} clips, {report.bytes / 1e6:.1f} MB; "
                f"{report.used} used by the episodes of the last build, {report.entries - report.used} unused")
+    if report.aac:
+        click.echo(f"{report.folder}: {report.aac} audiobook AAC files, {report.aac_bytes / 1e6:.1f} MB; "
+                   f"{report.aac_used} used by the audiobook in {output}, {report.aac - report.aac_used} unused")
     if verbosity() > 0:
         click.echo(f"cache: {report.why}", err=True)
 
 
 @_cache_command
 def prune(output, config_path, cache_dir):
-    """Delete the clips no episode of the last build uses (only this output folder's own clips)."""
-    from hijra_audio.pipeline import cache_prune
+    """Delete the clips no episode of the last build uses, and the audiobook's AAC files the
+    .m4b in OUTPUT is not made of (only this output folder's own files)."""
+    from hijra_audio.caches import cache_prune
     from hijra_audio.show import resolve
 
     config_path = announce_config(config_path, fallback="none")
     report = cache_prune(resolve(show_request(config_path, output=output, cache_dir=cache_dir)))
     click.echo(f"removed {report.removed} clips ({report.freed / 1e6:.1f} MB); "
                f"{report.entries} left, {report.bytes / 1e6:.1f} MB")
+    if report.aac_removed or report.aac:
+        click.echo(f"removed {report.aac_removed} audiobook AAC files ({report.aac_freed / 1e6:.1f} MB); "
+                   f"{report.aac} left, {report.aac_bytes / 1e6:.1f} MB")
 
 
 @main.command()

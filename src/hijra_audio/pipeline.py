@@ -29,7 +29,7 @@ from pathlib import Path
 from hijra_audio import plan as planning
 from hijra_audio.audio.insert import Recording
 from hijra_audio.engines.base import Engine
-from hijra_audio.errors import HijraAudioError, InputError, OutputError
+from hijra_audio.errors import HijraAudioError, OutputError
 from hijra_audio.files import locked
 from hijra_audio.publish import address as addresses
 from hijra_audio.publish import audiobook as audiobooks
@@ -42,7 +42,7 @@ from hijra_audio.publish.names import COVER_NAME, VTT_SUFFIX, beside
 from hijra_audio.publish.release import publish, write_cover
 from hijra_audio.rebuild import cluster
 from hijra_audio.rebuild import location as locations
-from hijra_audio.rebuild.cache import CacheReport, ClipCache
+from hijra_audio.rebuild.cache import ClipCache
 from hijra_audio.rebuild.decide import INSERTS, Decisions, decide
 from hijra_audio.rebuild.location import CacheLocation, Target
 from hijra_audio.rebuild.schedule import (
@@ -363,36 +363,4 @@ def _give_back_memory() -> None:
     give_back_memory()
 
 
-def _cache_of(show: Show) -> CacheLocation:
-    if not show.output.is_dir():
-        raise InputError(f"{show.output}: no such folder. Give the output folder of a build with -o "
-                         f"(default: output).")
-    return show.cache
-
-
-def cache_info(show: Show) -> CacheReport:
-    """The clip cache of the show's output folder: where it is, its entries, size, and how many
-    the episodes use. An output folder that does not exist is an error."""
-    where = _cache_of(show)
-    return dataclasses.replace(ClipCache(where.clips).report(show.manifest.clips()), why=where.why)
-
-
-def cache_prune(show: Show) -> CacheReport:
-    """Drop the clips no episode of the last build into the show's output folder uses (its own
-    cache only: no other show's or output folder's clips are in it)."""
-    where = _cache_of(show)
-    if not where.clips.is_dir():
-        return cache_info(show)
-    with locked(show.output):
-        cache = ClipCache(where.clips)
-        manifest = Manifest.load(show.output)
-        if manifest.source == manifests.FEED_NAME:      # recovered: it does not know the clips
-            raise InputError(f"{show.output}: {manifests.MANIFEST_NAME} is missing, so nothing says which clips "
-                             f"its episodes use: build first (it records them again), then prune.")
-        used = manifest.clips()
-        removed, freed = cache.prune(used)
-        return cache.report(used, removed, freed)
-
-
-__all__ = ["BuildRequest", "BuildReport", "Prepared", "EpisodeResult", "build", "prepare", "cache_info",
-           "cache_prune", "HijraAudioError"]
+__all__ = ["BuildRequest", "BuildReport", "Prepared", "EpisodeResult", "build", "prepare", "HijraAudioError"]

@@ -91,6 +91,11 @@ class CacheReport:
     removed: int = 0
     freed: int = 0
     why: str = ""      # how its place was chosen (rebuild/location.py)
+    aac: int = 0       # the audiobook's AAC files (one per episode version: `caches`)
+    aac_bytes: int = 0
+    aac_used: int = 0
+    aac_removed: int = 0
+    aac_freed: int = 0
 
 
 def _decode(data: bytes) -> Clip | None:
