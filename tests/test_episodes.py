@@ -5,6 +5,7 @@ from hijra_audio.episodes import (
     TITLE_CHARS,
     ends_sentence,
     opening_words,
+    past_opening_formulas,
     plan_episodes,
     sections_from_cleaned,
 )
@@ -222,6 +223,31 @@ QUOTE = "﴿إِلَّا تَنصُرُوهُ فَقَدْ نَصَرَهُ ال
 def test_titles_from_opening_words(text, title):
     assert opening_words(text) == title
     assert len(title) <= TITLE_CHARS or "﴾" in title
+
+
+@pytest.mark.parametrize("text, after", [
+    ("﴿بسم الله الرحمن الرحيم﴾ [1:1] والصلاة والسلام على رسول الله أما بعد، فحديثنا عن الهجرة.",
+     "فحديثنا عن الهجرة."),
+    ("إن الحمد لله نحمده ونستعينه ونستغفره، أما بعد: فإن خير الحديث كتاب الله.", "فإن خير الحديث كتاب الله."),
+    ("﴿بِسْمِ اللَّهِ الرَّحْمَٰنِ الرَّحِيمِ﴾ [1:1] خرج النبي ليلا.", "خرج النبي ليلا."),    # no أما بعد
+    ("﴿بسم الله الرحمن الرحيم﴾ [1:1]", "﴿بسم الله الرحمن الرحيم﴾ [1:1]"),     # nothing after it
+    ("خرج النبي ليلا. أما بعد فكذا.", "خرج النبي ليلا. أما بعد فكذا."),         # no formula first
+    (f"{QUOTE} وهذا في الهجرة", f"{QUOTE} وهذا في الهجرة"),                   # a verse that opens stays
+    ("الحمد لله " + "قال " * 80 + "أما بعد فكذا", "الحمد لله " + "قال " * 80 + "أما بعد فكذا"),   # too far on
+])
+def test_a_title_starts_after_the_opening_formulas(text, after):
+    assert past_opening_formulas(text) == after
+
+
+def test_a_transcribed_lecture_is_not_titled_by_its_basmala():
+    from hijra_audio.config import load_config
+    from hijra_audio.preview import plan_sentence
+
+    said = ("بسم الله الرحمن الرحيم الحمد لله رب العالمين والصلاة والسلام على رسول الله وعلى آله وصحبه "
+            "أجمعين أما بعد فحديثنا اليوم عن هجرة النبي صلى الله عليه وسلم من مكة إلى المدينة")
+    [episode] = plan_sentence(load_config(), said).episodes
+    assert "﴿" in episode.segments[0].display                 # the formulas are there, quoted
+    assert episode.title == "فحديثنا اليوم عن هجرة النبي صلى الله عليه وسلم…"
 
 
 def test_titles_never_number_episodes_unless_asked():

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 
 from hijra_audio.text.sentences import cut_tokens
-from hijra_audio.text.tokens import PAUSE, SENTENCE_END, Quoted, spoken
+from hijra_audio.text.tokens import ARABIC_LETTER, PAUSE, SENTENCE_END, Quoted, spoken
 
 # A line of three or more dashes (and nothing else): an episode break.
 BREAK = re.compile(r"^-{3,}$")
@@ -37,6 +37,16 @@ MIN_PART = 0.5
 # stops at the end of the first sentence when that has at least TITLE_MIN_WORDS words.
 TITLE_CHARS = 48
 TITLE_MIN_WORDS = 3
+# A lecture opens with formulas before its matter (the basmala and hamdala, the prayer on the
+# Prophet, the sermon of need: `إن الحمد لله نحمده ونستعينه...`), closed by `أما بعد`: a title
+# made from the opening words starts after them when `أما بعد` comes within FORMULA_WORDS words,
+# else after an opening basmala or hamdala quoted from the Quran.
+FORMULA_WORDS = 80
+_FORMULAS = ("بسم الله", "الحمد لله", "إن الحمد لله", "الصلاة والسلام", "والصلاة والسلام", "السلام عليكم",
+             "نحمده", "نحمد الله")
+_AMMA_BADU = re.compile(r"(?:^|\s)[وف]?[أا]ما بعد[^\s]*\s+")
+_AFTER_QUOTATION = re.compile(r"^\s*(?:\[[^\]]*\])?[^\w\s]*\s*")    # its reference and marks
+_MARKS = re.compile("[\u064b-\u065f\u0670\u0640]")
 # Closing marks that may follow a sentence's final punctuation: `قال: «اخرج.»`, `(...).`.
 _CLOSERS = ")]}»\"'”’"
 
@@ -305,7 +315,7 @@ def _title(group, number: int, sections: list[Section], segments: list[Segment],
     continued = sections[group[0][0]].heading
     if continued:
         return f"{_unbracketed(continued)} ({group[0][3]})"
-    opening = opening_words(" ".join(s.display for s in segments))
+    opening = opening_words(past_opening_formulas(" ".join(s.display for s in segments)))
     return f"الحلقة {number}: {opening}" if numbered else opening
 
 
@@ -313,6 +323,22 @@ def _unbracketed(heading: str) -> str:
     """A heading as a title: without the editor's brackets around it (`(خروج النبي)`), unless
     nothing else is left (`## [`)."""
     return heading.strip("()[] ") or heading.strip()
+
+
+def past_opening_formulas(text: str) -> str:
+    """`﴿بسم الله الرحمن الرحيم﴾ [1:1] والصلاة والسلام على رسول الله أما بعد فحديثنا عن الهجرة`
+    -> `فحديثنا عن الهجرة`: the text after the formulas a lecture opens with (`FORMULA_WORDS`), or
+    all of it when it opens otherwise or is nothing but formulas."""
+    if not _MARKS.sub("", text[:200]).lstrip("﴿ ").startswith(_FORMULAS):    # (a verse is vowelled)
+        return text
+    found = _AMMA_BADU.search(text)
+    if found and len(text[:found.start()].split()) < FORMULA_WORDS and text[found.end():].strip():
+        return text[found.end():]
+    if text.startswith("﴿") and "﴾" in text:       # a basmala or hamdala quoted: the words after it
+        rest = _AFTER_QUOTATION.sub("", text[text.index("﴾") + 1:])
+        if ARABIC_LETTER.search(rest):
+            return rest
+    return text
 
 
 def opening_words(text: str, limit: int = TITLE_CHARS) -> str:
