@@ -41,6 +41,10 @@ from tests.textcases import run, tokens
     ("وارسل الي، فجئته", "وأرسل إلي، فجئته"),                           # إلي "to me" before a pause
     ("حتي وصلوا الى المدينة", "حتى وصلوا إلى المدينة"),
     ("فنام علي على فراشه", "فنام علي على فراشه"),                       # the name stays
+    # the prayer on the Prophet's family: آله, never the Quran's إله (a god)
+    ("والصلاة والسلام على رسول الله وعلى اله وصحبه", "والصلاة والسلام على رسول الله وعلى آله وصحبه"),
+    ("صلى الله عليه واله وسلم", "صلى الله عليه وآله وسلم"),
+    ("لا اله الا الله", "لا إله إلا الله"),
 ])
 def test_restore(raw, expected):
     assert run(restore, raw) == expected

@@ -122,6 +122,11 @@ def _an(pre: str, suf: str, before: list[Token]) -> str | None:
     return None
 
 
+# The prayer on the Prophet's family: `وعلى آله وصحبه`, `صلى الله عليه وآله وسلم`. The Quran, which
+# the table counts, has only `إله` (a god), which there would be a jarring misreading.
+_FAMILY = {"اله": ("آله", frozenset({"على", "وعلى"})), "واله": ("وآله", frozenset({"عليه", "محمد", "النبي"}))}
+
+
 @dataclass(frozen=True)
 class Decision:
     spelled: str | None = None       # the word's spelling, when decided
@@ -188,6 +193,8 @@ def _decide(word: str, before: list[Token], words: WordTable, spelled_line: bool
         return None
     if word == "الي":
         return Decision("إلي" if pause else "إلى")
+    if word in _FAMILY and before and before[-1].core in _FAMILY[word][1]:
+        return Decision(_FAMILY[word][0])
     if word == "الا" and (not before or before[-1].core in SAY or before[-1].trail.strip()[-1:] in tuple(SENTENCE_END + ":")):
         return Decision("ألا")        # `ألا إن`, `قال: ألا تعجبون`: opening a sentence, not excepting
     an = _AN.match(word)
