@@ -31,6 +31,10 @@ CLAUSE_MARKERS = (
     "بعضهم", "يعني", "الى ان", "إلى أن", "فانزل", "فأنزل", "فذهب", "فذهبت", "فخرج", "فخرجوا",
 )
 _MARKERS = {m for m in CLAUSE_MARKERS if " " not in m}
+# Words a clause cannot end on: what follows belongs to them (`وما كان فيها`, `الذي كان`, `قد كان`),
+# so a marker after one of them opens no clause.
+_BINDS_NEXT = frozenset("ما وما فما مما بما عما كما لما الذي التي الذين اللذين من ومن فمن قد وقد لقد فقد "
+                        "لو ولو لا ولا ان إن أن وأن فإن وإن اذا إذا لم ولم لن ولن في على عن".split())
 MIN_PIECE_CHARS = 20
 
 
@@ -145,7 +149,8 @@ def clause_marks(tokens: list[Token]) -> tuple[list[Token], list[Change]]:
     clause = sentence = 0
     for i, token in enumerate(out):
         if i and not out[i - 1].ends_clause and not token.quran and token.core in _MARKERS \
-                and out[i - 1].core not in _MARKERS and clause >= MIN_CLAUSE_WORDS:
+                and out[i - 1].core not in _MARKERS and out[i - 1].core not in _BINDS_NEXT \
+                and clause >= MIN_CLAUSE_WORDS:
             mark = "." if token.core in STRONG_MARKERS and sentence >= MIN_SENTENCE_WORDS else "،"
             out[i - 1], change = _punctuate(out[i - 1], mark)
             changes.append(change)
