@@ -235,6 +235,29 @@ def test_headings_get_their_hamzas_as_the_text_does():
     assert any(c.rule == "hamza" and c.line == 1 for c in cleaned.changes)
 
 
+def test_clean_diff_of_a_transcript_names_the_cue_in_the_file(tmp_path, monkeypatch):
+    """The cues of a paragraph are joined into one line of text; the diff still says where each
+    change is in the transcript: the line its cue starts on, and the cue's time."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "talk.vtt").write_text(
+        "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\nقال النبي صلى الله عليه وسلم لأبي بكر\n\n"
+        "NOTE a comment\n\n00:00:04.500 --> 00:00:08.000\nثم اذن لاصحابه\nبالهجرة الى الى المدينة\n\n"
+        "00:01:02.500 --> 00:01:05.000\nفهاجروا افرادا وجماعات\n", encoding="utf-8")
+    (tmp_path / "talk.srt").write_text(
+        "1\n00:00:01,000 --> 00:00:04,000\nقال النبي لأبي بكر\n\n2\n00:00:04,500 --> 00:00:08,000\n"
+        "ثم اذن لاصحابه بالهجرة\n", encoding="utf-8")
+    result = CliRunner(mix_stderr=False).invoke(main, ["clean", "--diff", "talk.vtt"])
+    assert result.exit_code == 0, result.output
+    found = {tuple(line.split("\t")[:2]) + (line.split("\t")[2].split(" -> ")[0],) for line in result.stdout.splitlines()[:-1]}
+    assert {("8 (00:00:04.500)", "hamza", "اذن"), ("8 (00:00:04.500)", "hamza", "لاصحابه"),
+            ("8 (00:00:04.500)", "repeated-word", "الى"), ("12 (00:01:02.500)", "hamza", "افرادا")} <= found
+    srt = CliRunner(mix_stderr=False).invoke(main, ["clean", "--diff", "talk.srt"])
+    assert "5 (00:00:04.500)\thamza\tاذن -> أذن" in srt.stdout     # the cue's number line
+    (tmp_path / "talk.txt").write_text("قال النبي لأبي بكر\nثم اذن لاصحابه بالهجرة\n", encoding="utf-8")
+    text = CliRunner(mix_stderr=False).invoke(main, ["clean", "--diff", "talk.txt"])
+    assert "2:2\thamza\tاذن -> أذن" in text.stdout                  # plain text: line:word, as before
+
+
 # --- bad input --------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text, message", [

@@ -284,8 +284,8 @@ def prune(output, config_path, cache_dir):
 @main.command()
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--diff", "show_diff", is_flag=True,
-              help="List every change instead of the text: line:word, rule, before -> after; "
-                   "then the count of changes per rule.")
+              help="List every change instead of the text: line:word (in a transcript: the cue's "
+                   "line and time), rule, before -> after; then the count of changes per rule.")
 @click.option("--speech", is_flag=True,
               help="Print the speech form (what the engine is given) instead of the display form; "
                    "with --diff, list the speech-only changes too.")
@@ -309,7 +309,8 @@ def clean(file, show_diff, speech, config_path, lexicon_path):
     if file.is_dir():
         raise click.UsageError(f"{file}: give one narration file, not a folder.")
     config_path = announce_config(config_path, fallback="the bundled show's lexicon")
-    [cleaned], warnings = clean_all([read_narration(file)], load_lexicon(load_show(config_path), lexicon_path))
+    narration = read_narration(file)
+    [cleaned], warnings = clean_all([narration], load_lexicon(load_show(config_path), lexicon_path))
     warn(warnings)
     if not show_diff:
         click.echo(cleaned.speech if speech else cleaned.display)
@@ -317,7 +318,7 @@ def clean(file, show_diff, speech, config_path, lexicon_path):
     shown = [c for c in cleaned.changes if speech or c.form != "speech"]   # a suggestion changes no text
     for change in sorted(shown, key=lambda c: (c.line, c.word)):
         form = "" if change.form == "display" else f" ({change.form})"
-        click.echo(f"{change.line}:{change.word}\t{change.rule}{form}\t{change.before} -> {change.after or '(removed)'}")
+        click.echo(f"{narration.where(change.line, change.word)}\t{change.rule}{form}\t{change.before} -> {change.after or '(removed)'}")
     counts: dict[str, int] = {}
     for change in shown:
         key = change.rule + (" (suggestion)" if change.form == "suggestion" else "")

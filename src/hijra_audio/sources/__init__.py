@@ -11,7 +11,7 @@ do about it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from hijra_audio.errors import InputError
@@ -33,6 +33,18 @@ SUFFIXES = tuple(READERS)
 class Narration:
     name: str       # where it came from, as messages name it: the file's path, or "the text to say"
     text: str
+    # a transcript's: for each line of `text` with words, the cue each word came from (else empty)
+    cues: dict[int, tuple[cues.Cue, ...]] = field(default_factory=dict, compare=False, repr=False)
+
+    def where(self, line: int, word: int) -> str:
+        """Where word `word` of line `line` of the text is in the file: `line:word`, or in a
+        transcript the line its cue starts on and the cue's time (`40 (00:01:02.500)`)."""
+        said = self.cues.get(line)
+        if not said:
+            return f"{line}:{word}"
+        cue = said[min(max(word, 1), len(said)) - 1]
+        at = cues.timestamp(cue.start)
+        return f"{cue.line} ({at})" if cue.line else at
 
 
 def expand(paths: list[Path]) -> list[Path]:
@@ -74,9 +86,10 @@ def read_narration(path: Path) -> Narration:
         raise InputError(f"{path}: not a file. Give a narration file ({', '.join(SUFFIXES)}) or a folder of them.")
     text = _decoded(path)
     reader = READERS.get(path.suffix.lower())
-    if reader is not None:
-        text = cues.paragraphs_text(cues.without_rolling_repeats(reader(text.replace("\r\n", "\n"), str(path))))
-    return checked(Narration(str(path), text), what="the file")
+    if reader is None:
+        return checked(Narration(str(path), text), what="the file")
+    text, said = cues.paragraphs(cues.without_rolling_repeats(reader(text.replace("\r\n", "\n"), str(path))))
+    return checked(Narration(str(path), text, said), what="the file")
 
 
 def _decoded(path: Path) -> str:

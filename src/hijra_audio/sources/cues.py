@@ -65,7 +65,13 @@ def without_rolling_repeats(cues: list[Cue]) -> list[Cue]:
 def paragraphs_text(cues: list[Cue], gap: float = PARAGRAPH_GAP_S) -> str:
     """The cues' words as narration: a line per paragraph, a blank line between paragraphs; a new
     paragraph where the silence before a cue is longer than `gap` seconds."""
-    paragraphs: list[list[str]] = []
+    return paragraphs(cues, gap)[0]
+
+
+def paragraphs(cues: list[Cue], gap: float = PARAGRAPH_GAP_S) -> tuple[str, dict[int, tuple[Cue, ...]]]:
+    """`paragraphs_text`, and for each of its lines that has words (by number, from 1) the cue
+    each of its words came from: where a change cleaning makes is in the transcript."""
+    paragraphs: list[list[tuple[str, Cue]]] = []
     end = None
     for cue in cues:
         words = [line for line in _words(cue.lines) if not is_sound(line)]
@@ -73,9 +79,16 @@ def paragraphs_text(cues: list[Cue], gap: float = PARAGRAPH_GAP_S) -> str:
             continue
         if not paragraphs or (end is not None and cue.start - end > gap):
             paragraphs.append([])
-        paragraphs[-1].extend(words)
+        paragraphs[-1].extend((word, cue) for line in words for word in line.split())
         end = cue.end if end is None else max(end, cue.end)
-    return "\n\n".join(" ".join(" ".join(paragraph).split()) for paragraph in paragraphs) + "\n"
+    text = "\n\n".join(" ".join(word for word, _cue in paragraph) for paragraph in paragraphs) + "\n"
+    return text, {2 * k + 1: tuple(cue for _word, cue in paragraph) for k, paragraph in enumerate(paragraphs)}
+
+
+def timestamp(seconds: float) -> str:
+    """`62.5` -> `00:01:02.500`, as a transcript writes its times."""
+    millis = int(round(seconds * 1000))
+    return f"{millis // 3600000:02d}:{millis // 60000 % 60:02d}:{millis // 1000 % 60:02d}.{millis % 1000:03d}"
 
 
 def _words(lines: tuple[str, ...]) -> tuple[str, ...]:
