@@ -8,8 +8,8 @@ has rendered one episode already):
   master     master.master_and_encode on the episode in a temporary file, as a worker renders it:
              the measure (loudness, and peaks bounded by the samples), codec-loss estimate, gain
              and limiter (the true peak worked out where the limiter may act), encoding, decoding
-             the MP3 as it streams and checking its true peak (only where it could come near the
-             ceiling), and a second encoding when the first passed the ceiling
+             the MP3 only where its true peak could come near the ceiling and checking it there,
+             and a second encoding when the first passed the ceiling
 and the parts of master alone. Prints seconds per hour of audio (medians over --runs, wall time and
 this process's CPU time: the machine may be shared), and the
 peak of memory allocated while mastering (tracemalloc, the MP3 included).
@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> None:
         "gain and limiter": lambda: master.master(      # on a copy: the true peaks worked out anew each run
             dataclasses.replace(bounded, peak=bounded.peak.copy(), exact=bounded.exact.copy()),
             settings.loudness_lufs, settings.true_peak_dbtp),
-        "decode the MP3, check peaks": lambda: heard.true_peak_db(mp3, 44100, source.size, limit, near),
+        "decode near the ceiling, check": lambda: heard.true_peak_of(mp3, 44100, source.size, near),
         "  (all, and its loudness)": lambda: heard.measure(mp3, 44100),
     }
     print(f"audio: {pcm.size / 44100 / 60:.1f} min of espeak-ng speech, 44.1 kHz mono, "

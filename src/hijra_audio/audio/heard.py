@@ -1,26 +1,29 @@
 """The MP3 as a player hears it: decoded by miniaudio (dr_mp3), measured.
 
-Mastering checks the decoded file's true peak (`true_peak_db`) wherever it could come near the
-ceiling, as the MP3 streams out of the decoder: a chunk of the measure (about 1.4 ms) is
-oversampled when its own largest samples, or the true peak that went into the encoder there
-(`near`), are within VERIFY_RANGE_DB of the level; elsewhere its true peak would have to stand
-that far above both. (LAME lowpasses the MP3 well under the Nyquist frequency; it moves speech
-peaks by up to about 0.8 dB, and those of a square wave or clipped music by up to about 2 dB:
-benchmarks/quality/codec_excess.py; tests/test_audio.py compares the check with the whole file.)
-Only a few blocks of decoded samples are held at a time: the check's memory does not grow with
-the episode, and nothing is written to disk.
+Mastering checks the decoded file's true peak (`true_peak_of`) wherever it could come near the
+ceiling, and decodes only there: the chunks of the measure (about 1.4 ms) whose true peak going
+into the encoder is within VERIFY_RANGE_DB of the level (`near`), each with the frames around it.
+Elsewhere the MP3 would have to raise a peak by more than VERIFY_RANGE_DB: LAME lowpasses the MP3
+well under the Nyquist frequency and moves speech peaks by up to about 0.8 dB, those of a square
+wave or clipped music by up to about 2 dB (benchmarks/quality/codec_excess.py). A chunk whose true
+peak was not worked out has samples 6 dB under the limiter's level or more (`master`): it would
+need 3 dB between its samples as well. tests/test_heard.py compares the check with the whole
+decoded file, and the frames decoded alone with the same frames decoded in the whole file.
 """
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator
 
 import numpy as np
 
-from hijra_audio.audio import meter
+from hijra_audio.audio import meter, mp3info
 
 VERIFY_RANGE_DB = 3.0     # the decoded file's true peak is worked out where it could be this near the ceiling
 STREAM_FRAMES = 1 << 18   # samples decoded at a time
+DECODER_DELAY = 529       # samples a layer III decoder puts before the stream's first (dr_mp3's, and the norm)
+RESERVOIR_BYTES = 511     # how far back a frame's data may start (main_data_begin: the bit reservoir)
 
 
 def decode(mp3: bytes, rate: int) -> np.ndarray:
@@ -49,83 +52,115 @@ def measure(mp3: bytes, rate: int, folder=None) -> meter.Measure:
         return meter.measure(decoded, rate)
 
 
-def near(measured: meter.Measure, gain_db: float, limiter, level_dbtp: float) -> np.ndarray:
-    """Per chunk: whether the true peak going into the encoder (the measured one, times the gain
-    and the `limiter`'s largest gain over the chunk) is within VERIFY_RANGE_DB of `level_dbtp`
-    (only where it was worked out: elsewhere the decoded samples tell)."""
+def into_encoder(measured: meter.Measure, gain_db: float, limiter) -> np.ndarray:
+    """Per chunk, the true peak going into the encoder (or where it was not worked out, its
+    bound): the measured one times the gain and the `limiter`'s largest gain over the chunk."""
     peak = measured.peak * np.float32(10 ** (gain_db / 20))
     if limiter is not None:
         peak = peak * np.maximum(limiter.edges[:-1], limiter.edges[1:])
+    return peak
+
+
+def near(measured: meter.Measure, gain_db: float, limiter, level_dbtp: float) -> np.ndarray:
+    """Per chunk: whether the decoded file's true peak could come near `level_dbtp`: the true peak
+    going into the encoder is within VERIFY_RANGE_DB of it, or, where only a bound of it is known
+    (its largest samples, doubled: `master.SOURCE_OVERSHOOT`), the bound passes it. (Mastering
+    leaves no bound above the limiter's level, 1 dB under the ceiling: only a limiter that failed
+    does, and then the check finds what passes.)"""
+    peak = into_encoder(measured, gain_db, limiter)
     close = peak > 10 ** ((level_dbtp - VERIFY_RANGE_DB) / 20)
-    return close if measured.exact is None else close & measured.exact
+    if measured.exact is None:
+        return close
+    return np.where(measured.exact, close, peak > 10 ** (level_dbtp / 20))
 
 
-class _Window:
-    """The decoded samples the check still needs, read at their places in the file (a `Source`)."""
+def bound_elsewhere_db(measured: meter.Measure, gain_db: float, limiter, checked: np.ndarray) -> float:
+    """What the decoded file's true peak is at most outside the `checked` chunks: the true peak
+    that went into the encoder there, raised by VERIFY_RANGE_DB (the most the MP3 is taken to
+    add), or where only a bound of it is known, the bound (its samples doubled)."""
+    peak = into_encoder(measured, gain_db, limiter)
+    if measured.exact is not None:
+        peak = np.where(measured.exact, peak * np.float32(10 ** (VERIFY_RANGE_DB / 20)), peak)
+    else:
+        peak = peak * np.float32(10 ** (VERIFY_RANGE_DB / 20))
+    return 20 * np.log10(max(float(peak[~checked].max(initial=0.0)), 1e-12))
+
+
+def true_peak_of(mp3: bytes, rate: int, size: int, chunks: np.ndarray) -> float:
+    """The decoded MP3's true peak (dBTP) over the chunks of the measure `chunks` marks (-inf when
+    none), decoding only the frames around them: each run of marked chunks with the oversampler's
+    context on both sides, from a few frames before it (the bit reservoir and the filter banks'
+    memory: from there the decoder gives the very samples a decoding of the whole file gives; tests
+    compare them). `size`: the samples encoded; `mp3` starts with its Info frame (`mp3info`)."""
+    chunk = meter.chunk_size(rate)
+    marked = np.flatnonzero(np.diff(np.concatenate([[0], chunks.view(np.int8), [0]])))
+    if not marked.size:
+        return float("-inf")
+    frames = mp3info.frame_offsets(mp3)[1:]              # the audio frames, after the Info frame
+    spans = [(max(0, c0 * chunk - meter.PEAK_CONTEXT), min(size, c1 * chunk + meter.PEAK_CONTEXT))
+             for c0, c1 in zip(marked[0::2].tolist(), marked[1::2].tolist())]
+    decoded = _Decoded(size)
+    for f0, f1, skip in _windows(spans, frames, mp3[frames[0][0] + 3] >> 6 == 3):
+        decoded.add(*_decode_frames(mp3, frames, f0, f1, skip, rate, size))
+    heard = meter.Measure(rate, size, chunk, np.zeros(0), np.zeros(chunks.size, dtype=np.float32),
+                          np.zeros(chunks.size, dtype=bool), decoded)
+    heard.refine(float("inf"), chunks)
+    return heard.true_peak_db() if heard.peak.any() else float("-inf")
+
+
+def _windows(spans, frames, mono: bool):
+    """The runs of frames to decode for the sample spans wanted (sorted): (first, end, frames at
+    the start that only fill the decoder), neighbours a few frames apart joined."""
+    per_frame = mp3info.SAMPLES_PER_FRAME
+    delay = mp3info.LAME_ENCODER_DELAY + DECODER_DELAY
+    main_data = min(size for _offset, size in frames) - 4 - (17 if mono else 32)
+    warm = -(-RESERVOIR_BYTES // main_data) + 2    # the reservoir's frames, one for the filter banks, one spare
+    runs: list[list[int]] = []
+    for lo, hi in spans:
+        first, end = (lo + delay) // per_frame, min(len(frames), -(-(hi + delay) // per_frame))
+        start = max(0, first - warm)
+        if runs and start <= runs[-1][1]:
+            runs[-1][1] = max(runs[-1][1], end)
+        else:
+            runs.append([start, end])
+    return [(f0, f1, 0 if f0 == 0 else warm) for f0, f1 in runs]
+
+
+def _decode_frames(mp3: bytes, frames, f0: int, f1: int, skip: int, rate: int, size: int):
+    """Frames f0..f1-1 decoded alone: (the episode's sample the kept ones start at, the samples),
+    the first `skip` frames' samples dropped. (A decoder started there may give nothing for the
+    first frames, whose data is in frames before: the samples are placed from the end.)"""
+    import miniaudio
+
+    per_frame = mp3info.SAMPLES_PER_FRAME
+    delay = mp3info.LAME_ENCODER_DELAY + DECODER_DELAY
+    data = mp3[frames[f0][0]:frames[f1 - 1][0] + frames[f1 - 1][1]]
+    samples = np.frombuffer(miniaudio.decode(bytes(data), nchannels=1, sample_rate=rate,
+                                             output_format=miniaudio.SampleFormat.SIGNED16).samples, dtype="<i2")
+    raw_end = f1 * per_frame
+    keep = max(raw_end - samples.size, (f0 + skip) * per_frame, delay)
+    stop = min(raw_end, size + delay)
+    return keep - delay, samples[keep - (raw_end - samples.size):stop - (raw_end - samples.size)]
+
+
+class _Decoded:
+    """Stretches of the decoded file at their places, added in order (a `Source`; zeros between)."""
 
     def __init__(self, size: int):
         self.size = size
-        self.start = 0
-        self.samples = np.zeros(0, dtype="<i2")
+        self.starts: list[int] = []
+        self.parts: list[np.ndarray] = []
 
-    @property
-    def end(self) -> int:
-        return self.start + self.samples.size
-
-    def add(self, block: np.ndarray) -> None:
-        self.samples = np.concatenate([self.samples, block[:max(0, self.size - self.end)]])
-
-    def keep_from(self, at: int) -> None:
-        at = min(max(at, self.start), self.end)
-        self.samples = self.samples[at - self.start:]
-        self.start = at
+    def add(self, start: int, samples: np.ndarray) -> None:
+        self.starts.append(start)
+        self.parts.append(samples)
 
     def read(self, lo: int, hi: int) -> np.ndarray:
-        lo, hi = max(lo, self.start), min(hi, self.end)
-        return self.samples[lo - self.start:max(lo, hi) - self.start]
-
-
-def true_peak_db(mp3: bytes, rate: int, size: int, level_dbtp: float, check: np.ndarray | None = None) -> float:
-    """The decoded MP3's true peak (dBTP), worked out only where it could be within
-    VERIFY_RANGE_DB of `level_dbtp` or where `check` (per chunk) says so, and bounded elsewhere
-    (so at least the true peak, and exactly it when that is near the level). `size`: the samples
-    encoded (the decoded file has as many: its Info frame says so)."""
-    chunk = meter.chunk_size(rate)
-    count = -(-size // chunk)
-    reach = -(-meter.PEAK_CONTEXT // chunk)          # a chunk's bound: its neighbours' samples too
-    window = _Window(size)
-    heard = meter.Measure(rate, size, chunk, np.zeros(0), np.zeros(count, dtype=np.float32),
-                          np.zeros(count, dtype=bool), window)
-    largest = np.zeros(count + 2 * reach, dtype=np.float32)   # each chunk's largest sample, `reach` zeros each side
-    overshoot, level = np.float32(10 ** (VERIFY_RANGE_DB / 20)), 10 ** (level_dbtp / 20)
-    seen = done = 0                                  # chunks whose largest samples are known; bounded
-    for block in _and_last(stream(mp3, rate)):
-        last = block is None
-        if last:
-            window.add(np.zeros(size - window.end, dtype="<i2"))   # (never shorter: the Info frame)
-        else:
-            window.add(block)
-        whole = count if last else window.end // chunk
-        if whole > seen:
-            x = window.read(seen * chunk, whole * chunk)
-            x = np.append(x, np.zeros(-x.size % chunk, dtype=x.dtype))
-            largest[reach + seen:reach + whole] = np.abs(x.reshape(-1, chunk).astype(np.int32)).max(axis=1) / np.float32(32768)
-            seen = whole
-        upto = count if last else max(done, whole - reach)
-        if upto > done:
-            around = largest[done:upto + 2 * reach]
-            bound = around[:upto - done].copy()
-            for shift in range(1, 2 * reach + 1):
-                np.maximum(bound, around[shift:shift + upto - done], out=bound)
-            heard.peak[done:upto] = bound * overshoot
-            heard.refine(level, check, slice(done, upto))
-            done = upto
-            window.keep_from(done * chunk - meter.PEAK_CONTEXT)
-        if last:
-            break
-    return heard.true_peak_db()
-
-
-def _and_last(blocks: Iterator[np.ndarray]) -> Iterator[np.ndarray | None]:
-    yield from blocks
-    yield None
+        lo, hi = max(0, lo), min(self.size, hi)
+        out = np.zeros(max(0, hi - lo), dtype="<i2")
+        for k in range(max(0, bisect.bisect_right(self.starts, lo) - 1), bisect.bisect_left(self.starts, hi)):
+            start, samples = self.starts[k], self.parts[k]
+            a, b = max(lo, start), min(hi, start + samples.size)
+            if a < b:
+                out[a - lo:b - lo] = samples[a - start:b - start]
+        return out

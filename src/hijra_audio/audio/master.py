@@ -6,7 +6,8 @@ temporary file, is measured in one pass (`meter`: K-weighted energy and 4x overs
 most the ceiling, by one gain and, only where a peak would still pass the ceiling, a smooth
 look-ahead limiter, applied block by block as the blocks go to LAME. The loudness the encoding
 takes is learnt beforehand from a few seconds of the episode and made up in advance; the MP3 is
-decoded, as a player hears it, and its true peak checked wherever it could come near the ceiling.
+decoded, as a player hears it, wherever its true peak could come near the ceiling (`heard`), and
+checked there.
 It starts with an Info frame (`mp3info`), so players report the exact duration and every placement
 is exact in the file.
 """
@@ -42,7 +43,8 @@ class Mastering:
     codec_loss_lu: float     # loudness the MP3 encoding was expected to take, made up in advance
     loudness_out: float      # of the decoded MP3, as expected: the loudness going into the encoder
                              # less the codec loss (tests/test_audio.py measures decoded files)
-    true_peak_out: float     # of the decoded MP3 (or, when under the ceiling, at most this)
+    true_peak_out: float     # of the decoded MP3 where it could come near the ceiling, else at most
+                             # what went into the encoder plus heard.VERIFY_RANGE_DB
     passes: int              # encodings: more than 1 when a file passed the ceiling and was redone
 
 
@@ -233,8 +235,8 @@ def _encoded(source, settings: AudioConfig) -> tuple[bytearray, Mastering, Limit
 
     Its cost beyond LAME's: one measuring pass over the episode (K-weighted energy, largest
     samples), its true peak only where the limiter may act, an encoding of a few seconds to learn
-    the codec's loudness loss, and decoding the MP3 as it streams (nothing written), with its true peak worked out only where it
-    could come near the ceiling (`heard.true_peak_db`). The decoded file's loudness is not measured
+    the codec's loudness loss, and decoding the MP3 (nothing written) only where its true peak
+    could come near the ceiling, and working it out there (`heard.true_peak_of`). The decoded file's loudness is not measured
     again: it is the loudness going into the encoder less the codec's loss, within 0.1 LU on the
     test signals (tests/test_audio.py), and measuring it would cost a quarter of LAME's time.
     Returns the MP3, what mastering did, and its limiter (None: none)."""
@@ -263,7 +265,7 @@ def _encoded(source, settings: AudioConfig) -> tuple[bytearray, Mastering, Limit
     def encode(gain_db: float, limiter: Limiter | None) -> tuple[bytearray, float]:
         mp3 = _lame(_blocks(source, 10 ** (gain_db / 20), limiter), rate, settings.bitrate_kbps,
                     info=True, samples=source.size, quality=quality, channels=channels)
-        return mp3, heard.true_peak_db(mp3, rate, source.size, limit, heard.near(measured, gain_db, limiter, limit))
+        return mp3, heard.true_peak_of(mp3, rate, source.size, heard.near(measured, gain_db, limiter, limit))
 
     for passes in (1, 2, 3):
         gain_db, limiter = master(measured, target + loss, ceiling, headroom)
@@ -282,6 +284,8 @@ def _encoded(source, settings: AudioConfig) -> tuple[bytearray, Mastering, Limit
             mp3, out_peak = encode(gain_db, limiter)
             passes += 1
     out_loudness = _expected_loudness(measured, gain_db, limiter) - loss + layout_db
+    out_peak = max(out_peak, heard.bound_elsewhere_db(measured, gain_db, limiter,
+                                                       heard.near(measured, gain_db, limiter, limit)))
     return mp3, Mastering(before + layout_db, gain_db, limiter is not None, loss, out_loudness, out_peak, passes), limiter
 
 

@@ -44,12 +44,15 @@ def crc16(data: bytes, crc: int = 0) -> int:
 def frame_offsets(mp3: bytes) -> list[tuple[int, int]]:
     """(offset, size) of every frame of a bare MPEG-1 layer III stream (no tags)."""
     frames = []
-    pos = 0
-    while pos + 4 <= len(mp3):
-        h = mp3[pos:pos + 4]
-        if h[0] != 0xFF or (h[1] & 0xFE) != 0xFA or not 0 < h[2] >> 4 < 15 or (h[2] >> 2) & 3 == 3:
-            raise ValueError(f"not an MPEG-1 layer III frame at byte {pos}")
-        size = 144000 * _BITRATES[h[2] >> 4] // _RATES[(h[2] >> 2) & 3] + ((h[2] >> 1) & 1)
+    pos, end = 0, len(mp3)
+    sizes: dict[int, int] = {}        # a frame's size by its header's 2nd and 3rd bytes (checked once)
+    while pos + 4 <= end:
+        size = sizes.get(mp3[pos + 1] << 8 | mp3[pos + 2]) if mp3[pos] == 0xFF else None
+        if size is None:
+            h = mp3[pos:pos + 4]
+            if h[0] != 0xFF or (h[1] & 0xFE) != 0xFA or not 0 < h[2] >> 4 < 15 or (h[2] >> 2) & 3 == 3:
+                raise ValueError(f"not an MPEG-1 layer III frame at byte {pos}")
+            size = sizes[h[1] << 8 | h[2]] = 144000 * _BITRATES[h[2] >> 4] // _RATES[(h[2] >> 2) & 3] + ((h[2] >> 1) & 1)
         frames.append((pos, size))
         pos += size
     if pos != len(mp3):
