@@ -325,7 +325,10 @@ def test_cache_prune_drops_the_aac_no_audiobook_uses(here, tmp_path):
     narration = tmp_path / "lecture.txt"
     narration.write_text(narration.read_text(encoding="utf-8").replace(
         "الى ان وصلوا الى المدينة", "الى ان وصلوا الى المدينة الطيبة"), encoding="utf-8")
-    _run(here, "build", "lecture.txt", "-j", "2", "-q")                         # no book this time
+    plain = _run(here, "build", "lecture.txt", "-j", "2")                      # no book this time
+    assert f"{BOOK} in output is from before the episodes this build changed: build with --audiobook" \
+        in " ".join(plain.output.split())
+    assert "is from before" not in _run(here, "build", "lecture.txt", "-j", "2").output   # nothing changed
     pruned = _run(here, "cache", "prune", "-c", BUNDLED)
     assert "removed 1 clips" in pruned.output and "removed 1 audiobook AAC files" in pruned.output
     assert len(list(cache.glob("*.m4a"))) == 2

@@ -247,6 +247,8 @@ def _build(request: BuildRequest, prepared: Prepared, started_backend: LocalBack
         book, why_not = ((), ())
         if wants_audiobook(request, show):
             book, why_not = _audiobook(decisions, config, manifest, output, timings)
+        elif decisions.to_build:
+            why_not = _stale_books(output)
     results = tuple(made.results[d.episode.number] for d in decisions if d.episode.number in made.results)
     warnings = prepared.warnings + why_not + check_feed(config, published.feed) + _lost(made.lost, where)
     return BuildReport(results, published.feed, made.synthesized, made.cached - recited - inserted, removed,
@@ -289,6 +291,13 @@ def _audiobook(decisions: Decisions, config, manifest: Manifest, output: Path,
         return _write_audiobook(decisions, config, manifest, output)
     finally:
         timings["audiobook"] = time.perf_counter() - started
+
+
+def _stale_books(output: Path) -> tuple[str, ...]:
+    """An audiobook an earlier build wrote, now older than the episodes this one changed: said."""
+    books = sorted(p.name for p in output.glob(f"*{audiobooks.BOOK_SUFFIX}"))
+    return (f"{', '.join(books)} in {output} is from before the episodes this build changed: build with "
+            f"--audiobook to bring it up to date, or delete it.",) if books else ()
 
 
 def _write_audiobook(decisions: Decisions, config, manifest: Manifest,
