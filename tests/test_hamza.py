@@ -45,6 +45,9 @@ from tests.textcases import run, tokens
     ("والصلاة والسلام على رسول الله وعلى اله وصحبه", "والصلاة والسلام على رسول الله وعلى آله وصحبه"),
     ("صلى الله عليه واله وسلم", "صلى الله عليه وآله وسلم"),
     ("لا اله الا الله", "لا إله إلا الله"),
+    # other formulas of lectures
+    ("رضي الله عنه وارضاه", "رضي الله عنه وأرضاه"),                     # the verb, not the noun إرضاه
+    ("اخواني في الله اخواتي", "إخواني في الله أخواتي"),
 ])
 def test_restore(raw, expected):
     assert run(restore, raw) == expected
