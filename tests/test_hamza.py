@@ -48,6 +48,9 @@ from tests.textcases import run, tokens
     # other formulas of lectures
     ("رضي الله عنه وارضاه", "رضي الله عنه وأرضاه"),                     # the verb, not the noun إرضاه
     ("اخواني في الله اخواتي", "إخواني في الله أخواتي"),
+    ("ونتكلم عن الاسراء والمعراج", "ونتكلم عن الإسراء والمعراج"),
+    ("قال ابن عباس رضي الله عنهما ان النبي", "قال ابن عباس رضي الله عنهما إن النبي"),   # قال past the formula
+    ("قال صلى الله عليه وسلم ان الله معنا", "قال صلى الله عليه وسلم إن الله معنا"),
 ])
 def test_restore(raw, expected):
     assert run(restore, raw) == expected

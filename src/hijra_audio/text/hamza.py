@@ -89,6 +89,27 @@ def wasl(word: str, spelled: str) -> bool:
 
 
 SAY_REACH = 3      # `قال أبو بكر إن`: a form of قال this many words before, in the same clause
+# Formulas said after a name: the words before them are read as if they were not there
+# (`قال ابن عباس رضي الله عنهما إن النبي`), unless punctuation ends them.
+_AFTER_NAME = tuple(tuple(f.split()) for f in (
+    "صلى الله عليه وسلم", "رضي الله عنه", "رضي الله عنها", "رضي الله عنهما", "رضي الله عنهم",
+    "رحمه الله", "رحمها الله", "رحمهم الله", "عليه السلام", "عليها السلام", "عليهم السلام",
+    "سبحانه وتعالى", "تبارك وتعالى", "عز وجل", "جل جلاله", "تعالى"))
+
+
+def _before(tokens: list[Token], i: int) -> list[Token]:
+    """The SAY_REACH words before token `i`, the formulas said after a name left out."""
+    out: list[Token] = []
+    end = i
+    while end > 0 and len(out) < SAY_REACH:
+        said = next((len(f) for f in _AFTER_NAME if end >= len(f) and not tokens[end - 1].trail
+                     and tuple(t.core for t in tokens[end - len(f):end]) == f), 0)
+        if said:
+            end -= said
+            continue
+        end -= 1
+        out.insert(0, tokens[end])
+    return out
 
 
 def _an(pre: str, suf: str, before: list[Token]) -> str | None:
@@ -239,7 +260,7 @@ def restore(tokens: list[Token], keep: frozenset = frozenset(), written: bool = 
     decisions: dict[int, Decision] = {}
     for i, word in candidates.items():
         pause = tokens[i].ends_clause or i + 1 == len(tokens)
-        decision = _decide(word, tokens[max(0, i - SAY_REACH):i], words, spelled_line, pause)
+        decision = _decide(word, _before(tokens, i), words, spelled_line, pause)
         if decision is not None:
             decisions[i] = decision
     asked = [i for i, d in decisions.items() if d.spelled is None]
