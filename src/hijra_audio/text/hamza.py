@@ -97,6 +97,22 @@ _AFTER_NAME = tuple(tuple(f.split()) for f in (
     "سبحانه وتعالى", "تبارك وتعالى", "عز وجل", "جل جلاله", "تعالى"))
 
 
+_PRAYING = frozenset("اللهم ربنا نسأل نسال أسأل اسال نسألك نسالك أسألك اسالك".split())
+
+
+def _in_formula(tokens: list[Token], i: int, word: str) -> str | None:
+    """Two formulas told by the words around them: `آمين` ending a supplication (the line prays:
+    `اللهم`, `نسأل الله` ...), not `أمين` (trustworthy); and `أستغفر الله العظيم` (I ask
+    forgiveness), not the form X past `استغفر` (he asked), whose alef the rule keeps bare."""
+    if word in ("امين", "وامين") and (tokens[i].ends_clause or i + 1 == len(tokens) or tokens[i + 1].core == "يا") \
+            and any(t.core in _PRAYING for t in tokens[:i]):
+        return word[:-4] + "آمين"
+    after = tuple(t.core for t in tokens[i + 1:i + 3])
+    if word in ("استغفر", "واستغفر") and after == ("الله", "العظيم"):
+        return word[:-6] + "أستغفر"
+    return None
+
+
 def _before(tokens: list[Token], i: int) -> list[Token]:
     """The SAY_REACH words before token `i`, the formulas said after a name left out."""
     out: list[Token] = []
@@ -260,7 +276,8 @@ def restore(tokens: list[Token], keep: frozenset = frozenset(), written: bool = 
     decisions: dict[int, Decision] = {}
     for i, word in candidates.items():
         pause = tokens[i].ends_clause or i + 1 == len(tokens)
-        decision = _decide(word, _before(tokens, i), words, spelled_line, pause)
+        formula = _in_formula(tokens, i, word)
+        decision = Decision(formula) if formula else _decide(word, _before(tokens, i), words, spelled_line, pause)
         if decision is not None:
             decisions[i] = decision
     asked = [i for i, d in decisions.items() if d.spelled is None]
