@@ -24,6 +24,7 @@ from hijra_audio.publish.feed import (
     show_guid,
     xml_text,
 )
+from tests.conftest import REPO
 from tests.fakes import FakeEngine
 
 NS = {"itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",
@@ -244,6 +245,44 @@ def test_podcastparser_and_feedparser_read_the_same_items(show, request):
     assert got == expected
     assert fp.feed.title == tree.findtext("channel/title")
     assert fp.feed.language == "ar"
+
+
+NODE_MODULES = REPO / ".venv" / "js" / "node_modules"   # where scripts/test.sh installs the JS parsers
+
+
+@pytest.mark.slow   # starts node
+@pytest.mark.parametrize("show", ["bundled", "hostile"])
+def test_javascript_podcast_parsers_read_the_same_items(show, request):
+    """podcast-partytime (the Podcast Index's parser: the podcast: namespace too) and rss-parser,
+    as podcast apps written in JavaScript read feeds, find every item, its enclosure and duration,
+    and partytime its transcript and chapters."""
+    import shutil
+    import subprocess
+
+    node = shutil.which("node")
+    if node is None or not (NODE_MODULES / "podcast-partytime").is_dir():
+        pytest.skip("node, or podcast-partytime and rss-parser (scripts/test.sh installs them from npm), are missing")
+    fixture = request.getfixturevalue(show)
+    out = fixture[0] if isinstance(fixture, tuple) else fixture
+    tree = _tree(out)
+    run = subprocess.run([node, str(REPO / "tests" / "js" / "read_feed.js"), str(out / "feed.xml")],
+                         capture_output=True, text=True, timeout=60, env={"NODE_PATH": str(NODE_MODULES)})
+    assert run.returncode == 0, run.stderr
+    found = json.loads(run.stdout)
+    items = tree.xpath("//item")
+    expected = [(i.findtext("guid"), i.findtext("title"), _one(i, "enclosure/@url"), int(_one(i, "enclosure/@length")),
+                 int(i.findtext("itunes:duration", namespaces=NS))) for i in items]
+    for parser in ("partytime", "rssparser"):
+        got = [(i["guid"], i["title"], i["url"], int(i["length"]), int(i["duration"])) for i in found[parser]["items"]]
+        assert sorted(got) == sorted(expected), parser
+        assert found[parser]["title"] == tree.findtext("channel/title")
+    party = found["partytime"]
+    assert party["guid"] == tree.findtext("channel/podcast:guid", namespaces=NS) and party["language"] == "ar"
+    assert all(i["type"] == "audio/mpeg" for i in party["items"])
+    linked = {i.findtext("guid"): ([[t.get("url"), t.get("type")] for t in i.xpath("podcast:transcript", namespaces=NS)],
+                                   (i.xpath("podcast:chapters/@url", namespaces=NS) or [None])[0]) for i in items}
+    assert {i["guid"]: (i["transcripts"], i["chapters"]) for i in party["items"]} == linked
+    assert any(transcripts for transcripts, _chapters in linked.values())
 
 
 @pytest.mark.slow
