@@ -17,6 +17,7 @@ from tests.textcases import run, tokens
     ("الى الاسلام", "الى الاسلام"),                 # a word that begins with the one before is kept
     ("من منهم", "من منهم"),
     ("## باب\nباب الهجرة", "## باب\nباب الهجرة"),   # never across a line (a heading stays whole)
+    ("جميل 👍 👍 👍", "جميل 👍 👍 👍"),               # pictures are written, never a stutter
 ])
 def test_repeated_word(raw, expected):
     # line by line: a repetition is never looked for across a line

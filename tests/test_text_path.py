@@ -19,6 +19,7 @@ import os
 import re
 import subprocess
 import time
+import unicodedata
 from functools import lru_cache
 from importlib import resources
 
@@ -158,6 +159,8 @@ def check_text_path(raw: str, speak: int = 1) -> None:
             assert segment.display.strip()
             assert not _DIGIT.search(segment.speech), f"a number not read: {segment.speech[:200]!r}"
             assert not _CONTROL.search(segment.display + segment.speech), repr(segment.speech[:200])
+            assert not any(unicodedata.category(c) == "So" for c in segment.speech), \
+                f"a symbol read aloud: {segment.speech[:200]!r}"      # (a Quran quotation's ۞ is not spoken either)
             given_text = ENGINE.prepare(segment.speech)
             assert not _CONTROL.search(given_text) and not _DIGIT.search(given_text), repr(given_text[:200])
             if spoken < speak:
@@ -178,6 +181,8 @@ HEAVY = settings(max_examples=25, suppress_health_check=[HealthCheck.too_slow, H
 @example("قال " + "كتب" * 20000)                                 # one 60,000-letter word: 200 s to diacritize
 @example("(أبو 000:25:00 ")                                      # the deeper search: no hour 25 (ValueError)
 @example("(أبو\n## [ ")                                          # the deeper search: an episode titled ''
+@example("## 😀\nقال النبي كلاما")                                # the deeper search: a heading of emoji read aloud
+@example("قال\n## ﴿😀﴾\nثم")                                     # ... and a marked quotation not in the Quran
 def test_no_text_breaks_the_text_path(raw):
     check_text_path(raw)
 

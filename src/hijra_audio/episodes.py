@@ -57,7 +57,8 @@ class Section:
     text: str
     source: str = ""
     tokens: tuple = ()          # cleaned tokens (display + speech forms) of `text`
-    heading_speech: str = ""    # speech form of the heading; empty: the same as `heading`
+    heading_speech: str | None = None   # speech form of the heading (None: the same as `heading`;
+                                        # "": nothing to say, e.g. a heading of emoji)
     breaks: bool = False        # a `---` line or a top-level heading opened it: it starts a new episode
     top: bool = False           # its heading is a top-level one (`# `): it opens a part of the book
 
@@ -141,7 +142,7 @@ def sections_from_cleaned(cleaned, source: str = "") -> list[Section]:
         if heading is not None or tokens:
             body = " ".join(t.display for t in tokens)
             sections.append(Section(heading, body, source, tuple(tokens),
-                                    heading_speech if heading_speech != heading else "", breaks, top))
+                                    heading_speech if heading_speech != heading else None, breaks, top))
             breaks = top = False
 
     for line in cleaned.lines:
@@ -234,7 +235,8 @@ def plan_episodes(sections: list[Section], *, episode_minutes: float, words_per_
             opens = index not in opened   # a section split into chunks opens once, not per chunk
             opened.add(index)
             if heading is not None:
-                segments.append(Segment(heading, sections[index].heading_speech or heading, index, True,
+                said = sections[index].heading_speech
+                segments.append(Segment(heading, heading if said is None else said, index, True,
                                         is_heading=True))
                 opens = False
             for piece, speech, quotations in chunk:

@@ -228,7 +228,7 @@ def _marked(text: str, line: int, word: int, index) -> Token:
     inner = text[1:text.index("﴾")]
     found = _REFERENCE_IN_MARK.search(text)
     ref = VerseRef.parse(found.group(1)) if found else None
-    speech = inner
+    speech = normalize.drop_symbols(inner)      # not found in the Quran: the writer's words, said as written
     reference = found.group(1) if found else "?"
     quoted = None
     if ref and index is not None:

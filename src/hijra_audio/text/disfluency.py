@@ -159,6 +159,8 @@ def _repeatable(words: tuple[str, ...]) -> bool:
     Doublings said on purpose are kept before this is asked (`protected`)."""
     if len(words) > 1 and (words[-1] in _NAME_LINKS or _GENEALOGY & set(words)):
         return False                  # `الوليد بن الوليد بن المغيرة`, `عوف بن عبد عوف بن عبد`: names
+    if not any(ch.isalpha() for word in words for ch in word):
+        return False                  # `👍 👍 👍`: pictures, written (never said), are not a stutter
     return not (len(words) == 1 and is_number(words[0]))
 
 
