@@ -26,7 +26,7 @@ if [ -z "${HIJRA_NO_NODE:-}" ] && command -v npm >/dev/null 2>&1 \
     && [ ! -d .venv/js/node_modules/podcast-partytime ] ; then
   echo "installing podcast-partytime and rss-parser for the feed test (npm)..." >&2
   mkdir -p .venv/js
-  timeout 300 npm install --prefix .venv/js --no-audit --no-fund --loglevel=error \
+  timeout 180 npm install --prefix .venv/js --no-audit --no-fund --loglevel=error --fetch-retries=1 --fetch-timeout=30000 \
       podcast-partytime@5.0.0 rss-parser@3.13.0 >/dev/null 2>&1 \
     || echo "could not install them: that feed test will skip" >&2
 fi
