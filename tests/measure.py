@@ -1,4 +1,5 @@
-"""Measuring what was written, as a user's player would: decode MP3s, parse feeds."""
+"""Measuring what was written, as a user's player would: decode MP3s, parse feeds; and speech-like
+test audio to measure (`speechlike`, which benchmarks/quality/codec_excess.py uses too)."""
 
 from __future__ import annotations
 
@@ -62,3 +63,28 @@ def check_consistent(out: Path) -> None:
         entry = next(e for e in manifest["episodes"].values() if e["file"] == name)
         assert mp3_duration(out / name) == pytest.approx(entry["duration"], abs=0.05)
     assert not list(out.rglob("*.tmp")), "a temporary file was left behind"
+
+
+def speechlike(seconds: float, level_db: float, seed: int, clicks: bool = False, rate: int = 44100) -> np.ndarray:
+    """Varied audio, not a steady tone: syllables of 80-300 ms at levels spread over 12 dB, voiced
+    (a gliding pitch with harmonics) with some breath noise, pauses between them, and optionally
+    sharp clicks up to full scale. `level_db`: the peak level of the syllables in dBFS."""
+    rng = np.random.default_rng(seed)
+    n = int(seconds * rate)
+    t = np.arange(n) / rate
+    pitch = 110 + 30 * np.sin(2 * np.pi * 0.3 * t)
+    phase = 2 * np.pi * np.cumsum(pitch) / rate
+    voiced = sum(np.sin(k * phase) / k for k in range(1, 12))
+    voiced /= np.abs(voiced).max()
+    envelope = np.zeros(n)
+    pos = 0
+    while pos < n:
+        length = min(int(rng.uniform(0.08, 0.3) * rate), n - pos)
+        envelope[pos:pos + length] = 10 ** (rng.uniform(-12, 0) / 20) * np.hanning(length) ** 0.5
+        pos += length + int(rng.uniform(0.02, 0.4) * rate)
+    x = envelope * (0.8 * voiced + 0.2 * rng.standard_normal(n) / 3)
+    x *= 10 ** (level_db / 20) / np.abs(x).max()
+    if clicks:
+        for at in rng.integers(0, n - 10, 20):
+            x[at:at + 3] = np.array([0.99, -0.9, 0.7])
+    return np.clip(np.round(x * 32767), -32768, 32767).astype("<i2")

@@ -7,7 +7,7 @@ import pytest
 from hijra_audio.audio import heard, master, mp3info, render
 from hijra_audio.audio.tags import Chapter, EpisodeTags, chapters_for, tag_mp3
 from hijra_audio.engines.base import Clip
-from tests.measure import Joined, encode
+from tests.measure import Joined, encode, speechlike
 
 
 def _tone(seconds, rate):
@@ -54,31 +54,6 @@ def test_encode_and_tag_decode_back():
 RATE = 44100
 
 
-def _speechlike(seconds: float, level_db: float, seed: int, clicks: bool = False) -> np.ndarray:
-    """Varied audio, not a steady tone: syllables of 80-300 ms at levels spread over 12 dB, voiced
-    (a gliding pitch with harmonics) with some breath noise, pauses between them, and optionally
-    sharp clicks up to full scale. `level_db`: the peak level of the syllables in dBFS."""
-    rng = np.random.default_rng(seed)
-    n = int(seconds * RATE)
-    t = np.arange(n) / RATE
-    pitch = 110 + 30 * np.sin(2 * np.pi * 0.3 * t)
-    phase = 2 * np.pi * np.cumsum(pitch) / RATE
-    voiced = sum(np.sin(k * phase) / k for k in range(1, 12))
-    voiced /= np.abs(voiced).max()
-    envelope = np.zeros(n)
-    pos = 0
-    while pos < n:
-        length = min(int(rng.uniform(0.08, 0.3) * RATE), n - pos)
-        envelope[pos:pos + length] = 10 ** (rng.uniform(-12, 0) / 20) * np.hanning(length) ** 0.5
-        pos += length + int(rng.uniform(0.02, 0.4) * RATE)
-    x = envelope * (0.8 * voiced + 0.2 * rng.standard_normal(n) / 3)
-    x *= 10 ** (level_db / 20) / np.abs(x).max()
-    if clicks:
-        for at in rng.integers(0, n - 10, 20):
-            x[at:at + 3] = np.array([0.99, -0.9, 0.7])
-    return np.clip(np.round(x * 32767), -32768, 32767).astype("<i2")
-
-
 def _oversampled_peak_db(samples: np.ndarray) -> float:
     """True peak by another route than the code's (scipy polyphase 4x instead of libsoxr)."""
     from scipy.signal import resample_poly
@@ -100,7 +75,7 @@ def test_mastered_mp3_decodes_at_the_target_loudness_under_the_peak_ceiling(seco
 
     from hijra_audio.config import AudioConfig
 
-    pcm = _speechlike(seconds, level_db, seed=seconds, clicks=clicks)
+    pcm = speechlike(seconds, level_db, seed=seconds, clicks=clicks)
     settings = AudioConfig(loudness_lufs=target)
     mp3, report = master.master_and_encode(pcm, settings)
     decoded = np.frombuffer(miniaudio.decode(bytes(mp3), nchannels=1, output_format=miniaudio.SampleFormat.SIGNED16).samples,
@@ -121,7 +96,7 @@ def test_loudness_is_pyloudnorms():
 
     meter = pyloudnorm.Meter(RATE)
     for seed, seconds in [(1, 0.4), (2, 3.3), (3, 31.7)]:
-        x = _speechlike(seconds, -20, seed) / 32768
+        x = speechlike(seconds, -20, seed) / 32768
         assert loudness(x, RATE) == pytest.approx(meter.integrated_loudness(x), abs=1e-6)
     assert loudness(np.zeros(RATE), RATE) == float("-inf")
     assert loudness(np.ones(100) * 0.1, RATE) == float("-inf")   # shorter than one block
@@ -159,7 +134,7 @@ def test_the_info_frame_gives_players_the_exact_length(tmp_path, samples, bitrat
 
 
 def test_the_lame_tag_checksum_is_right():
-    pcm = _speechlike(2, -20, 5)
+    pcm = speechlike(2, -20, 5)
     mp3 = encode(pcm, 64)
     side_info = 17
     start = 4 + side_info
@@ -249,7 +224,7 @@ def test_when_passes_miss_the_ceiling_the_whole_episode_is_lowered(monkeypatch):
         return target - measured.loudness(), None
 
     monkeypatch.setattr(master, "master", unlimited)
-    pcm = _speechlike(20, -20, seed=7, clicks=False)   # its peaks pass the ceiling once raised 19 dB
+    pcm = speechlike(20, -20, seed=7, clicks=False)   # its peaks pass the ceiling once raised 19 dB
     mp3, report = master.master_and_encode(pcm, AudioConfig())
     decoded = heard.decode(mp3, RATE)
     assert report.passes >= 4 and _oversampled_peak_db(decoded) <= -1.0
@@ -260,7 +235,7 @@ def test_the_decoded_check_finds_the_true_peak_the_whole_file_has():
     figure reported bounds the whole file's, and the whole file is under the ceiling."""
     from hijra_audio.config import AudioConfig
 
-    pcm = _speechlike(30, -8, seed=11, clicks=True)
+    pcm = speechlike(30, -8, seed=11, clicks=True)
     mp3, report = master.master_and_encode(pcm, AudioConfig())
     whole = heard.measure(mp3, RATE)
     assert whole.true_peak_db() <= report.true_peak_out + 1e-4
@@ -277,7 +252,7 @@ def test_a_stereo_episode_has_the_voice_on_both_channels_at_the_stereo_norm():
 
     from hijra_audio.config import AudioConfig
 
-    pcm = _speechlike(30, -10, seed=3, clicks=True)
+    pcm = speechlike(30, -10, seed=3, clicks=True)
     mp3, report = master.master_and_encode(pcm, AudioConfig(channels=2, loudness_lufs=-16.0))
     decoded = miniaudio.decode(bytes(mp3), nchannels=2, output_format=miniaudio.SampleFormat.SIGNED16)
     both = np.frombuffer(decoded.samples, dtype="<i2").reshape(-1, 2)

@@ -5,12 +5,13 @@ import numpy as np
 import pytest
 
 from hijra_audio.audio import heard, master, meter, mp3info
-from tests.test_audio import RATE, _speechlike
+from tests.measure import speechlike
+from tests.test_audio import RATE
 
 
 @pytest.fixture(scope="module")
 def mp3_and_pcm():
-    pcm = _speechlike(12, -2, seed=4, clicks=True)
+    pcm = speechlike(12, -2, seed=4, clicks=True)
     return master._lame([pcm], RATE, 64, info=True, samples=pcm.size), pcm
 
 
@@ -18,7 +19,7 @@ def mp3_and_pcm():
 def test_frames_decoded_alone_are_the_samples_of_the_whole_file(kbps, channels):
     """From a few frames in (the bit reservoir's, and the filter banks'), a decoder started
     anywhere gives the very samples the whole file's decoding gives, at the same places."""
-    pcm = _speechlike(8, -6, seed=5, clicks=True)
+    pcm = speechlike(8, -6, seed=5, clicks=True)
     mp3 = bytes(master._lame([pcm], RATE, kbps, info=True, samples=pcm.size, channels=channels))
     whole = heard.decode(mp3, RATE)
     frames = mp3info.frame_offsets(mp3)[1:]

@@ -8,7 +8,7 @@ import pytest
 from hijra_audio.audio import master, meter, render
 from hijra_audio.config import AudioConfig
 from hijra_audio.engines.base import Clip
-from tests.test_audio import _speechlike
+from tests.measure import speechlike
 
 
 def _noise(seconds: float, rate: int, seed: int) -> np.ndarray:
@@ -74,7 +74,7 @@ def test_moving_filters_are_scipys(size):
 
 
 def test_the_limiter_keeps_every_true_peak_under_its_level_and_leaves_the_rest():
-    x = _speechlike(12, -3, seed=5, clicks=True)
+    x = speechlike(12, -3, seed=5, clicks=True)
     measured = meter.measure(meter.ArraySource(x), 44100)
     level = 10 ** (-9 / 20)
     limiter = master.Limiter.at(measured, level)
@@ -96,7 +96,7 @@ def test_the_limiter_keeps_every_true_peak_under_its_level_and_leaves_the_rest()
 @pytest.mark.parametrize("block", [1, 63, 64, 10_000, 262_144])
 def test_the_limiter_applied_in_place_gives_the_same_samples_as_its_gain(block):
     """Limiter.apply multiplies only where the gain is under 1; the samples are those of y * gain."""
-    x = _speechlike(8, -3, seed=6, clicks=True)
+    x = speechlike(8, -3, seed=6, clicks=True)
     measured = meter.measure(meter.ArraySource(x), 44100)
     limiter = master.Limiter.at(measured, 10 ** (-9 / 20))
     assert limiter.active
@@ -111,7 +111,7 @@ def test_the_limiter_applied_in_place_gives_the_same_samples_as_its_gain(block):
 
 def _episode_peak_memory(minutes: float, tmp_path) -> int:
     """Peak of memory allocated while rendering an episode of `minutes` from 6 s clips."""
-    clip = Clip(_speechlike(6, -12, seed=1)[::2].tobytes(), 22050)
+    clip = Clip(speechlike(6, -12, seed=1)[::2].tobytes(), 22050)
     count = int(minutes * 60 / 6.3)
     tracemalloc.start()
     try:

@@ -9,7 +9,7 @@ decoded chunk's true peak over the largest true peak of the input within a frame
 it, where the decoded peak is within 6 dB of the ceiling (the only places a check matters).
 
 Signals: the bundled lecture spoken by espeak-ng (as speed/master.py joins it); speech-like test
-audio (syllables, breath noise, clicks; tests/test_audio.py's generator, copied here); clipped
+audio (syllables, breath noise, clicks: tests/measure.py's `speechlike`); clipped
 chords with noise and drum-like bursts (an intro or outro of dense music); square waves; noise
 bursts. Bitrates 32-128 kbps, -q 2/5/7, stereo, 48 kHz.
 
@@ -23,31 +23,9 @@ from __future__ import annotations
 import numpy as np
 
 from benchmarks.common import argument_parser, print_context, speech
+from tests.measure import speechlike
 
 RATE = 44100
-
-
-def speechlike(seconds: float, level_db: float, seed: int, clicks: bool) -> np.ndarray:
-    """Syllables of 80-300 ms at levels spread over 12 dB (a gliding pitch with harmonics and some
-    breath noise), pauses between them, optionally clicks up to full scale (as tests/test_audio.py)."""
-    rng = np.random.default_rng(seed)
-    n = int(seconds * RATE)
-    t = np.arange(n) / RATE
-    phase = 2 * np.pi * np.cumsum(110 + 30 * np.sin(2 * np.pi * 0.3 * t)) / RATE
-    voiced = sum(np.sin(k * phase) / k for k in range(1, 12))
-    voiced /= np.abs(voiced).max()
-    envelope = np.zeros(n)
-    pos = 0
-    while pos < n:
-        length = min(int(rng.uniform(0.08, 0.3) * RATE), n - pos)
-        envelope[pos:pos + length] = 10 ** (rng.uniform(-12, 0) / 20) * np.hanning(length) ** 0.5
-        pos += length + int(rng.uniform(0.02, 0.4) * RATE)
-    x = envelope * (0.8 * voiced + 0.2 * rng.standard_normal(n) / 3)
-    x *= 10 ** (level_db / 20) / np.abs(x).max()
-    if clicks:
-        for at in rng.integers(0, n - 10, 20):
-            x[at:at + 3] = np.array([0.99, -0.9, 0.7])
-    return np.clip(np.round(x * 32767), -32768, 32767).astype("<i2")
 
 
 def music(seconds: float, seed: int) -> np.ndarray:
