@@ -53,6 +53,19 @@ def fake_engine(tmp_path):
 
 
 @pytest.fixture
+def reciter(tmp_path):
+    """A fake reciter's recordings (EveryAyah layout) of 8:30 and 9:40, with their word timings in
+    tmp_path/timings.json (tests/fake_reciter.py)."""
+    from tests.fake_reciter import FakeReciter
+
+    fake = FakeReciter(tmp_path / "reciter")
+    for verse in ((8, 30), (9, 40)):
+        fake.add(verse)
+    fake.write_timings(tmp_path / "timings.json")
+    return fake
+
+
+@pytest.fixture
 def lecture() -> Path:
     from importlib import resources
 

@@ -19,15 +19,6 @@ from tests.measure import decode
 CREDIT = "التلاوة: قارئ الاختبار (بإذنه)"
 
 
-@pytest.fixture
-def reciter(tmp_path):
-    fake = FakeReciter(tmp_path / "reciter")
-    for verse in ((8, 30), (9, 40)):
-        fake.add(verse)
-    fake.write_timings(tmp_path / "timings.json")
-    return fake
-
-
 def _build(tmp_path, fake_engine, reciter, **kw):
     recitation = {"recitation": str(reciter.folder), "recitation_credit": CREDIT,
                   "recitation_timing": str(tmp_path / "timings.json")} if reciter else None

@@ -28,15 +28,6 @@ def index():
     return QuranIndex.load()
 
 
-@pytest.fixture
-def reciter(tmp_path):
-    fake = FakeReciter(tmp_path / "reciter")
-    for verse in ((8, 30), (9, 40)):
-        fake.add(verse)
-    fake.write_timings(tmp_path / "timings.json")
-    return fake
-
-
 def _quoted(index, verse, first, end, **kw):
     v = index.verses.index(verse)
     return Quoted(index.verse_start[v] + first, index.verse_start[v] + end, **{"matched": end - first, **kw})
