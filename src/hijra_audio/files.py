@@ -13,6 +13,7 @@ from __future__ import annotations
 import fcntl
 import os
 import tempfile
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -93,13 +94,19 @@ def _umask() -> int:
 @contextmanager
 def locked(folder: Path):
     """Hold an exclusive lock on an output folder; a second build stops at once."""
-    handle = open(Path(folder) / LOCK_NAME, "a+")
-    try:
+    with exclusive(Path(folder) / LOCK_NAME, lambda: OutputLocked(
+            f"{folder}: another hijra-audio build is writing this folder. Wait for it to finish, or build "
+            f"into another folder with -o.")):
+        yield
+
+
+@contextmanager
+def exclusive(path: Path, busy: Callable[[], Exception]):
+    """Hold an exclusive lock on the file `path` (made when missing); when another process holds
+    it, `busy()` is raised at once."""
+    with open(path, "a+") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise OutputLocked(f"{folder}: another hijra-audio build is writing this folder. "
-                               f"Wait for it to finish, or build into another folder with -o.") from None
+            raise busy() from None
         yield
-    finally:
-        handle.close()

@@ -16,18 +16,17 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import fcntl
 import json
 import os
 import re
 import shutil
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from hijra_audio.engines import fetch
 from hijra_audio.errors import DownloadError
+from hijra_audio.files import exclusive
 
 COLLECTION_URL = "https://huggingface.co/rhasspy/piper-voices/resolve/main/"
 URL_ENV = "HIJRA_AUDIO_VOICES_URL"
@@ -306,12 +305,6 @@ def _move_into_place(stage: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-@contextmanager
 def _locked(path: Path, name: str):
-    with open(path, "a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise DownloadError(f"another hijra-audio is downloading or removing voice {name} in "
-                                f"{path.parent}; wait for it to finish.") from None
-        yield
+    return exclusive(path, lambda: DownloadError(f"another hijra-audio is downloading or removing voice {name} in "
+                                                 f"{path.parent}; wait for it to finish."))
