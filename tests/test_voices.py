@@ -189,6 +189,19 @@ def test_remove_deletes_the_voice_and_says_what_is_left(collection, folder):
     assert again.exit_code == 1 and "is not downloaded" in again.all and "downloaded: none" in again.all
 
 
+def test_a_voice_another_process_is_downloading_or_removing_is_left_alone(collection, folder):
+    """The voice's lock is held (here by this test, as another hijra-audio would hold it): removing
+    or downloading it stops at once with a message, and the voice stays."""
+    from hijra_audio.files import exclusive
+
+    voices.download(SMALL)
+    with exclusive(folder / f".{SMALL}.lock", lambda: AssertionError("the test could not lock")):
+        for command in (("voices", "remove", SMALL), ("voices", "download", SMALL)):
+            result = run(*command)
+            assert result.exit_code == 1 and f"another hijra-audio is downloading or removing voice {SMALL}" in result.all
+    assert (folder / SMALL / f"{SMALL}.onnx").is_file()
+
+
 def test_dir_option_puts_the_voice_there_and_names_its_path(collection, folder, tmp_path):
     other = tmp_path / "elsewhere"
     result = run("voices", "download", SMALL, "--dir", str(other))
