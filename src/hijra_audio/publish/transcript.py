@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from hijra_audio.audio.render import Placed
 from hijra_audio.audio.tags import Chapter
 from hijra_audio.publish.names import CHAPTERS_SUFFIX, SRT_SUFFIX, VTT_SUFFIX
+from hijra_audio.sources.cues import timestamp
 
 CHAPTERS_VERSION = "1.2.0"
 
@@ -165,14 +166,6 @@ def cues(placements: tuple[Placed, ...], texts: tuple[str, ...]) -> tuple[Cue, .
                  for cue in split_segment(p.start, p.end, " ".join(t.split())))
 
 
-def _clock(seconds: float, separator: str) -> str:
-    ms = int(round(seconds * 1000))
-    hours, ms = divmod(ms, 3_600_000)
-    minutes, ms = divmod(ms, 60_000)
-    secs, ms = divmod(ms, 1000)
-    return f"{hours:02d}:{minutes:02d}:{secs:02d}{separator}{ms:03d}"
-
-
 def _vtt_text(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("-->", "--&gt;")
 
@@ -180,7 +173,7 @@ def _vtt_text(text: str) -> str:
 def webvtt(cues_: tuple[Cue, ...], language: str = "") -> bytes:
     lines = ["WEBVTT"] + ([f"Language: {language}"] if language else []) + [""]
     for index, cue in enumerate(cues_, 1):
-        lines += [str(index), f"{_clock(cue.start, '.')} --> {_clock(cue.end, '.')}",
+        lines += [str(index), f"{timestamp(cue.start)} --> {timestamp(cue.end)}",
                   *(_vtt_text(line) for line in cue.lines), ""]
     return "\n".join(lines).encode("utf-8")
 
@@ -202,7 +195,7 @@ def webvtt_texts(data: bytes) -> tuple[str, ...]:
 def srt(cues_: tuple[Cue, ...]) -> bytes:
     lines = []
     for index, cue in enumerate(cues_, 1):
-        lines += [str(index), f"{_clock(cue.start, ',')} --> {_clock(cue.end, ',')}", *cue.lines, ""]
+        lines += [str(index), f"{timestamp(cue.start, ',')} --> {timestamp(cue.end, ',')}", *cue.lines, ""]
     return "\n".join(lines).encode("utf-8")
 
 

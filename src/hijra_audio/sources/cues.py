@@ -85,10 +85,13 @@ def paragraphs(cues: list[Cue], gap: float = PARAGRAPH_GAP_S) -> tuple[str, dict
     return text, {2 * k + 1: tuple(cue for _word, cue in paragraph) for k, paragraph in enumerate(paragraphs)}
 
 
-def timestamp(seconds: float) -> str:
-    """`62.5` -> `00:01:02.500`, as a transcript writes its times."""
-    millis = int(round(seconds * 1000))
-    return f"{millis // 3600000:02d}:{millis // 60000 % 60:02d}:{millis // 1000 % 60:02d}.{millis % 1000:03d}"
+def timestamp(seconds: float, separator: str = ".") -> str:
+    """`62.5` -> `00:01:02.500`, as a transcript writes its times (WebVTT; SubRip: separator ",")."""
+    ms = int(round(seconds * 1000))
+    hours, ms = divmod(ms, 3_600_000)
+    minutes, ms = divmod(ms, 60_000)
+    secs, ms = divmod(ms, 1000)
+    return f"{hours:02d}:{minutes:02d}:{secs:02d}{separator}{ms:03d}"
 
 
 def _words(lines: tuple[str, ...]) -> tuple[str, ...]:
