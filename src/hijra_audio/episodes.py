@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 
 from hijra_audio.text.sentences import cut_tokens
-from hijra_audio.text.tokens import ARABIC_LETTER, PAUSE, SENTENCE_END, Quoted, spoken
+from hijra_audio.text.tokens import ARABIC_LETTER, PAUSE, SENTENCE_END, Quoted, spoken, without_marks
 
 # A line of three or more dashes (and nothing else): an episode break.
 BREAK = re.compile(r"^-{3,}$")
@@ -46,7 +46,6 @@ _FORMULAS = ("بسم الله", "الحمد لله", "إن الحمد لله", "
              "نحمده", "نحمد الله")
 _AMMA_BADU = re.compile(r"(?:^|\s)[وف]?[أا]ما بعد[^\s]*\s+")
 _AFTER_QUOTATION = re.compile(r"^\s*(?:\[[^\]]*\])?[^\w\s]*\s*")    # its reference and marks
-_MARKS = re.compile("[\u064b-\u065f\u0670\u0640]")
 # Closing marks that may follow a sentence's final punctuation: `قال: «اخرج.»`, `(...).`.
 _CLOSERS = ")]}»\"'”’"
 
@@ -331,7 +330,7 @@ def past_opening_formulas(text: str) -> str:
     """`﴿بسم الله الرحمن الرحيم﴾ [1:1] والصلاة والسلام على رسول الله أما بعد فحديثنا عن الهجرة`
     -> `فحديثنا عن الهجرة`: the text after the formulas a lecture opens with (`FORMULA_WORDS`), or
     all of it when it opens otherwise or is nothing but formulas."""
-    if not _MARKS.sub("", text[:200]).lstrip("﴿ ").startswith(_FORMULAS):    # (a verse is vowelled)
+    if not without_marks(text[:200]).lstrip("﴿ ").startswith(_FORMULAS):    # (a verse is vowelled)
         return text
     found = _AMMA_BADU.search(text)
     if found and len(text[:found.start()].split()) < FORMULA_WORDS and text[found.end():].strip():

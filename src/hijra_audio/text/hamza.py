@@ -44,10 +44,9 @@ from hijra_audio.text.hamza_words import (
     table,
 )
 from hijra_audio.text.sentences import ADDED_MARKS
-from hijra_audio.text.tokens import COMMA, SENTENCE_END, Change, Token, split_punct
+from hijra_audio.text.tokens import COMMA, SENTENCE_END, Change, Token, split_punct, without_marks
 
 RULE = "hamza"
-_DIACRITICS = re.compile("[\u064b-\u065f\u0670\u0640]")
 SURE = 0.9                     # share of the table's spellings a word needs to take one without asking
 SPELLED_LINE = 2               # words with a hamza on alef that show a line's writer spells hamza
 SPELLED_TEXT = 10              # ... and a whole text's, with ten times more of them than bare words the table
@@ -354,7 +353,7 @@ def _read(tokens: list[Token], asked: list[int]) -> dict[int, str]:
             continue
         for k, piece in enumerate(read):
             if start + k in wanted:
-                readings[start + k] = _DIACRITICS.sub("", split_punct(piece)[1])
+                readings[start + k] = without_marks(split_punct(piece)[1])
     return readings
 
 

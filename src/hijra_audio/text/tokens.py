@@ -125,7 +125,7 @@ class Token:
         """The word without the punctuation around it and without diacritics: what rules compare."""
         if self.quran:
             return ""
-        return _DIACRITICS.sub("", split_punct(self.display)[1])
+        return without_marks(split_punct(self.display)[1])
 
     @property
     def trail(self) -> str:
@@ -147,6 +147,11 @@ class Change:
     after: str
     rule: str
     form: str = "display"   # "display": both forms changed; "speech": the speech form only
+
+
+def without_marks(text: str) -> str:
+    """`قَالَ` -> `قال`: the text without its vowel marks (and tatweel)."""
+    return _DIACRITICS.sub("", text)
 
 
 def split_punct(word: str) -> tuple[str, str, str]:
