@@ -97,12 +97,18 @@ _AFTER_NAME = tuple(tuple(f.split()) for f in (
 
 
 _PRAYING = frozenset("اللهم ربنا نسأل نسال أسأل اسال نسألك نسالك أسألك اسالك".split())
+# The prayer on the Prophet's family: `وعلى آله وصحبه`, `صلى الله عليه وآله وسلم`. The Quran, which
+# the table counts, has only `إله` (a god), which there would be a jarring misreading.
+_FAMILY = {"اله": ("آله", frozenset({"على", "وعلى"})), "واله": ("وآله", frozenset({"عليه", "محمد", "النبي"}))}
 
 
 def _in_formula(tokens: list[Token], i: int, word: str) -> str | None:
-    """Two formulas told by the words around them: `آمين` ending a supplication (the line prays:
-    `اللهم`, `نسأل الله` ...), not `أمين` (trustworthy); and `أستغفر الله العظيم` (I ask
-    forgiveness), not the form X past `استغفر` (he asked), whose alef the rule keeps bare."""
+    """The formulas told by the words around them: `آله` after `على` (the Prophet's family), not
+    `إله` (a god); `آمين` ending a supplication (the line prays: `اللهم`, `نسأل الله` ...), not
+    `أمين` (trustworthy); and `أستغفر الله العظيم` (I ask forgiveness), not the form X past
+    `استغفر` (he asked), whose alef the rule keeps bare."""
+    if word in _FAMILY and i and tokens[i - 1].core in _FAMILY[word][1]:
+        return _FAMILY[word][0]
     if word in ("امين", "وامين") and (tokens[i].ends_clause or i + 1 == len(tokens) or tokens[i + 1].core == "يا") \
             and any(t.core in _PRAYING for t in tokens[:i]):
         return word[:-4] + "آمين"
@@ -156,11 +162,6 @@ def _an(pre: str, suf: str, before: list[Token]) -> str | None:
     if pre == "و" and before[-1].trail.strip()[-1:] in tuple(COMMA):
         return "وإن" + suf          # `، وإن`: a new clause (seven times in ten in Ibn Hisham)
     return None
-
-
-# The prayer on the Prophet's family: `وعلى آله وصحبه`, `صلى الله عليه وآله وسلم`. The Quran, which
-# the table counts, has only `إله` (a god), which there would be a jarring misreading.
-_FAMILY = {"اله": ("آله", frozenset({"على", "وعلى"})), "واله": ("وآله", frozenset({"عليه", "محمد", "النبي"}))}
 
 
 @dataclass(frozen=True)
@@ -229,8 +230,6 @@ def _decide(word: str, before: list[Token], words: WordTable, spelled_line: bool
         return None
     if word == "الي":
         return Decision("إلي" if pause else "إلى")
-    if word in _FAMILY and before and before[-1].core in _FAMILY[word][1]:
-        return Decision(_FAMILY[word][0])
     if word == "الا" and (not before or before[-1].core in SAY or before[-1].trail.strip()[-1:] in tuple(SENTENCE_END + ":")):
         return Decision("ألا")        # `ألا إن`, `قال: ألا تعجبون`: opening a sentence, not excepting
     an = _AN.match(word)
@@ -275,7 +274,7 @@ def restore(tokens: list[Token], keep: frozenset = frozenset(), written: bool = 
     decisions: dict[int, Decision] = {}
     for i, word in candidates.items():
         pause = tokens[i].ends_clause or i + 1 == len(tokens)
-        formula = _in_formula(tokens, i, word)
+        formula = None if spelled_line or word in words.fixed else _in_formula(tokens, i, word)
         decision = Decision(formula) if formula else _decide(word, _before(tokens, i), words, spelled_line, pause)
         if decision is not None:
             decisions[i] = decision
