@@ -24,6 +24,8 @@ VERIFY_RANGE_DB = 3.0     # the decoded file's true peak is worked out where it 
 STREAM_FRAMES = 1 << 18   # samples decoded at a time
 DECODER_DELAY = 529       # samples a layer III decoder puts before the stream's first (dr_mp3's, and the norm)
 RESERVOIR_BYTES = 511     # how far back a frame's data may start (main_data_begin: the bit reservoir)
+# where the encoded samples start in what a decoder gives for the stream's frames
+_DELAY = mp3info.LAME_ENCODER_DELAY + DECODER_DELAY
 
 
 def decode(mp3: bytes, rate: int) -> np.ndarray:
@@ -112,12 +114,11 @@ def _windows(spans, frames, mono: bool):
     """The runs of frames to decode for the sample spans wanted (sorted): (first, end, frames at
     the start that only fill the decoder), neighbours a few frames apart joined."""
     per_frame = mp3info.SAMPLES_PER_FRAME
-    delay = mp3info.LAME_ENCODER_DELAY + DECODER_DELAY
     main_data = min(size for _offset, size in frames) - 4 - (17 if mono else 32)
     warm = -(-RESERVOIR_BYTES // main_data) + 2    # the reservoir's frames, one for the filter banks, one spare
     runs: list[list[int]] = []
     for lo, hi in spans:
-        first, end = (lo + delay) // per_frame, min(len(frames), -(-(hi + delay) // per_frame))
+        first, end = (lo + _DELAY) // per_frame, min(len(frames), -(-(hi + _DELAY) // per_frame))
         start = max(0, first - warm)
         if runs and start <= runs[-1][1]:
             runs[-1][1] = max(runs[-1][1], end)
@@ -133,14 +134,13 @@ def _decode_frames(mp3: bytes, frames, f0: int, f1: int, skip: int, rate: int, s
     import miniaudio
 
     per_frame = mp3info.SAMPLES_PER_FRAME
-    delay = mp3info.LAME_ENCODER_DELAY + DECODER_DELAY
     data = mp3[frames[f0][0]:frames[f1 - 1][0] + frames[f1 - 1][1]]
     samples = np.frombuffer(miniaudio.decode(bytes(data), nchannels=1, sample_rate=rate,
                                              output_format=miniaudio.SampleFormat.SIGNED16).samples, dtype="<i2")
     raw_end = f1 * per_frame
-    keep = max(raw_end - samples.size, (f0 + skip) * per_frame, delay)
-    stop = min(raw_end, size + delay)
-    return keep - delay, samples[keep - (raw_end - samples.size):stop - (raw_end - samples.size)]
+    keep = max(raw_end - samples.size, (f0 + skip) * per_frame, _DELAY)
+    stop = min(raw_end, size + _DELAY)
+    return keep - _DELAY, samples[keep - (raw_end - samples.size):stop - (raw_end - samples.size)]
 
 
 class _Decoded:

@@ -262,14 +262,17 @@ def _encoded(source, settings: AudioConfig) -> tuple[bytearray, Mastering, Limit
     loss = _codec_loss(source, rate, settings.bitrate_kbps, *master(measured, target, ceiling, headroom), quality,
                        channels)
 
-    def encode(gain_db: float, limiter: Limiter | None) -> tuple[bytearray, float]:
+    def encode(gain_db: float, limiter: Limiter | None) -> tuple[bytearray, float, float]:
+        """The MP3; its decoded true peak where it could come near the limit, and a bound elsewhere."""
         mp3 = _lame(_blocks(source, 10 ** (gain_db / 20), limiter), rate, settings.bitrate_kbps,
                     info=True, samples=source.size, quality=quality, channels=channels)
-        return mp3, heard.true_peak_of(mp3, rate, source.size, heard.near(measured, gain_db, limiter, limit))
+        near = heard.near(measured, gain_db, limiter, limit)
+        return (mp3, heard.true_peak_of(mp3, rate, source.size, near),
+                heard.bound_elsewhere_db(measured, gain_db, limiter, near))
 
     for passes in (1, 2, 3):
         gain_db, limiter = master(measured, target + loss, ceiling, headroom)
-        mp3, out_peak = encode(gain_db, limiter)
+        mp3, out_peak, elsewhere = encode(gain_db, limiter)
         if out_peak <= limit:
             break
         headroom += out_peak - limit + 0.2
@@ -281,11 +284,10 @@ def _encoded(source, settings: AudioConfig) -> tuple[bytearray, Mastering, Limit
             if out_peak <= limit:
                 break
             gain_db -= out_peak - ceiling + 2 * VERIFY_MARGIN_DB
-            mp3, out_peak = encode(gain_db, limiter)
+            mp3, out_peak, elsewhere = encode(gain_db, limiter)
             passes += 1
     out_loudness = _expected_loudness(measured, gain_db, limiter) - loss + layout_db
-    out_peak = max(out_peak, heard.bound_elsewhere_db(measured, gain_db, limiter,
-                                                       heard.near(measured, gain_db, limiter, limit)))
+    out_peak = max(out_peak, elsewhere)
     return mp3, Mastering(before + layout_db, gain_db, limiter is not None, loss, out_loudness, out_peak, passes), limiter
 
 
