@@ -88,6 +88,15 @@ def bound_elsewhere_db(measured: meter.Measure, gain_db: float, limiter, checked
     return 20 * np.log10(max(float(peak[~checked].max(initial=0.0)), 1e-12))
 
 
+def checked(mp3: bytes, measured: meter.Measure, gain_db: float, limiter, level_dbtp: float) -> tuple[float, float]:
+    """The MP3 of the `measured` episode (times the gain and the limiter) checked: its decoded true
+    peak where it could come near `level_dbtp` (`near`, `true_peak_of`), and what it is at most
+    elsewhere (`bound_elsewhere_db`), in dBTP."""
+    close = near(measured, gain_db, limiter, level_dbtp)
+    return (true_peak_of(mp3, measured.rate, measured.size, close),
+            bound_elsewhere_db(measured, gain_db, limiter, close))
+
+
 def true_peak_of(mp3: bytes, rate: int, size: int, chunks: np.ndarray) -> float:
     """The decoded MP3's true peak (dBTP) over the chunks of the measure `chunks` marks (-inf when
     none), decoding only the frames around them: each run of marked chunks with the oversampler's

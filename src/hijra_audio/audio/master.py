@@ -263,12 +263,9 @@ def _encoded(source, settings: AudioConfig) -> tuple[bytearray, Mastering, Limit
                        channels)
 
     def encode(gain_db: float, limiter: Limiter | None) -> tuple[bytearray, float, float]:
-        """The MP3; its decoded true peak where it could come near the limit, and a bound elsewhere."""
         mp3 = _lame(_blocks(source, 10 ** (gain_db / 20), limiter), rate, settings.bitrate_kbps,
                     info=True, samples=source.size, quality=quality, channels=channels)
-        near = heard.near(measured, gain_db, limiter, limit)
-        return (mp3, heard.true_peak_of(mp3, rate, source.size, near),
-                heard.bound_elsewhere_db(measured, gain_db, limiter, near))
+        return (mp3, *heard.checked(mp3, measured, gain_db, limiter, limit))
 
     for passes in (1, 2, 3):
         gain_db, limiter = master(measured, target + loss, ceiling, headroom)
