@@ -35,6 +35,7 @@ from hijra_audio.publish.names import (
 from hijra_audio.rebuild.cache import clip_key
 from hijra_audio.rebuild.workers import Part
 from hijra_audio.recite import Recitation
+from hijra_audio.text.tokens import spoken
 
 
 @dataclass(frozen=True)
@@ -175,7 +176,7 @@ def parts_for(segment: Segment, pause: int, identity: dict[str, str], recitation
 
     def said():
         if voice:
-            speech = " ".join(p.speech for p in voice if p.speech)
+            speech = spoken(voice)
             parts.append(Part(clip_key(identity, speech), speech, " ".join(p.display for p in voice), False,
                               between_ms if parts else pause))
             voice.clear()

@@ -169,5 +169,6 @@ def join(tokens, form: str = "display") -> str:
 
 
 def spoken(tokens) -> str:
-    """The tokens' speech forms, those that say nothing left out."""
+    """The speech forms of `tokens` (or of anything with a `.speech`: pieces of a segment), those
+    that say nothing left out."""
     return " ".join(speech for speech in (t.speech for t in tokens) if speech)
